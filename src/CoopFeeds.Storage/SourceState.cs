@@ -1,0 +1,81 @@
+namespace CoopFeeds.Storage;
+
+/// <summary>How one ingest run of a source ended. Expected failures are values, named once here.</summary>
+public enum OutcomeKind
+{
+    Success,
+    NotModified,
+    Timeout,
+    Connection,
+    Tls,
+    Forbidden,
+    NotFound,
+    Gone,
+    TooManyRequests,
+    ServerError,
+    HttpError,
+    TooLarge,
+    NotHtml,
+    Empty,
+    RobotsDisallowed,
+    RedirectRefused,
+    FileMissing,
+    /// <summary>The page was fetched but selectors yielded far fewer items than usual (layout drift).</summary>
+    Degraded,
+}
+
+/// <summary>Health of a source as maintainers see it.</summary>
+public enum SourceHealth
+{
+    Healthy,
+    Degraded,
+    Failing,
+    Disabled,
+}
+
+/// <summary>One run of a source, as recorded with its items.</summary>
+public sealed record IngestOutcome
+{
+    public required OutcomeKind Kind { get; init; }
+    public required DateTimeOffset AttemptedAt { get; init; }
+    public string? Detail { get; init; }
+    public int? HttpStatus { get; init; }
+
+    /// <summary>Validators the source sent, for the next conditional request.</summary>
+    public string? ETag { get; init; }
+    public string? LastModified { get; init; }
+
+    /// <summary>Items extracted from all pages, and from the first page alone (layout-drift detection compares it).</summary>
+    public int ItemsFound { get; init; }
+    public int? FirstPageItemCount { get; init; }
+
+    /// <summary>When the source is due next, as the scheduler decided.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    public bool IsSuccess => Kind is OutcomeKind.Success or OutcomeKind.NotModified;
+}
+
+/// <summary>What the store knows of a source: its last run and its history of runs in short.</summary>
+public sealed record SourceState
+{
+    public required string SourceId { get; init; }
+    public required string Section { get; init; }
+    public required SourceHealth Health { get; init; }
+    public DateTimeOffset? LastAttemptAt { get; init; }
+    public DateTimeOffset? LastSuccessAt { get; init; }
+    public OutcomeKind? LastOutcome { get; init; }
+    public int? LastHttpStatus { get; init; }
+    public string? LastError { get; init; }
+    public int ConsecutiveFailures { get; init; }
+    public int ItemsFound { get; init; }
+    public int ItemsNew { get; init; }
+    public int ItemsUpdated { get; init; }
+    public string? ETag { get; init; }
+    public string? LastModified { get; init; }
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>First-page item counts of the last good runs, newest last (for layout-drift detection).</summary>
+    public IReadOnlyList<int> RecentFirstPageCounts { get; init; } = [];
+
+    public int StoredItemCount { get; init; }
+}
