@@ -1,3 +1,29 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using CoopFeeds.Cli;
+using CoopFeeds.Ingestion;
+using CoopFeeds.Publishing;
+using CoopFeeds.Sources;
+using CoopFeeds.Status;
+using CoopFeeds.StorageSetup;
+
+// CoopFeeds: listing pages in, RSS / Atom / JSON feeds out. `serve` is the default verb; the others are in Cli/.
+return await CoopFeedsCommandLine.InvokeAsync(args);
+
+public partial class Program
+{
+    /// <summary>The service that <c>serve</c> runs, one line per concern.</summary>
+    public static WebApplication BuildWebApp(ServeSettings settings, string[] configArgs)
+    {
+        var builder = WebApplication.CreateBuilder(configArgs);
+        if (settings.Urls is not null) builder.WebHost.UseUrls(settings.Urls);
+
+        builder.AddSourceCatalog(settings.SourcesPath);
+        builder.AddItemStore(settings.DataDirectory);
+        builder.AddIngestion(schedule: true);
+        builder.AddPublishing();
+
+        var app = builder.Build();
+        app.MapHealthEndpoints();
+        app.MapPublishing();
+        return app;
+    }
+}

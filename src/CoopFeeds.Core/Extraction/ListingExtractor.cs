@@ -1,0 +1,182 @@
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using CoopFeeds.Core.Sources;
+
+namespace CoopFeeds.Core.Extraction;
+
+/// <summary>What one page of a listing yielded: raw items in document order, the next page's raw link, and what matched.</summary>
+public sealed record ListingPage(IReadOnlyList<RawItem> Items, string? NextPage, SelectorMatches Matches);
+
+/// <summary>How many items each selector matched in, so preview and drift detection can say which one stopped matching.</summary>
+public sealed record SelectorMatches
+{
+    public int Items { get; init; }
+    public int Title { get; init; }
+    public int Link { get; init; }
+    public int Date { get; init; }
+    public int Summary { get; init; }
+    public int Category { get; init; }
+    public int GroupHeadings { get; init; }
+    public bool NextPage { get; init; }
+}
+
+/// <summary>
+/// Applies a source's selectors to a parsed listing and returns raw strings. Pure: it reads the DOM and nothing else.
+/// </summary>
+public static class ListingExtractor
+{
+    public static ListingPage Extract(IDocument document, ListingSelectors selectors, int page = 1)
+    {
+        var baseUri = BaseUriOf(document);
+        var itemElements = document.ChildNodes.QuerySelectorAll(selectors.Item.Css!).ToList();
+        var groupOf = selectors.Group is null
+            ? null
+            : GroupHeadingsBefore(document, itemElements, selectors.Group);
+
+        var items = new List<RawItem>(itemElements.Count);
+        int title = 0, link = 0, date = 0, summary = 0, category = 0;
+        foreach (var element in itemElements)
+        {
+            // A heading matched by both selectors is context, never an item.
+            if (groupOf is not null && groupOf.Headings.Contains(element)) continue;
+
+            var titleElement = FindElement(element, selectors.Title);
+            var raw = new RawItem
+            {
+                Title = titleElement is null ? null : ReadText(titleElement, selectors.Title.Attribute),
+                Link = ReadLink(element, titleElement, selectors.Link),
+                Date = ReadDate(element, selectors.Date),
+                SummaryHtml = ReadSummary(element, selectors.Summary),
+                Category = selectors.Category is null ? null : Read(element, selectors.Category),
+                Group = groupOf?.ByItem.GetValueOrDefault(element),
+                BaseUri = baseUri,
+                Page = page,
+            };
+            title += raw.Title is not null ? 1 : 0;
+            link += raw.Link is not null ? 1 : 0;
+            date += raw.Date is not null ? 1 : 0;
+            summary += raw.SummaryHtml is not null ? 1 : 0;
+            category += raw.Category is not null ? 1 : 0;
+            items.Add(raw);
+        }
+
+        var nextPage = selectors.NextPage is null ? null : ReadNextPage(document, selectors.NextPage);
+        var matches = new SelectorMatches
+        {
+            Items = items.Count,
+            Title = title,
+            Link = link,
+            Date = date,
+            Summary = summary,
+            Category = category,
+            GroupHeadings = groupOf?.Headings.Count ?? 0,
+            NextPage = nextPage is not null,
+        };
+        return new ListingPage(items, nextPage, matches);
+    }
+
+    /// <summary>The base links resolve against: &lt;base href&gt; when present (the DOM already applies it), else the address.</summary>
+    private static Uri BaseUriOf(IDocument document)
+    {
+        var text = document.BaseUri;
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : new Uri(document.Url);
+    }
+
+    private static IElement? FindElement(IElement item, FieldSelector selector) =>
+        selector.Css is null ? item : item.ChildNodes.QuerySelector(selector.Css);
+
+    private static string? Read(IElement item, FieldSelector selector)
+    {
+        var element = FindElement(item, selector);
+        return element is null ? null : ReadText(element, selector.Attribute);
+    }
+
+    private static string? ReadText(IElement element, string? attribute) =>
+        attribute is null ? element.TextContent : element.GetAttribute(attribute);
+
+    /// <summary>Default: the first a[href] in the title (or the title itself, or the link around it), else in the item.</summary>
+    private static string? ReadLink(IElement item, IElement? title, FieldSelector? selector)
+    {
+        if (selector is not null)
+        {
+            var element = FindElement(item, selector);
+            if (element is null) return null;
+            if (selector.Attribute is not null) return element.GetAttribute(selector.Attribute);
+            return HrefOf(element) ?? element.QuerySelector("a[href]")?.GetAttribute("href");
+        }
+
+        if (title is not null)
+        {
+            var inTitle = HrefOf(title)
+                ?? title.QuerySelector("a[href]")?.GetAttribute("href")
+                ?? (title.Closest("a[href]") is { } around && item.Contains(around) ? around.GetAttribute("href") : null);
+            if (inTitle is not null) return inTitle;
+        }
+        return HrefOf(item) ?? item.QuerySelector("a[href]")?.GetAttribute("href");
+    }
+
+    private static string? HrefOf(IElement element) =>
+        element is IHtmlAnchorElement && element.HasAttribute("href") ? element.GetAttribute("href") : null;
+
+    /// <summary>
+    /// A date selector with an attribute reads it; a selector on a &lt;time datetime&gt; prefers the machine-readable value;
+    /// without a selector, the first time[datetime] in the item is used.
+    /// </summary>
+    private static string? ReadDate(IElement item, FieldSelector? selector)
+    {
+        if (selector is null)
+            return item.QuerySelector("time[datetime]")?.GetAttribute("datetime");
+
+        var element = FindElement(item, selector);
+        if (element is null) return null;
+        if (selector.Attribute is not null) return element.GetAttribute(selector.Attribute);
+        if (element.LocalName == "time" && element.GetAttribute("datetime") is { Length: > 0 } machine) return machine;
+        return element.TextContent;
+    }
+
+    private static string? ReadSummary(IElement item, FieldSelector? selector)
+    {
+        if (selector is null) return null;
+        var element = FindElement(item, selector);
+        if (element is null) return null;
+        return selector.Attribute is null
+            ? element.InnerHtml
+            : System.Net.WebUtility.HtmlEncode(element.GetAttribute(selector.Attribute) ?? "");
+    }
+
+    private static string? ReadNextPage(IDocument document, FieldSelector selector)
+    {
+        var element = selector.Css is null ? null : document.ChildNodes.QuerySelector(selector.Css);
+        if (element is null) return null;
+        return selector.Attribute is not null
+            ? element.GetAttribute(selector.Attribute)
+            : HrefOf(element) ?? element.QuerySelector("a[href]")?.GetAttribute("href");
+    }
+
+    private sealed record GroupIndex(HashSet<IElement> Headings, Dictionary<IElement, string> ByItem);
+
+    /// <summary>Walks the document once, in order, remembering the last heading seen before each item.</summary>
+    private static GroupIndex GroupHeadingsBefore(IDocument document, List<IElement> items, FieldSelector group)
+    {
+        var headings = group.Css is null
+            ? []
+            : document.ChildNodes.QuerySelectorAll(group.Css).ToHashSet();
+        var itemSet = items.ToHashSet();
+        var byItem = new Dictionary<IElement, string>();
+        string? current = null;
+        foreach (var element in document.All)
+        {
+            if (headings.Contains(element))
+            {
+                // A "heading" inside an item belongs to that item, not to the ones after it.
+                if (!element.Ancestors<IElement>().Any(itemSet.Contains))
+                    current = ReadText(element, group.Attribute);
+            }
+            else if (current is not null && itemSet.Contains(element))
+            {
+                byItem[element] = current;
+            }
+        }
+        return new GroupIndex(headings, byItem);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace CoopFeeds.Core.Sources;
+
+/// <summary>A source from the sources file, validated, with its selectors parsed and its location resolved.</summary>
+public sealed record ConfiguredSource
+{
+    public required SourceDefinition Definition { get; init; }
+    public required ListingSelectors Selectors { get; init; }
+
+    /// <summary>An http(s) URL, or a <c>file:</c> URI of a saved page resolved against the sources file's folder.</summary>
+    public required Uri Location { get; init; }
+
+    /// <summary>The address links resolve against: <see cref="SourceDefinition.BaseUrl"/>, else the fetched address.</summary>
+    public Uri? BaseUrl { get; init; }
+
+    public required IReadOnlyList<CultureInfo> Cultures { get; init; }
+    public TimeZoneInfo? TimeZone { get; init; }
+
+    public string Id => Definition.Id;
+    public string Section => Definition.Section;
+    public bool IsSavedPage => Location.IsFile;
+}
+
+/// <summary>The validated content of a sources file: sections and the sources that feed them.</summary>
+public sealed class SourceCatalog
+{
+    public SourceCatalog(string filePath, IReadOnlyList<SectionDefinition> sections, IReadOnlyList<ConfiguredSource> sources)
+    {
+        FilePath = filePath;
+        Sections = sections;
+        Sources = sources;
+    }
+
+    /// <summary>Absolute path of the sources file this catalog was read from.</summary>
+    public string FilePath { get; }
+
+    public IReadOnlyList<SectionDefinition> Sections { get; }
+    public IReadOnlyList<ConfiguredSource> Sources { get; }
+
+    public string Folder => Path.GetDirectoryName(FilePath)!;
+
+    public SectionDefinition? FindSection(string slug) =>
+        Sections.FirstOrDefault(s => string.Equals(s.Slug, slug, StringComparison.Ordinal));
+
+    public ConfiguredSource? FindSource(string id) =>
+        Sources.FirstOrDefault(s => string.Equals(s.Id, id, StringComparison.Ordinal));
+
+    public IEnumerable<ConfiguredSource> SourcesOf(string section) => Sources.Where(s => s.Section == section);
+}

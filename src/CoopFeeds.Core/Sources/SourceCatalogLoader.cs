@@ -1,0 +1,333 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace CoopFeeds.Core.Sources;
+
+/// <summary>The outcome of reading a sources file: a catalog, or every problem found, each naming the source and field.</summary>
+public sealed record SourceCatalogLoadResult(SourceCatalog? Catalog, IReadOnlyList<string> Problems)
+{
+    public bool IsValid => Catalog is not null && Problems.Count == 0;
+}
+
+/// <summary>
+/// Reads and validates a sources file. Every problem is collected before giving up, so a maintainer fixes them in one go.
+/// </summary>
+public static partial class SourceCatalogLoader
+{
+    public const int MaxPagesLimit = 100;
+    public static readonly TimeSpan MinInterval = TimeSpan.FromMinutes(1);
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    public static SourceCatalogLoadResult Load(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            return new(null, [$"sources file '{fullPath}' does not exist"]);
+        }
+
+        string json;
+        try
+        {
+            json = File.ReadAllText(fullPath);
+        }
+        catch (IOException ex)
+        {
+            return new(null, [$"sources file '{fullPath}' cannot be read: {ex.Message}"]);
+        }
+        return Parse(json, fullPath);
+    }
+
+    /// <summary>Parses the text of a sources file; <paramref name="filePath"/> anchors relative page paths.</summary>
+    public static SourceCatalogLoadResult Parse(string json, string filePath)
+    {
+        var problems = new List<string>();
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            return new(null, [$"sources file is not valid JSON: {ex.Message}"]);
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return new(null, ["sources file must be a JSON object with \"Sections\" and \"Sources\""]);
+            }
+
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (!property.NameEquals("Sections") && !property.NameEquals("Sources")
+                    && !property.Name.Equals("sections", StringComparison.OrdinalIgnoreCase)
+                    && !property.Name.Equals("sources", StringComparison.OrdinalIgnoreCase))
+                {
+                    problems.Add($"unknown top-level property \"{property.Name}\" (expected \"Sections\" and \"Sources\")");
+                }
+            }
+
+            var sections = ReadSections(GetArray(document.RootElement, "Sections", problems), problems);
+            var sources = ReadSources(GetArray(document.RootElement, "Sources", problems), sections, filePath, problems);
+            return problems.Count == 0
+                ? new(new SourceCatalog(filePath, sections, sources), problems)
+                : new(null, problems);
+        }
+    }
+
+    private static JsonElement.ArrayEnumerator? GetArray(JsonElement root, string name, List<string> problems)
+    {
+        var found = root.EnumerateObject().FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+        if (found.Value.ValueKind == JsonValueKind.Undefined)
+        {
+            problems.Add($"\"{name}\" is missing");
+            return null;
+        }
+        if (found.Value.ValueKind != JsonValueKind.Array)
+        {
+            problems.Add($"\"{name}\" must be an array");
+            return null;
+        }
+        return found.Value.EnumerateArray();
+    }
+
+    private static List<SectionDefinition> ReadSections(JsonElement.ArrayEnumerator? elements, List<string> problems)
+    {
+        var sections = new List<SectionDefinition>();
+        if (elements is null) return sections;
+
+        var index = 0;
+        foreach (var element in elements.Value)
+        {
+            index++;
+            var section = Deserialize<SectionDefinition>(element, $"section #{index}", problems);
+            if (section is null) continue;
+
+            var where = $"section '{section.Slug}'";
+            if (!SlugPattern().IsMatch(section.Slug))
+                problems.Add($"{where}: Slug must be lower-case letters, digits and '-' (got '{section.Slug}')");
+            else if (section.Slug == SectionDefinition.AllSlug)
+                problems.Add($"{where}: Slug '{SectionDefinition.AllSlug}' is reserved for the combined feed");
+            if (sections.Any(s => s.Slug == section.Slug))
+                problems.Add($"{where}: Slug is used by another section");
+            if (string.IsNullOrWhiteSpace(section.Title))
+                problems.Add($"{where}: Title is required");
+            if (!LanguagePattern().IsMatch(section.Language))
+                problems.Add($"{where}: Language must be a language tag such as 'en' or 'fr-CA' (got '{section.Language}')");
+            sections.Add(section);
+        }
+
+        if (index == 0) problems.Add("\"Sections\" is empty: define at least one section");
+        return sections;
+    }
+
+    private static List<ConfiguredSource> ReadSources(
+        JsonElement.ArrayEnumerator? elements, List<SectionDefinition> sections, string filePath, List<string> problems)
+    {
+        var sources = new List<ConfiguredSource>();
+        if (elements is null) return sources;
+
+        var seenIds = new HashSet<string>(StringComparer.Ordinal);
+        var index = 0;
+        foreach (var element in elements.Value)
+        {
+            index++;
+            var label = element.ValueKind == JsonValueKind.Object
+                && element.TryGetProperty("Id", out var idElement) && idElement.ValueKind == JsonValueKind.String
+                ? $"source '{idElement.GetString()}'"
+                : $"source #{index}";
+            var definition = Deserialize<SourceDefinition>(element, label, problems);
+            if (definition is null) continue;
+
+            var where = $"source '{definition.Id}'";
+            if (!IdPattern().IsMatch(definition.Id))
+                problems.Add($"{where}: Id must be letters, digits, '-', '_' or '.' (it names saved pages)");
+            if (!seenIds.Add(definition.Id))
+                problems.Add($"{where}: Id is used by another source");
+            if (!sections.Any(s => s.Slug == definition.Section))
+                problems.Add($"{where}: Section '{definition.Section}' is not defined (known: {string.Join(", ", sections.Select(s => s.Slug))})");
+
+            var source = Validate(definition, filePath, where, problems);
+            if (source is not null) sources.Add(source);
+        }
+        return sources;
+    }
+
+    private static ConfiguredSource? Validate(SourceDefinition definition, string filePath, string where, List<string> problems)
+    {
+        var before = problems.Count;
+
+        var location = ResolveLocation(definition.Url, filePath, where, problems);
+        Uri? baseUrl = null;
+        if (definition.BaseUrl is not null && !TryHttpUri(definition.BaseUrl, out baseUrl))
+            problems.Add($"{where}: BaseUrl must be an absolute http(s) URL (got '{definition.BaseUrl}')");
+
+        if (definition.Interval < MinInterval)
+            problems.Add($"{where}: Interval must be at least {MinInterval:c} (got '{definition.Interval:c}')");
+        if (definition.MaxPages is < 1 or > MaxPagesLimit)
+            problems.Add($"{where}: MaxPages must be between 1 and {MaxPagesLimit} (got {definition.MaxPages})");
+
+        var selectors = ParseSelectors(definition.Selectors, where, problems);
+
+        foreach (var format in definition.DateFormats)
+        {
+            if (string.IsNullOrWhiteSpace(format))
+                problems.Add($"{where}: DateFormats contains an empty format");
+        }
+
+        var cultures = new List<CultureInfo>();
+        foreach (var name in definition.Cultures)
+        {
+            try
+            {
+                cultures.Add(CultureInfo.GetCultureInfo(name, predefinedOnly: true));
+            }
+            catch (CultureNotFoundException)
+            {
+                problems.Add($"{where}: Cultures has an unknown culture name '{name}'");
+            }
+        }
+        if (definition.Cultures.Count == 0) cultures.Add(CultureInfo.GetCultureInfo("en-GB"));
+
+        TimeZoneInfo? zone = null;
+        if (definition.TimeZone is not null)
+        {
+            if (!TimeZoneInfo.TryFindSystemTimeZoneById(definition.TimeZone, out zone))
+                problems.Add($"{where}: TimeZone '{definition.TimeZone}' is not a known IANA time zone");
+        }
+
+        if (problems.Count > before || location is null || selectors is null) return null;
+        return new ConfiguredSource
+        {
+            Definition = definition,
+            Selectors = selectors,
+            Location = location,
+            BaseUrl = baseUrl,
+            Cultures = cultures,
+            TimeZone = zone,
+        };
+    }
+
+    private static Uri? ResolveLocation(string url, string filePath, string where, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            problems.Add($"{where}: Url is required");
+            return null;
+        }
+        if (Uri.TryCreate(url, UriKind.Absolute, out var absolute) && !absolute.IsFile)
+        {
+            if (absolute.Scheme is "http" or "https" && !string.IsNullOrEmpty(absolute.Host)) return absolute;
+            problems.Add($"{where}: Url must be an http(s) URL or a file path (got '{url}')");
+            return null;
+        }
+
+        var path = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(filePath)!, url));
+        if (!File.Exists(path))
+        {
+            problems.Add($"{where}: Url '{url}' is neither an http(s) URL nor an existing file (looked for '{path}')");
+            return null;
+        }
+        return new Uri(path);
+    }
+
+    private static ListingSelectors? ParseSelectors(SelectorSet? set, string where, List<string> problems)
+    {
+        if (set is null)
+        {
+            problems.Add($"{where}: Selectors is required (at least Item and Title)");
+            return null;
+        }
+
+        var before = problems.Count;
+        var item = Required(set.Item, "Item");
+        var title = Required(set.Title, "Title");
+        var selectors = new ListingSelectors
+        {
+            Item = item!,
+            Title = title!,
+            Link = Optional(set.Link, "Link"),
+            Date = Optional(set.Date, "Date"),
+            Summary = Optional(set.Summary, "Summary"),
+            Category = Optional(set.Category, "Category"),
+            Group = Optional(set.Group, "Group"),
+            NextPage = Optional(set.NextPage, "NextPage"),
+        };
+        if (item is { Attribute: not null })
+            problems.Add($"{where}: Selectors.Item '{item.Text}' selects elements, it cannot read an attribute");
+        if (item is { Css: null })
+            problems.Add($"{where}: Selectors.Item needs a CSS selector");
+        return problems.Count > before ? null : selectors;
+
+        FieldSelector? Required(string? text, string field)
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                problems.Add($"{where}: Selectors.{field} is required");
+                return null;
+            }
+            return Optional(text, field);
+        }
+
+        FieldSelector? Optional(string? text, string field)
+        {
+            if (text is null) return null;
+            var parsed = FieldSelector.TryParse(text, out var error);
+            if (parsed is null) problems.Add($"{where}: Selectors.{field} '{text}' {error}");
+            return parsed;
+        }
+    }
+
+    private static T? Deserialize<T>(JsonElement element, string label, List<string> problems) where T : class
+    {
+        try
+        {
+            return element.Deserialize<T>(JsonOptions);
+        }
+        catch (JsonException ex)
+        {
+            problems.Add($"{label}: {Describe(ex)}");
+            return null;
+        }
+    }
+
+    /// <summary>System.Text.Json messages name .NET types; say what a maintainer can fix instead.</summary>
+    private static string Describe(JsonException ex)
+    {
+        var path = ex.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : null;
+        var message = ex.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut > 0) message = message[..cut];
+        if (message.Contains("TimeSpan", StringComparison.Ordinal))
+            message = "expected a duration such as \"01:00:00\"";
+        return path is null ? message : $"{path}: {message}";
+    }
+
+    private static bool TryHttpUri(string text, out Uri? uri) =>
+        Uri.TryCreate(text, UriKind.Absolute, out uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0;
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
+    private static partial Regex SlugPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    private static partial Regex IdPattern();
+
+    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    private static partial Regex LanguagePattern();
+}

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using CoopFeeds.Sources;
+
+namespace CoopFeeds.Cli;
+
+/// <summary>
+/// One executable, <c>serve</c> by default: <c>serve</c>, <c>ingest</c>, <c>preview</c>, <c>check</c>, <c>purge</c>.
+/// Settings may follow any verb as <c>--Section:Key=value</c>; they go to configuration, not to the parser.
+/// </summary>
+public static class CoopFeedsCommandLine
+{
+    public const string DefaultSources = "samples/sources.json";
+    public const string DefaultData = "data";
+
+    private static readonly string[] Verbs = ["serve", "ingest", "preview", "check", "purge", "-h", "--help", "-?", "--version"];
+
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        if (args.Length == 0 || !Verbs.Contains(args[0], StringComparer.Ordinal)) args = ["serve", .. args];
+        try
+        {
+            return await Build().Parse(args).InvokeAsync();
+        }
+        catch (SourceCatalogException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return 2;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync("Configuration is invalid:\n  - " + string.Join("\n  - ", ex.Failures));
+            return 2;
+        }
+    }
+
+    internal static RootCommand Build()
+    {
+        var root = new RootCommand("CoopFeeds: RSS, Atom and JSON feeds for listing pages that publish none.");
+        root.Subcommands.Add(ServeCommand());
+        root.Subcommands.Add(IngestCommand.Create());
+        root.Subcommands.Add(PreviewCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(PurgeCommand.Create());
+        return root;
+    }
+
+    internal static Option<string> SourcesOption() => new("--sources")
+    {
+        Description = "The sources file",
+        DefaultValueFactory = _ => DefaultSources,
+    };
+
+    internal static Option<string> DataOption() => new("--data")
+    {
+        Description = "Folder of the embedded SQLite database",
+        DefaultValueFactory = _ => DefaultData,
+    };
+
+    /// <summary>Tokens the parser did not know (<c>--Storage:Provider=…</c>) become configuration arguments.</summary>
+    internal static IReadOnlyList<string> ConfigArgs(ParseResult result) => result.UnmatchedTokens.ToList();
+
+    private static Command ServeCommand()
+    {
+        var sources = SourcesOption();
+        var data = DataOption();
+        var urls = new Option<string?>("--urls") { Description = "Addresses to listen on, e.g. http://127.0.0.1:8080" };
+        var command = new Command("serve", "Run the service: ingest on schedule and publish the feeds (default)") { sources, data, urls };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var settings = new ServeSettings(result.GetValue(sources)!, result.GetValue(data)!, result.GetValue(urls));
+            var app = Program.BuildWebApp(settings, ConfigArgs(result).ToArray());
+            await app.RunAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+}
+
+/// <summary>What <c>serve</c> was told on the command line.</summary>
+public sealed record ServeSettings(string SourcesPath, string DataDirectory, string? Urls);

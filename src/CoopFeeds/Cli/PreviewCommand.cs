@@ -1,0 +1,174 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using CoopFeeds.Core.Sources;
+using CoopFeeds.Ingestion;
+using CoopFeeds.Sources;
+
+namespace CoopFeeds.Cli;
+
+/// <summary>
+/// <c>preview</c>: fetch, extract and normalize one source without storing, and show exactly what came out.
+/// Either a configured source (<c>--source ID</c>) or ad hoc selectors on a URL or saved file.
+/// </summary>
+internal static class PreviewCommand
+{
+    public static Command Create()
+    {
+        var sources = CoopFeedsCommandLine.SourcesOption();
+        var sourceId = new Option<string?>("--source") { Description = "A configured source id" };
+        var json = new Option<bool>("--json") { Description = "Print only the JSON array of items" };
+        var save = new Option<bool>("--save") { Description = "Write pages/<id>.html and pages/<id>.expected.json beside the sources file" };
+        var url = new Option<string?>("--url") { Description = "Ad hoc: an http(s) URL or a saved HTML file" };
+        var fields = new Dictionary<string, Option<string?>>
+        {
+            ["Item"] = new("--item") { Description = "Ad hoc: CSS selector of one item" },
+            ["Title"] = new("--title") { Description = "Ad hoc: title selector, relative to the item" },
+            ["Link"] = new("--link"),
+            ["Date"] = new("--date"),
+            ["Summary"] = new("--summary"),
+            ["Category"] = new("--category"),
+            ["Group"] = new("--group"),
+            ["NextPage"] = new("--next-page"),
+        };
+        var dateFormats = new Option<string[]>("--date-format") { Description = "Ad hoc: a date format, may repeat", AllowMultipleArgumentsPerToken = false };
+        var cultures = new Option<string[]>("--culture") { Description = "Ad hoc: a culture name, may repeat" };
+        var baseUrl = new Option<string?>("--base-url") { Description = "Ad hoc: the address links resolve against" };
+        var maxPages = new Option<int?>("--max-pages") { Description = "Ad hoc: pages to follow" };
+
+        var command = new Command("preview", "Show what a source's selectors extract, without storing")
+        {
+            sources, sourceId, json, save, url, dateFormats, cultures, baseUrl, maxPages,
+        };
+        foreach (var option in fields.Values) command.Options.Add(option);
+        command.TreatUnmatchedTokensAsErrors = false;
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            ConfiguredSource source;
+            SourceCatalog catalog;
+            if (result.GetValue(sourceId) is { } id)
+            {
+                catalog = SourceCatalogProvider.Load(result.GetValue(sources)!).Current;
+                if (catalog.FindSource(id) is not { } found)
+                {
+                    await Console.Error.WriteLineAsync($"No source '{id}'. Sources: {string.Join(", ", catalog.Sources.Select(s => s.Id))}");
+                    return 2;
+                }
+                source = found;
+            }
+            else if (result.GetValue(url) is { } target)
+            {
+                var selectors = new JsonObject();
+                foreach (var (name, option) in fields)
+                    if (result.GetValue(option) is { } value) selectors[name] = value;
+                var definition = new JsonObject
+                {
+                    ["Id"] = "preview",
+                    ["Section"] = "preview",
+                    ["Url"] = target,
+                    ["Selectors"] = selectors,
+                    ["DateFormats"] = new JsonArray((result.GetValue(dateFormats) ?? []).Select(f => (JsonNode?)f).ToArray()),
+                    ["MaxPages"] = result.GetValue(maxPages) ?? 1,
+                };
+                if (result.GetValue(cultures) is { Length: > 0 } names) definition["Cultures"] = new JsonArray(names.Select(n => (JsonNode?)n).ToArray());
+                if (result.GetValue(baseUrl) is { } b) definition["BaseUrl"] = b;
+                var file = new JsonObject
+                {
+                    ["Sections"] = new JsonArray(new JsonObject { ["Slug"] = "preview", ["Title"] = "Preview" }),
+                    ["Sources"] = new JsonArray(definition),
+                };
+                var loaded = SourceCatalogLoader.Parse(file.ToJsonString(), Path.Combine(Environment.CurrentDirectory, "preview.json"));
+                if (!loaded.IsValid)
+                {
+                    await Console.Error.WriteLineAsync("Cannot preview:\n  - " + string.Join("\n  - ", loaded.Problems.Select(p => p.Replace("source 'preview': ", ""))));
+                    return 2;
+                }
+                catalog = loaded.Catalog!;
+                source = catalog.Sources[0];
+            }
+            else
+            {
+                await Console.Error.WriteLineAsync("preview needs --source ID, or --url URL|FILE with --item and --title selectors.");
+                return 2;
+            }
+
+            using var host = CliHost.Create(null, null, CoopFeedsCommandLine.ConfigArgs(result));
+            var reader = host.Services.GetRequiredService<ListingReader>();
+            var read = await reader.ReadAsync(source, ConditionalValidators.None, knownKeys: null, cancellationToken);
+
+            if (!read.Kind.Equals(Storage.OutcomeKind.Success))
+            {
+                await Console.Error.WriteLineAsync($"{source.Id}: {read.Kind} {read.Detail}");
+                return 1;
+            }
+
+            var warnings = Warnings(source, read);
+            if (result.GetValue(json))
+            {
+                Console.WriteLine(ItemJson.Serialize(read.Items));
+                foreach (var warning in warnings) await Console.Error.WriteLineAsync("warning: " + warning);
+            }
+            else
+            {
+                PrintTable(read);
+                foreach (var warning in warnings) Console.WriteLine("warning: " + warning);
+            }
+
+            if (result.GetValue(save) && result.GetValue(sourceId) is not null)
+            {
+                var folder = Path.Combine(catalog.Folder, "pages");
+                Directory.CreateDirectory(folder);
+                var page = Path.Combine(folder, source.Id + ".html");
+                if (!source.IsSavedPage || Path.GetFullPath(source.Location.LocalPath) != Path.GetFullPath(page))
+                    await File.WriteAllBytesAsync(page, read.FirstPageBody!, cancellationToken);
+                var expected = Path.Combine(folder, source.Id + ".expected.json");
+                // The fixture is the first page only: that is what `check --fixtures` re-extracts.
+                var firstPageItems = read.Items.Take(read.Pages[0].ItemCount);
+                await File.WriteAllTextAsync(expected, ItemJson.Serialize(firstPageItems) + "\n", cancellationToken);
+                await Console.Error.WriteLineAsync($"saved {page} and {expected}");
+            }
+            return read.Items.Count == 0 ? 1 : 0;
+        });
+        return command;
+    }
+
+    private static List<string> Warnings(ConfiguredSource source, ListingRead read)
+    {
+        var warnings = new List<string>(read.Warnings);
+        var matches = read.FirstPageMatches!;
+        var selectors = source.Definition.Selectors;
+        void Unmatched(string field, string? selector, int count)
+        {
+            if (selector is not null && matches.Items > 0 && count == 0)
+                warnings.Add($"Selectors.{field} '{selector}' matched nothing in any item");
+        }
+        Unmatched("Title", selectors.Title, matches.Title);
+        Unmatched("Link", selectors.Link, matches.Link);
+        Unmatched("Date", selectors.Date, matches.Date);
+        Unmatched("Summary", selectors.Summary, matches.Summary);
+        Unmatched("Category", selectors.Category, matches.Category);
+        if (selectors.Group is not null && matches.GroupHeadings == 0)
+            warnings.Add($"Selectors.Group '{selectors.Group}' matched no heading");
+        if (matches.Items <= 1)
+            warnings.Add($"hint: Selectors.Item '{selectors.Item}' matched {matches.Items} element(s); it should match every item of the list (e.g. 'article', 'li.result', '.views-row'), not the list itself");
+        if (read.Pages.Count > 1)
+            warnings.Add($"followed {read.Pages.Count} pages: " + string.Join(", ", read.Pages.Select(p => $"{p.Url} ({p.ItemCount} items)")));
+        return warnings;
+    }
+
+    private static void PrintTable(ListingRead read)
+    {
+        Console.WriteLine($"{"#",3}  {"date",-10}  {"category",-16}  {"title",-60}  link");
+        var n = 0;
+        foreach (var item in read.Items)
+        {
+            n++;
+            var date = item.Published?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "(none)";
+            Console.WriteLine($"{n,3}  {date,-10}  {Cut(item.Category ?? "", 16),-16}  {Cut(item.Title, 60),-60}  {item.Link?.AbsoluteUri ?? "(none)"}");
+        }
+        Console.WriteLine($"{read.Items.Count} items from {read.Pages.Count} page(s)");
+    }
+
+    private static string Cut(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
+}

@@ -1,0 +1,40 @@
+using System.CommandLine;
+using System.Globalization;
+using CoopFeeds.Storage;
+
+namespace CoopFeeds.Cli;
+
+/// <summary><c>purge --source ID [--since TIME]</c>: removes a source's items (junk from a bad selector run) and says how many.</summary>
+internal static class PurgeCommand
+{
+    public static Command Create()
+    {
+        var sources = CoopFeedsCommandLine.SourcesOption();
+        var data = CoopFeedsCommandLine.DataOption();
+        var sourceId = new Option<string>("--source") { Description = "The source whose items go", Required = true };
+        var since = new Option<string?>("--since") { Description = "Only items first seen at or after this time (ISO 8601)" };
+        var command = new Command("purge", "Remove a source's items") { sources, data, sourceId, since };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            DateTimeOffset? from = null;
+            if (result.GetValue(since) is { } text)
+            {
+                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                {
+                    await Console.Error.WriteLineAsync($"--since '{text}' is not a date and time such as 2026-11-01T00:00:00Z");
+                    return 2;
+                }
+                from = parsed;
+            }
+            using var host = CliHost.Create(result.GetValue(sources)!, result.GetValue(data)!, CoopFeedsCommandLine.ConfigArgs(result));
+            await host.StartAsync(cancellationToken);
+            var id = result.GetValue(sourceId)!;
+            var removed = await host.Services.GetRequiredService<IItemStore>().PurgeAsync(id, from, cancellationToken);
+            Console.WriteLine($"{id}: removed {removed} item{(removed == 1 ? "" : "s")}" + (from is null ? "" : $" first seen since {from:O}"));
+            await host.StopAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+}

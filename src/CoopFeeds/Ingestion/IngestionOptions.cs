@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CoopFeeds.Ingestion;
+
+/// <summary>Settings under <c>Ingestion:</c>. Units are in the types: durations are TimeSpans, sizes are bytes.</summary>
+public sealed class IngestionOptions
+{
+    public const string Section = "Ingestion";
+
+    [Required]
+    public string UserAgent { get; set; } = "CoopFeeds/1.0 (+https://github.com/coopfeeds/coopfeeds)";
+
+    /// <summary>Where site owners can reach the operator; appended to the User-Agent.</summary>
+    public string? ContactUrl { get; set; }
+
+    /// <summary>Limit for one attempt; the whole fetch with retries gets three times this.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Range(1024, long.MaxValue)]
+    public long MaxBodyBytes { get; set; } = 5 * 1024 * 1024;
+
+    [Range(1, 64)]
+    public int MaxConcurrency { get; set; } = 4;
+
+    /// <summary>Minimum time between two requests to one host.</summary>
+    public TimeSpan PerHostDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A first page yielding fewer than this fraction of the median of recent good counts marks the source degraded.</summary>
+    [Range(0.0, 1.0)]
+    public double DriftThreshold { get; set; } = 0.5;
+
+    [Range(1, 20)]
+    public int MaxRedirects { get; set; } = 5;
+
+    public string EffectiveUserAgent => ContactUrl is { Length: > 0 } contact ? $"{UserAgent} {contact}".Trim() : UserAgent;
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Primitives;
+
+namespace CoopFeeds.Publishing;
+
+/// <summary>The partner filters a feed URL may carry: <c>?category=</c> (repeatable), <c>?q=</c>, <c>?limit=</c>.</summary>
+public sealed record FeedQuery(IReadOnlyList<string> Categories, string? Text, int? Limit)
+{
+    public static readonly FeedQuery None = new([], null, null);
+
+    private static readonly string[] Known = ["category", "q", "limit"];
+
+    public bool IsFiltered => Categories.Count > 0 || Text is not null || Limit is not null;
+
+    /// <summary>Parses the query string; any unknown or malformed parameter is a problem named in the result.</summary>
+    public static (FeedQuery? Query, IReadOnlyList<string> Problems) Parse(IQueryCollection query, int maxLimit)
+    {
+        var problems = new List<string>();
+        foreach (var key in query.Keys.Where(k => !Known.Contains(k, StringComparer.Ordinal)))
+            problems.Add($"unknown parameter '{key}' (known: {string.Join(", ", Known)})");
+
+        var categories = Values(query, "category")
+            .Select(c => c.Trim())
+            .ToList();
+        if (categories.Any(c => c.Length == 0 || c.Length > 200))
+            problems.Add("'category' must be between 1 and 200 characters");
+
+        string? text = null;
+        var q = Values(query, "q");
+        if (q.Count > 1) problems.Add("'q' may be given once");
+        else if (q.Count == 1)
+        {
+            text = q[0].Trim();
+            if (text.Length is 0 or > 200) problems.Add("'q' must be between 1 and 200 characters");
+        }
+
+        int? limit = null;
+        var l = Values(query, "limit");
+        if (l.Count > 1) problems.Add("'limit' may be given once");
+        else if (l.Count == 1)
+        {
+            if (int.TryParse(l[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= maxLimit)
+                limit = n;
+            else
+                problems.Add($"'limit' must be a whole number from 1 to {maxLimit} (got '{l[0]}')");
+        }
+
+        return problems.Count > 0 ? (null, problems) : (new FeedQuery(categories, text, limit), problems);
+    }
+
+    private static List<string> Values(IQueryCollection query, string key) =>
+        query.TryGetValue(key, out StringValues values) ? values.Where(v => v is not null).Select(v => v!).ToList() : [];
+}
