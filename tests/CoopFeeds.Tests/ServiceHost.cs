@@ -1,0 +1,49 @@
+using CoopFeeds.Cli;
+using CoopFeeds.Ingestion;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace CoopFeeds.Tests;
+
+/// <summary>
+/// The real service on a loopback port with its own SQLite file in a temporary folder: one per test, never shared.
+/// </summary>
+internal sealed class ServiceHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _dataDirectory;
+
+    private ServiceHost(WebApplication app, string dataDirectory, Uri address)
+    {
+        _app = app;
+        _dataDirectory = dataDirectory;
+        Address = address;
+        Client = new HttpClient { BaseAddress = address };
+    }
+
+    public Uri Address { get; }
+    public HttpClient Client { get; }
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts the service and waits (on a signal, not a timer) until its first ingest pass has finished.</summary>
+    public static async Task<ServiceHost> StartAsync(string? sourcesPath = null, params string[] configArgs)
+    {
+        var data = Directory.CreateTempSubdirectory("coopfeeds-test-").FullName;
+        var app = Program.BuildWebApp(
+            new ServeSettings(sourcesPath ?? RepoPaths.SampleSources, data, "http://127.0.0.1:0"),
+            ["--Logging:LogLevel:Default=Warning", .. configArgs]);
+        await app.StartAsync();
+        await app.Services.GetRequiredService<IngestionReadiness>().FirstPassCompleted.WaitAsync(TimeSpan.FromMinutes(1));
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new ServiceHost(app, data, new Uri(address + "/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { }
+    }
+}
