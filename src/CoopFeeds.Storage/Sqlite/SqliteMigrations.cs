@@ -51,7 +51,7 @@ internal static class SqliteMigrations
             CHECK ((published IS NULL) = (published_offset_minutes IS NULL))
         ) STRICT;
 
-        CREATE INDEX ix_items_item_id ON items (item_id, seq);
+        CREATE INDEX ix_items_item_id ON items (item_id, section, seq);
         CREATE INDEX ix_items_newest ON items (shown_at DESC, item_id);
         CREATE INDEX ix_items_section_newest ON items (section, shown_at DESC, item_id);
         CREATE INDEX ix_items_section_seq ON items (section, seq);
