@@ -14,23 +14,41 @@ public interface IItemStore
     /// Records one ingest run of a source in one transaction: upserts <paramref name="items"/> (new ones inserted,
     /// changed ones updated with a new LastChanged, unchanged ones untouched) and records <paramref name="outcome"/>.
     /// Items not in <paramref name="items"/> are never removed. A failed run passes no items and keeps everything stored.
+    /// Items are keyed on (source id, identity key); when a key occurs twice in <paramref name="items"/> the first wins.
+    /// First seen and last changed come from <see cref="IngestOutcome.AttemptedAt"/>, never from the clock.
     /// </summary>
     Task<SaveResult> SaveAsync(SourceRun source, IReadOnlyList<Item> items, IngestOutcome outcome, CancellationToken cancellationToken);
 
-    /// <summary>Items of the query, newest first by published date, then by id (deterministic).</summary>
+    /// <summary>
+    /// Items of the query, newest first by <see cref="StoredItem.Published"/> (the page's date, else first seen), then by id
+    /// (deterministic). An item id stored more than once among the selected sections (two sources list the same link)
+    /// appears once: the copy stored first.
+    /// </summary>
     Task<IReadOnlyList<StoredItem>> GetItemsAsync(ItemQuery query, CancellationToken cancellationToken);
+
+    /// <summary>How many items <see cref="GetItemsAsync"/> would return without <see cref="ItemQuery.Limit"/> and <see cref="ItemQuery.Offset"/>.</summary>
+    Task<int> CountItemsAsync(ItemQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Archive page <paramref name="page"/> (1 = the oldest) of a section, or of every section when <paramref name="section"/>
+    /// is null: items in insertion order, each id once as in <see cref="GetItemsAsync"/>. New items only ever go on the
+    /// last page, so a full page never changes membership (RFC 5005 archives).
+    /// </summary>
+    Task<IReadOnlyList<StoredItem>> GetArchiveAsync(string? section, int page, int pageSize, CancellationToken cancellationToken);
 
     /// <summary>The identity keys already stored for a source (pagination stops at the first page that holds only known items).</summary>
     Task<IReadOnlySet<string>> GetIdentityKeysAsync(string sourceId, CancellationToken cancellationToken);
 
-    /// <summary>Per-section item counts and newest change, for the index page and caches.</summary>
+    /// <summary>Per-section item counts (each id once) and newest change, for the index page and caches; ordered by section.</summary>
     Task<IReadOnlyList<SectionStats>> GetSectionStatsAsync(CancellationToken cancellationToken);
 
     /// <summary>Increases whenever any item changes; caches compare it to learn of changes (also across instances).</summary>
     Task<long> GetVersionAsync(CancellationToken cancellationToken);
 
+    /// <summary>The state of one source, or null when it never ran.</summary>
     Task<SourceState?> GetSourceStateAsync(string sourceId, CancellationToken cancellationToken);
 
+    /// <summary>The state of every source that ran, ordered by source id.</summary>
     Task<IReadOnlyList<SourceState>> GetSourceStatesAsync(CancellationToken cancellationToken);
 
     /// <summary>Removes a source's items (those first seen at or after <paramref name="since"/> when given); returns how many.</summary>
@@ -47,9 +65,11 @@ public sealed record SaveResult(int New, int Updated, int Unchanged);
 public sealed record ItemQuery
 {
     public IReadOnlyList<string>? Sections { get; init; }
+
+    /// <summary>Items whose category is any of these (case-insensitive); empty means every category.</summary>
     public IReadOnlyList<string> Categories { get; init; } = [];
 
-    /// <summary>Words that must all appear in the title or the summary (case-insensitive).</summary>
+    /// <summary>Whitespace-separated words that must each appear in the title or the summary (case-insensitive, taken literally).</summary>
     public string? Text { get; init; }
 
     public int Limit { get; init; } = 50;

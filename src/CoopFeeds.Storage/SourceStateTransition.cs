@@ -1,0 +1,62 @@
+namespace CoopFeeds.Storage;
+
+/// <summary>
+/// How one ingest run changes a source's state. Pure, so that every store records runs by the same rules.
+/// </summary>
+internal static class SourceStateTransition
+{
+    /// <summary>How many first-page counts of good runs are kept for layout-drift detection.</summary>
+    public const int RecentFirstPageCountLimit = 10;
+
+    public static SourceState Apply(SourceState? previous, SourceRun run, IngestOutcome outcome, SaveResult saved)
+    {
+        var state = (previous ?? new SourceState { SourceId = run.SourceId, Section = run.Section, Health = SourceHealth.Healthy }) with
+        {
+            Section = run.Section,
+            LastAttemptAt = outcome.AttemptedAt,
+            LastOutcome = outcome.Kind,
+            LastHttpStatus = outcome.HttpStatus,
+            NextAttemptAt = outcome.NextAttemptAt,
+            ItemsFound = outcome.ItemsFound,
+            ItemsNew = saved.New,
+            ItemsUpdated = saved.Updated,
+        };
+
+        if (outcome.Kind == OutcomeKind.Degraded)
+        {
+            // The site answered, so this is no fetch failure (the backoff counter resets), but the run was not good:
+            // its count must not become the baseline, and its validators are not kept, or the next conditional
+            // request would answer 304 and mark the still-drifted source healthy.
+            return state with
+            {
+                Health = SourceHealth.Degraded,
+                LastError = outcome.Detail,
+                ConsecutiveFailures = 0,
+            };
+        }
+
+        if (outcome.IsSuccess)
+        {
+            return state with
+            {
+                Health = SourceHealth.Healthy,
+                LastError = null,
+                LastSuccessAt = outcome.AttemptedAt,
+                ConsecutiveFailures = 0,
+                // A 304 usually repeats no validators: keep the ones that earned it.
+                ETag = outcome.ETag ?? state.ETag,
+                LastModified = outcome.LastModified ?? state.LastModified,
+                RecentFirstPageCounts = outcome.FirstPageItemCount is { } count
+                    ? [.. state.RecentFirstPageCounts.Append(count).TakeLast(RecentFirstPageCountLimit)]
+                    : state.RecentFirstPageCounts,
+            };
+        }
+
+        return state with
+        {
+            Health = SourceHealth.Failing,
+            LastError = outcome.Detail,
+            ConsecutiveFailures = state.ConsecutiveFailures + 1,
+        };
+    }
+}

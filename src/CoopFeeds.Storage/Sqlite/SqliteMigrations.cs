@@ -1,0 +1,117 @@
+using Microsoft.Data.Sqlite;
+
+namespace CoopFeeds.Storage.Sqlite;
+
+/// <summary>
+/// The SQLite schema as numbered migrations: script N (1-based) takes <c>PRAGMA user_version</c> from N-1 to N.
+/// Append new scripts; never edit one that has shipped.
+/// </summary>
+internal static class SqliteMigrations
+{
+    // Instants are UTC ticks (INTEGER), so SQL orders and compares them correctly; the page's offset is kept apart
+    // (minutes) so a published date round-trips exactly. Store-stamped instants (first seen, attempts) are read back in UTC.
+    private const string Initial = """
+        CREATE TABLE source_state (
+            source_id                TEXT    NOT NULL PRIMARY KEY,
+            section                  TEXT    NOT NULL,
+            health                   TEXT    NOT NULL,
+            last_attempt_at          INTEGER NULL,
+            last_success_at          INTEGER NULL,
+            last_outcome             TEXT    NULL,
+            last_http_status         INTEGER NULL,
+            last_error               TEXT    NULL,
+            consecutive_failures     INTEGER NOT NULL DEFAULT 0,
+            items_found              INTEGER NOT NULL DEFAULT 0,
+            items_new                INTEGER NOT NULL DEFAULT 0,
+            items_updated            INTEGER NOT NULL DEFAULT 0,
+            etag                     TEXT    NULL,
+            last_modified            TEXT    NULL,
+            next_attempt_at          INTEGER NULL,
+            recent_first_page_counts TEXT    NOT NULL DEFAULT '[]'
+        ) STRICT;
+
+        CREATE TABLE items (
+            seq                      INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+            source_id                TEXT    NOT NULL REFERENCES source_state (source_id) DEFERRABLE INITIALLY DEFERRED,
+            identity_key             TEXT    NOT NULL,
+            item_id                  TEXT    NOT NULL,
+            section                  TEXT    NOT NULL,
+            title                    TEXT    NOT NULL,
+            link                     TEXT    NULL,
+            published                INTEGER NULL,
+            published_offset_minutes INTEGER NULL,
+            summary                  TEXT    NULL,
+            summary_html             TEXT    NULL,
+            category                 TEXT    NULL,
+            first_seen               INTEGER NOT NULL,
+            last_changed             INTEGER NOT NULL,
+            -- The date a feed shows and sorts on: the page's date, else first seen.
+            shown_at                 INTEGER NOT NULL GENERATED ALWAYS AS (coalesce(published, first_seen)) VIRTUAL,
+            UNIQUE (source_id, identity_key),
+            CHECK ((published IS NULL) = (published_offset_minutes IS NULL))
+        ) STRICT;
+
+        CREATE INDEX ix_items_item_id ON items (item_id, section, seq);
+        CREATE INDEX ix_items_newest ON items (shown_at DESC, item_id);
+        CREATE INDEX ix_items_section_newest ON items (section, shown_at DESC, item_id);
+        CREATE INDEX ix_items_section_seq ON items (section, seq);
+
+        -- One row; bumped in the transaction that inserts, updates or deletes items, so caches (on any instance) see changes.
+        CREATE TABLE store_version (
+            id      INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+            version INTEGER NOT NULL
+        ) STRICT;
+
+        INSERT INTO store_version (id, version) VALUES (1, 0);
+        """;
+
+    public static IReadOnlyList<string> Scripts { get; } = [Initial];
+
+    /// <summary>Applies every script the database lacks, each in its own transaction. A no-op when up to date.</summary>
+    public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        // journal_mode is persistent in the file and cannot change inside a transaction.
+        await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken);
+
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // BEGIN IMMEDIATE: two processes starting at once serialize here, and the second one re-reads the version.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var version = await ReadVersionAsync(connection, transaction, cancellationToken);
+            if (version > Scripts.Count)
+            {
+                throw new InvalidOperationException(
+                    $"The database '{connection.DataSource}' has schema version {version}, but this build of CoopFeeds knows versions up to {Scripts.Count}. "
+                    + "Run a newer CoopFeeds, or restore a backup taken before the upgrade.");
+            }
+
+            if (version == Scripts.Count)
+            {
+                return;
+            }
+
+            await ExecuteAsync(connection, transaction, Scripts[(int)version], cancellationToken);
+            // PRAGMA takes no parameters; the value is an integer this code computed.
+            await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {version + 1};", cancellationToken);
+            transaction.Commit();
+        }
+    }
+
+    private static async Task<long> ReadVersionAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version;";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Collections;
+using CoopFeeds.Core;
+using CoopFeeds.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using static CoopFeeds.Storage.Tests.Samples;
+
+namespace CoopFeeds.Storage.Tests;
+
+public sealed class ConsistencyTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task ConcurrentSavesOnOneFileAllSucceed()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        // Two store objects on one file, as two hosts of one process might have; tasks share them.
+        SqliteItemStore[] stores = [db.Store, SqliteItemStore.ForFile(db.FilePath)];
+        var sources = Enumerable.Range(0, 8).Select(n => new SourceRun($"source-{n}", n % 2 == 0 ? "news" : "events")).ToArray();
+
+        var saves = Enumerable.Range(0, 32).Select(n => Task.Run(async () =>
+        {
+            var source = sources[n % sources.Length];
+            var items = Enumerable.Range(0, 25).Select(i => Item($"{source.SourceId}/{i}", source: source)).ToArray();
+            return await stores[n % stores.Length].SaveAsync(source, items, Success(T0.AddMinutes(n), itemsFound: items.Length), None);
+        })).ToArray();
+        var results = await Task.WhenAll(saves);
+
+        Assert.Equal(8 * 25, results.Sum(r => r.New));
+        Assert.Equal(32 * 25, results.Sum(r => r.New + r.Unchanged));
+        Assert.Equal(8 * 25, await db.Store.CountItemsAsync(new ItemQuery(), None));
+        var states = await db.Store.GetSourceStatesAsync(None);
+        Assert.Equal(8, states.Count);
+        Assert.All(states, s => Assert.Equal(25, s.StoredItemCount));
+    }
+
+    [Fact]
+    public async Task ASaveThatFailsMidwayLeavesThePreviousStateUntouched()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        await db.Store.SaveAsync(News, [Item("a"), Item("b")], Success(T0, itemsFound: 2, firstPageCount: 2, etag: "\"v1\""), None);
+        var before = await SnapshotAsync(db.Store);
+
+        // An edit and a new item are written before the broken item (a null title the type system was talked out of) fails.
+        Item[] items = [Item("a", title: "Edited"), Item("c"), Item("d") with { Title = null! }];
+        await Assert.ThrowsAsync<SqliteException>(() =>
+            db.Store.SaveAsync(News, items, Success(T0.AddHours(1), itemsFound: 3, firstPageCount: 3, etag: "\"v2\""), None));
+
+        Assert.Equal(before, await SnapshotAsync(db.Store));
+    }
+
+    [Fact]
+    public async Task ASaveCancelledMidwayLeavesThePreviousStateUntouched()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        await db.Store.SaveAsync(News, [Item("a"), Item("b")], Success(T0, itemsFound: 2, firstPageCount: 2), None);
+        var before = await SnapshotAsync(db.Store);
+
+        using var cancellation = new CancellationTokenSource();
+        var items = new CancellingList([Item("a", title: "Edited"), Item("c"), Item("d")], cancelAt: 2, cancellation);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            db.Store.SaveAsync(News, items, Success(T0.AddHours(1), itemsFound: 3), cancellation.Token));
+
+        Assert.True(items.CancelledAfterWrites);
+        Assert.Equal(before, await SnapshotAsync(db.Store));
+    }
+
+    /// <summary>Everything a save can change, in a form records compare by value.</summary>
+    private static async Task<string> SnapshotAsync(IItemStore store)
+    {
+        var items = await store.AllItemsAsync();
+        var states = await store.GetSourceStatesAsync(None);
+        return string.Join("\n", [
+            $"version {await store.GetVersionAsync(None)}",
+            .. items.Select(s => $"{s} {s.Item}"),
+            .. states.Select(s => $"{s with { RecentFirstPageCounts = [] }} counts [{string.Join(",", s.RecentFirstPageCounts)}]"),
+        ]);
+    }
+
+    /// <summary>Items that cancel the save's token as the store reaches one of them, after earlier ones were written.</summary>
+    private sealed class CancellingList(IReadOnlyList<Item> items, int cancelAt, CancellationTokenSource cancellation) : IReadOnlyList<Item>
+    {
+        public bool CancelledAfterWrites { get; private set; }
+
+        public int Count => items.Count;
+
+        public Item this[int index] => items[index];
+
+        public IEnumerator<Item> GetEnumerator()
+        {
+            for (var index = 0; index < items.Count; index++)
+            {
+                if (index == cancelAt)
+                {
+                    cancellation.Cancel();
+                    CancelledAfterWrites = true;
+                }
+
+                yield return items[index];
+            }
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}

@@ -1,0 +1,112 @@
+using CoopFeeds.Core;
+using static CoopFeeds.Storage.Tests.Samples;
+
+namespace CoopFeeds.Storage.Tests;
+
+public sealed class QueryTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly SourceRun Events = new("coop-events", "events");
+
+    [Fact]
+    public async Task TheCombinedFeedShowsAnItemListedInTwoSectionsOnce()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        await db.Store.SaveAsync(News, [Item("shared", title: "As news"), Item("a")], Success(T0), None);
+        await db.Store.SaveAsync(Events, [Item("shared", title: "As an event", source: Events), Item("x", source: Events)], Success(T0.AddMinutes(1)), None);
+
+        var all = await db.Store.GetItemsAsync(new ItemQuery(), None);
+        var events = await db.Store.GetItemsAsync(new ItemQuery { Sections = ["events"] }, None);
+        var both = await db.Store.GetItemsAsync(new ItemQuery { Sections = ["news", "events"] }, None);
+
+        Assert.Equal(3, all.Count);
+        var shared = Assert.Single(all, s => s.Item.Id == "urn:test:shared");
+        Assert.Equal("As news", shared.Item.Title); // the copy stored first
+        Assert.Equal("news", shared.Section);
+        Assert.Equal(["As an event", "Title of x"], events.Select(s => s.Item.Title).Order());
+        Assert.Equal(all, both);
+        Assert.Equal(3, await db.Store.CountItemsAsync(new ItemQuery(), None));
+        Assert.Equal(2, await db.Store.CountItemsAsync(new ItemQuery { Sections = ["events"] }, None));
+        Assert.Empty(await db.Store.GetItemsAsync(new ItemQuery { Sections = [] }, None));
+    }
+
+    [Fact]
+    public async Task SectionStatsCountEachItemOnceWithTheNewestChange()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var otherNews = new SourceRun("other-news", "news");
+        await db.Store.SaveAsync(News, [Item("a"), Item("b")], Success(T0), None);
+        await db.Store.SaveAsync(otherNews, [Item("b", source: otherNews)], Success(T0.AddHours(1)), None);
+        await db.Store.SaveAsync(Events, [Item("x", source: Events)], Success(T0.AddHours(2)), None);
+
+        var stats = await db.Store.GetSectionStatsAsync(None);
+
+        Assert.Equal([new SectionStats("events", 1, T0.AddHours(2)), new SectionStats("news", 2, T0.AddHours(1))], stats);
+        Assert.Equal(2, await db.Store.CountItemsAsync(new ItemQuery { Sections = ["news"] }, None));
+    }
+
+    [Fact]
+    public async Task CategoriesMatchAnyOfThemIgnoringCase()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        await db.Store.SaveAsync(News,
+        [
+            Item("a") with { Category = "Économie sociale" },
+            Item("b") with { Category = "Policy" },
+            Item("c") with { Category = "Events" },
+            Item("d") with { Category = null },
+        ], Success(T0), None);
+
+        var found = await db.Store.GetItemsAsync(new ItemQuery { Categories = ["éCONOMIE SOCIALE", "policy"] }, None);
+
+        Assert.Equal(["example.org/a", "example.org/b"], found.Select(s => s.Item.IdentityKey).Order());
+    }
+
+    [Fact]
+    public async Task TextNeedsEveryWordInTheTitleOrSummaryAndTakesWildcardsLiterally()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        await db.Store.SaveAsync(News,
+        [
+            Item("percent") with { Title = "A 100% cooperative economy", Summary = "Members own it" },
+            Item("digits") with { Title = "1000 cooperatives", Summary = "Growth in Kenya" },
+            Item("underscore") with { Title = "The snake_case report", Summary = null },
+            Item("letter") with { Title = "The snakeXcase report", Summary = "Économie" },
+        ], Success(T0), None);
+
+        async Task<string[]> FindAsync(string text) =>
+            [.. (await db.Store.GetItemsAsync(new ItemQuery { Text = text }, None)).Select(s => s.Item.IdentityKey["example.org/".Length..]).Order()];
+
+        Assert.Equal(["percent"], await FindAsync("100%"));
+        Assert.Equal(["underscore"], await FindAsync("snake_case"));
+        Assert.Equal(["digits", "percent"], await FindAsync("  COOPERATIVE  "));
+        Assert.Equal(["percent"], await FindAsync("cooperative members"));
+        Assert.Equal(["letter"], await FindAsync("éCONOMIE report"));
+        Assert.Empty(await FindAsync("cooperative kenya members"));
+        Assert.Equal(4, (await FindAsync(" ")).Length);
+        Assert.Equal(1, await db.Store.CountItemsAsync(new ItemQuery { Text = "%" }, None));
+    }
+
+    [Fact]
+    public async Task ItemsComeNewestFirstThenByIdWhateverTheInsertionOrder()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var day = new DateTimeOffset(2025, 2, 1, 12, 0, 0, TimeSpan.Zero);
+        // The same instant written with two offsets, an older one, and an undated item shown at its first-seen time.
+        await db.Store.SaveAsync(News,
+        [
+            Item("c", published: day.ToOffset(TimeSpan.FromHours(2))),
+            Item("old", published: day.AddDays(-3)),
+            Item("a", published: day),
+            Item("undated"),
+            Item("b", published: day.ToOffset(TimeSpan.FromHours(-5))),
+        ], Success(T0), None);
+
+        var items = await db.Store.GetItemsAsync(new ItemQuery(), None);
+        var page = await db.Store.GetItemsAsync(new ItemQuery { Limit = 2, Offset = 1 }, None);
+
+        Assert.Equal(["urn:test:undated", "urn:test:a", "urn:test:b", "urn:test:c", "urn:test:old"], items.Select(s => s.Item.Id));
+        Assert.Equal(["urn:test:a", "urn:test:b"], page.Select(s => s.Item.Id));
+        Assert.Equal(T0, items[0].Published);
+    }
+}

@@ -1,0 +1,158 @@
+using CoopFeeds.Core;
+using static CoopFeeds.Storage.Tests.Samples;
+
+namespace CoopFeeds.Storage.Tests;
+
+public sealed class SourceStateTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task ASuccessfulRunIsRecordedWithItsCounts()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+
+        await db.Store.SaveAsync(News, [Item("a"), Item("b")], Success(T0, itemsFound: 2, firstPageCount: 2, etag: "\"v1\"") with
+        {
+            LastModified = "Sat, 01 Mar 2025 09:00:00 GMT",
+        }, None);
+
+        var state = await db.Store.GetSourceStateAsync(News.SourceId, None);
+        Assert.NotNull(state);
+        Assert.Equal(News.SourceId, state.SourceId);
+        Assert.Equal("news", state.Section);
+        Assert.Equal(SourceHealth.Healthy, state.Health);
+        Assert.Equal(T0, state.LastAttemptAt);
+        Assert.Equal(T0, state.LastSuccessAt);
+        Assert.Equal(OutcomeKind.Success, state.LastOutcome);
+        Assert.Equal(200, state.LastHttpStatus);
+        Assert.Null(state.LastError);
+        Assert.Equal(0, state.ConsecutiveFailures);
+        Assert.Equal(2, state.ItemsFound);
+        Assert.Equal(2, state.ItemsNew);
+        Assert.Equal(0, state.ItemsUpdated);
+        Assert.Equal("\"v1\"", state.ETag);
+        Assert.Equal("Sat, 01 Mar 2025 09:00:00 GMT", state.LastModified);
+        Assert.Equal(T0.AddHours(1), state.NextAttemptAt);
+        Assert.Equal([2], state.RecentFirstPageCounts);
+        Assert.Equal(2, state.StoredItemCount);
+        Assert.Null(await db.Store.GetSourceStateAsync("never-ran", None));
+    }
+
+    [Fact]
+    public async Task AFailedRunKeepsTheItemsAndCountsFailuresUntilASuccess()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        await db.Store.SaveAsync(News, [Item("a"), Item("b")], Success(T0, itemsFound: 2), None);
+        var version = await db.Store.GetVersionAsync(None);
+
+        await db.Store.SaveAsync(News, [], Failure(T0.AddHours(1)), None);
+        await db.Store.SaveAsync(News, [], Failure(T0.AddHours(2), OutcomeKind.Timeout, status: null), None);
+
+        var failing = await db.Store.GetSourceStateAsync(News.SourceId, None);
+        Assert.NotNull(failing);
+        Assert.Equal(SourceHealth.Failing, failing.Health);
+        Assert.Equal(2, failing.ConsecutiveFailures);
+        Assert.Equal(OutcomeKind.Timeout, failing.LastOutcome);
+        Assert.Equal("Timeout from the site", failing.LastError);
+        Assert.Null(failing.LastHttpStatus);
+        Assert.Equal(T0.AddHours(2), failing.LastAttemptAt);
+        Assert.Equal(T0, failing.LastSuccessAt);
+        Assert.Equal(T0.AddHours(4), failing.NextAttemptAt);
+        Assert.Equal(0, failing.ItemsFound);
+        Assert.Equal(2, failing.StoredItemCount);
+        Assert.Equal(2, (await db.Store.AllItemsAsync()).Count);
+        Assert.Equal(version, await db.Store.GetVersionAsync(None));
+
+        await db.Store.SaveAsync(News, [Item("a"), Item("b")], Success(T0.AddHours(3), itemsFound: 2), None);
+
+        var recovered = await db.Store.GetSourceStateAsync(News.SourceId, None);
+        Assert.NotNull(recovered);
+        Assert.Equal(SourceHealth.Healthy, recovered.Health);
+        Assert.Equal(0, recovered.ConsecutiveFailures);
+        Assert.Null(recovered.LastError);
+        Assert.Equal(T0.AddHours(3), recovered.LastSuccessAt);
+    }
+
+    [Fact]
+    public async Task NotModifiedKeepsTheValidatorsAndANewOneReplacesThem()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        await db.Store.SaveAsync(News, [Item("a")], Success(T0, etag: "\"v1\"") with { LastModified = "Sat, 01 Mar 2025 09:00:00 GMT" }, None);
+
+        await db.Store.SaveAsync(News, [], new IngestOutcome { Kind = OutcomeKind.NotModified, AttemptedAt = T0.AddHours(1), HttpStatus = 304 }, None);
+
+        var notModified = await db.Store.GetSourceStateAsync(News.SourceId, None);
+        Assert.NotNull(notModified);
+        Assert.Equal("\"v1\"", notModified.ETag);
+        Assert.Equal("Sat, 01 Mar 2025 09:00:00 GMT", notModified.LastModified);
+        Assert.Equal(SourceHealth.Healthy, notModified.Health);
+        Assert.Equal(OutcomeKind.NotModified, notModified.LastOutcome);
+        Assert.Equal(T0.AddHours(1), notModified.LastSuccessAt);
+        Assert.Equal(1, notModified.StoredItemCount);
+
+        await db.Store.SaveAsync(News, [Item("a")], Success(T0.AddHours(2), etag: "\"v2\""), None);
+
+        var changed = await db.Store.GetSourceStateAsync(News.SourceId, None);
+        Assert.Equal("\"v2\"", changed?.ETag);
+    }
+
+    [Fact]
+    public async Task ADegradedRunKeepsItemsAndDoesNotBecomeTheBaseline()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        await db.Store.SaveAsync(News, [Item("a"), Item("b"), Item("c")], Success(T0, itemsFound: 3, firstPageCount: 3, etag: "\"v1\""), None);
+
+        var degraded = new IngestOutcome
+        {
+            Kind = OutcomeKind.Degraded,
+            AttemptedAt = T0.AddHours(1),
+            HttpStatus = 200,
+            Detail = "1 item on the first page, usually 3",
+            ETag = "\"v2\"",
+            ItemsFound = 1,
+            FirstPageItemCount = 1,
+        };
+        var result = await db.Store.SaveAsync(News, [Item("d")], degraded, None);
+
+        Assert.Equal(new SaveResult(1, 0, 0), result);
+        var state = await db.Store.GetSourceStateAsync(News.SourceId, None);
+        Assert.NotNull(state);
+        Assert.Equal(SourceHealth.Degraded, state.Health);
+        Assert.Equal("1 item on the first page, usually 3", state.LastError);
+        Assert.Equal([3], state.RecentFirstPageCounts);
+        Assert.Equal(T0, state.LastSuccessAt);
+        // Keeping the degraded page's ETag would let a 304 mark the drifted source healthy.
+        Assert.Equal("\"v1\"", state.ETag);
+        Assert.Equal(4, state.StoredItemCount);
+    }
+
+    [Fact]
+    public async Task OnlyTheLastTenFirstPageCountsAreKept()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        for (var run = 1; run <= 12; run++)
+        {
+            await db.Store.SaveAsync(News, [], Success(T0.AddHours(run), firstPageCount: run), None);
+        }
+
+        await db.Store.SaveAsync(News, [], Success(T0.AddHours(13)), None);
+
+        var state = await db.Store.GetSourceStateAsync(News.SourceId, None);
+        Assert.Equal([3, 4, 5, 6, 7, 8, 9, 10, 11, 12], state?.RecentFirstPageCounts);
+    }
+
+    [Fact]
+    public async Task EverySourceThatRanIsListedInIdOrder()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var events = new SourceRun("coop-events", "events");
+        await db.Store.SaveAsync(News, [Item("a")], Success(T0), None);
+        await db.Store.SaveAsync(events, [Item("x", source: events), Item("y", source: events)], Success(T0), None);
+
+        var states = await db.Store.GetSourceStatesAsync(None);
+
+        Assert.Equal(["coop-events", "ilo-coop-news"], states.Select(s => s.SourceId));
+        Assert.Equal([2, 1], states.Select(s => s.StoredItemCount));
+    }
+}
