@@ -66,13 +66,14 @@ public sealed class Atom10Writer
     {
         // RFC 4287 §1.2: Atom is the default namespace; fh is declared once, on the root, only when an archive uses it.
         writer.WriteStartElement(FeedElement, AtomNamespace);
+        writer.WriteAttributeString(XmlnsPrefix, AtomNamespace);
         if (feed.IsArchive)
         {
             writer.WriteAttributeString(XmlnsPrefix, HistoryPrefix, null, HistoryNamespace);
         }
 
         // RFC 4287 §2: xml:lang gives the language of every text construct below (the section's, never the server's).
-        var language = XmlText.Clean(feed.Language);
+        var language = XmlChars.Clean(feed.Language);
         if (!string.IsNullOrWhiteSpace(language))
         {
             writer.WriteAttributeString(XmlPrefix, LangAttribute, null, language);
@@ -90,7 +91,7 @@ public sealed class Atom10Writer
         Element(writer, IdElement, WireFormat.Uri(logicalFeed));
         TextConstruct(writer, TitleElement, TextType, feed.Title);
 
-        var description = XmlText.Clean(feed.Description);
+        var description = XmlChars.Clean(feed.Description);
         if (!string.IsNullOrWhiteSpace(description))
         {
             TextConstruct(writer, SubtitleElement, TextType, description);
@@ -175,8 +176,8 @@ public sealed class Atom10Writer
     /// </summary>
     private static void WriteText(XmlWriter writer, FeedEntry entry)
     {
-        var html = XmlText.Clean(entry.SummaryHtml);
-        var text = XmlText.Clean(entry.SummaryText);
+        var html = XmlChars.Clean(entry.SummaryHtml);
+        var text = XmlChars.Clean(entry.SummaryText);
         var (type, value) = !string.IsNullOrWhiteSpace(html) ? (HtmlType, html)
             : !string.IsNullOrWhiteSpace(text) ? (TextType, text)
             : (TextType, (string?)null);
@@ -199,7 +200,7 @@ public sealed class Atom10Writer
     {
         foreach (var category in categories)
         {
-            var term = XmlText.Clean(category);
+            var term = XmlChars.Clean(category);
             if (string.IsNullOrWhiteSpace(term))
             {
                 continue;
@@ -228,7 +229,7 @@ public sealed class Atom10Writer
     {
         writer.WriteStartElement(localName, AtomNamespace);
         XmlFeedOutput.Attribute(writer, TypeAttribute, type);
-        writer.WriteString(XmlText.Clean(value));
+        writer.WriteString(XmlChars.Clean(value));
         writer.WriteEndElement();
     }
 

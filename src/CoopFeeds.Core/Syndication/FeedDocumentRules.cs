@@ -76,7 +76,7 @@ internal static class FeedDocumentRules
             }
 
             // RFC 4287 §4.2.6: atom:id is an absolute IRI; the same value is the RSS guid and the JSON Feed id.
-            var id = XmlText.Clean(entry.Id);
+            var id = XmlChars.Clean(entry.Id);
             if (id.Trim().Length == 0)
             {
                 yield return $"{where}.Id is blank";
@@ -113,7 +113,7 @@ internal static class FeedDocumentRules
         }
     }
 
-    private static bool IsBlank(string? value) => string.IsNullOrWhiteSpace(XmlText.Clean(value));
+    private static bool IsBlank(string? value) => string.IsNullOrWhiteSpace(XmlChars.Clean(value));
 
     /// <summary>RSS profile §3.4 and RFC 4287 §4.2.7.1: links are absolute; readers follow only http(s).</summary>
     private static IEnumerable<string> AbsoluteHttp(string name, Uri? value, bool required)

@@ -121,8 +121,8 @@ public sealed class JsonFeedWriter
 
         String(writer, TitleProperty, entry.Title);
 
-        var html = XmlText.Clean(entry.SummaryHtml);
-        var text = XmlText.Clean(entry.SummaryText);
+        var html = XmlChars.Clean(entry.SummaryHtml);
+        var text = XmlChars.Clean(entry.SummaryText);
         if (!string.IsNullOrWhiteSpace(html))
         {
             writer.WriteString(ContentHtmlProperty, html);
@@ -143,7 +143,7 @@ public sealed class JsonFeedWriter
 
     private static void WriteTags(Utf8JsonWriter writer, IReadOnlyList<string> categories)
     {
-        var tags = categories.Select(XmlText.Clean).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
+        var tags = categories.Select(XmlChars.Clean).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
         if (tags.Count == 0)
         {
             return;
@@ -158,13 +158,13 @@ public sealed class JsonFeedWriter
         writer.WriteEndArray();
     }
 
-    /// <summary>Strings go through <see cref="XmlText.Clean"/> here too: a lone surrogate is not valid UTF-8 and a C0 control is never content.</summary>
+    /// <summary>Strings go through <see cref="XmlChars.Clean"/> here too: a lone surrogate is not valid UTF-8 and a C0 control is never content.</summary>
     private static void String(Utf8JsonWriter writer, string name, string? value) =>
-        writer.WriteString(name, XmlText.Clean(value));
+        writer.WriteString(name, XmlChars.Clean(value));
 
     private static void OptionalString(Utf8JsonWriter writer, string name, string? value)
     {
-        var clean = XmlText.Clean(value);
+        var clean = XmlChars.Clean(value);
         if (!string.IsNullOrWhiteSpace(clean))
         {
             writer.WriteString(name, clean);

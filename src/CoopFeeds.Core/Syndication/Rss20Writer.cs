@@ -81,11 +81,11 @@ public sealed class Rss20Writer
         // so a section without one falls back to its title.
         XmlFeedOutput.Element(writer, TitleElement, null, feed.Title);
         XmlFeedOutput.Element(writer, LinkElement, null, WireFormat.Uri(feed.HtmlUrl));
-        var description = XmlText.Clean(feed.Description);
+        var description = XmlChars.Clean(feed.Description);
         XmlFeedOutput.Element(writer, DescriptionElement, null, string.IsNullOrWhiteSpace(description) ? feed.Title : description);
 
         // Profile §4.1.1.10: the section's configured language, never the server culture.
-        if (!string.IsNullOrWhiteSpace(XmlText.Clean(feed.Language)))
+        if (!string.IsNullOrWhiteSpace(XmlChars.Clean(feed.Language)))
         {
             XmlFeedOutput.Element(writer, LanguageElement, null, feed.Language);
         }
@@ -179,7 +179,7 @@ public sealed class Rss20Writer
         // Profile §4.1.1.20.6: the id is not a URL, so isPermaLink="false" (otherwise readers and the validator take it for one).
         writer.WriteStartElement(GuidElement);
         XmlFeedOutput.Attribute(writer, IsPermaLinkAttribute, NotPermaLink);
-        writer.WriteString(XmlText.Clean(entry.Id));
+        writer.WriteString(XmlChars.Clean(entry.Id));
         writer.WriteEndElement();
 
         XmlFeedOutput.Element(writer, PubDateElement, null, WireFormat.Rfc822(entry.Published));
@@ -189,13 +189,13 @@ public sealed class Rss20Writer
 
     private static string? DescriptionHtml(FeedEntry entry)
     {
-        var html = XmlText.Clean(entry.SummaryHtml);
+        var html = XmlChars.Clean(entry.SummaryHtml);
         if (!string.IsNullOrWhiteSpace(html))
         {
             return html;
         }
 
-        var text = XmlText.Clean(entry.SummaryText);
+        var text = XmlChars.Clean(entry.SummaryText);
         return string.IsNullOrWhiteSpace(text) ? null : WebUtility.HtmlEncode(text);
     }
 
@@ -204,7 +204,7 @@ public sealed class Rss20Writer
     {
         foreach (var category in categories)
         {
-            var clean = XmlText.Clean(category);
+            var clean = XmlChars.Clean(category);
             if (!string.IsNullOrWhiteSpace(clean))
             {
                 XmlFeedOutput.Element(writer, CategoryElement, null, clean);

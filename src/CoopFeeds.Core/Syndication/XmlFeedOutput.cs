@@ -8,7 +8,7 @@ internal static class XmlFeedOutput
 {
     /// <summary>
     /// UTF-8 without a byte order mark, declared as <c>&lt;?xml version="1.0" encoding="utf-8"?&gt;</c> (XML 1.0 §4.3.3, RFC 7303 §3).
-    /// CheckCharacters stays on so that a forbidden character that slips past <see cref="XmlText.Clean"/> fails loudly instead of
+    /// CheckCharacters stays on so that a forbidden character that slips past <see cref="XmlChars.Clean"/> fails loudly instead of
     /// being written as an (equally illegal) character reference. Newlines are fixed to LF so every platform writes the same bytes,
     /// and CR inside text is entitized so that strings round-trip exactly.
     /// </summary>
@@ -41,11 +41,11 @@ internal static class XmlFeedOutput
     public static void Element(XmlWriter writer, string localName, string? ns, string? text)
     {
         writer.WriteStartElement(localName, ns);
-        writer.WriteString(XmlText.Clean(text));
+        writer.WriteString(XmlChars.Clean(text));
         writer.WriteEndElement();
     }
 
     /// <summary>Writes an attribute with its value cleaned; the writer escapes quotes and ampersands.</summary>
     public static void Attribute(XmlWriter writer, string localName, string? value) =>
-        writer.WriteAttributeString(localName, XmlText.Clean(value));
+        writer.WriteAttributeString(localName, XmlChars.Clean(value));
 }

@@ -10,7 +10,7 @@ namespace CoopFeeds.Core.Syndication;
 /// The rest cannot be escaped either: <c>&amp;#x1;</c> breaks the same rule (§4.1, WFC Legal Character),
 /// so they are dropped. Normalization already cleans items; this is the writers' last line of defence.
 /// </remarks>
-public static class XmlText
+public static class XmlChars
 {
     /// <summary>Returns <paramref name="value"/> without forbidden characters ("" for null); the same instance when already clean.</summary>
     public static string Clean(string? value)
