@@ -8,11 +8,14 @@ namespace CoopFeeds.Core.Syndication;
 /// Feed id (RFC 4287 §4.2.6, "MUST NOT change"): the URL of the subscription document — <see cref="FeedDocument.SelfUrl"/>
 /// as given, or <see cref="FeedDocument.CurrentUrl"/> for an RFC 5005 archive, so that the subscription document and all its
 /// archives are one logical feed with one id. Both come from the configured public base URL, never from the request, so they
-/// stay put; the price is that a change of public host is a new feed for readers that key on the feed id.
+/// stay put; the price is that a change of public host is a new feed for readers that key on the feed id. A query variant
+/// (<c>?limit=</c>) is another document and so another feed id. Entry ids never depend on the feed (§4.2.6, checklist 2.7).
 /// </para>
 /// <para>
 /// Entries: id, title, link rel=alternate (when the item has a link), published, updated, summary type="html" and categories.
-/// An entry with no link gets a content element (§4.1.1.1: entries without an alternate link must have content).
+/// An entry with no link gets a content element (§4.1.2: entries without an alternate link must have content).
+/// Every entry carries text, the title when there is nothing else, because readers show it (§4.1.2 and the validator's
+/// "Missing textual content").
 /// The same document always gives the same bytes: nothing here reads the clock or makes up an id.
 /// </para>
 /// </remarks>
@@ -170,9 +173,10 @@ public sealed class Atom10Writer
     }
 
     /// <summary>
-    /// Summary as escaped HTML (§3.1.1.2; sanitized HTML fits in a div), or as text when only a plain summary exists.
-    /// §4.1.2: an entry without a rel=alternate link MUST have content, so such an entry carries its text as content
-    /// instead (falling back to the title), and no summary, which would only repeat it.
+    /// The entry's text: the summary as escaped HTML (§3.1.1.2; sanitized HTML fits in a div), else the plain summary,
+    /// else the title, so that no entry is without textual content. It goes in summary when the entry links to its page;
+    /// an entry without a rel=alternate link MUST have content (§4.1.2), so there it goes in content instead
+    /// (and not in both: the summary would only repeat it).
     /// </summary>
     private static void WriteText(XmlWriter writer, FeedEntry entry)
     {
@@ -180,19 +184,9 @@ public sealed class Atom10Writer
         var text = XmlChars.Clean(entry.SummaryText);
         var (type, value) = !string.IsNullOrWhiteSpace(html) ? (HtmlType, html)
             : !string.IsNullOrWhiteSpace(text) ? (TextType, text)
-            : (TextType, (string?)null);
+            : (TextType, entry.Title);
 
-        if (entry.Link is not null)
-        {
-            if (value is not null)
-            {
-                TextConstruct(writer, SummaryElement, type, value);
-            }
-
-            return;
-        }
-
-        TextConstruct(writer, ContentElement, type, value ?? entry.Title);
+        TextConstruct(writer, entry.Link is not null ? SummaryElement : ContentElement, type, value);
     }
 
     /// <summary>§4.2.2: term is required and must not be empty; blank categories are skipped.</summary>

@@ -115,6 +115,19 @@ public sealed class Atom10WriterTests
     }
 
     [Fact]
+    public void EntryWithLinkButNoSummaryGetsItsTitleAsTextSummary()
+    {
+        // Not required by RFC 4287 when there is a link, but readers show textual content (validator: "Missing textual content").
+        var entry = Root(SampleFeeds.Section("atom")).Elements(Atom + "entry").ElementAt(SampleFeeds.LinkOnlyEntry);
+
+        Assert.Single(entry.Elements(Atom + "link"));
+        Assert.Null(entry.Element(Atom + "content"));
+        var summary = entry.Element(Atom + "summary")!;
+        Assert.Equal("text", summary.Attribute("type")?.Value);
+        Assert.Equal(SampleFeeds.Entries()[SampleFeeds.LinkOnlyEntry].Title, summary.Value);
+    }
+
+    [Fact]
     public void EntryWithoutLinkOrSummaryGetsItsTitleAsTextContent()
     {
         // RFC 4287 §4.1.2: an entry without an alternate link MUST have a content element.

@@ -118,6 +118,15 @@ public sealed class Rss20WriterTests
     }
 
     [Fact]
+    public void ItemWithLinkButNoSummaryHasNoDescription()
+    {
+        var item = Channel(SampleFeeds.Section("rss"), out _).Elements("item").ElementAt(SampleFeeds.LinkOnlyEntry);
+
+        Assert.NotNull(item.Element("link"));
+        Assert.Null(item.Element("description"));
+    }
+
+    [Fact]
     public void PlainTextSummaryIsHtmlEncodedIntoTheDescription()
     {
         var feed = SampleFeeds.Section("rss");

@@ -30,6 +30,9 @@ internal static class SampleFeeds
     /// <summary>Index of the entry with neither link nor summary (the case RFC 4287 §4.1.2 makes awkward).</summary>
     public const int BareEntry = 6;
 
+    /// <summary>Index of the entry with a link but no summary at all (a listing that shows only titles).</summary>
+    public const int LinkOnlyEntry = 4;
+
     /// <summary>Index of the entry with a plain-text summary only.</summary>
     public const int TextOnlyEntry = 8;
 
@@ -55,10 +58,10 @@ internal static class SampleFeeds
                 Link = link,
                 Published = published,
                 Updated = i == 2 ? published.AddHours(5) : published,
-                SummaryHtml = i is BareEntry or TextOnlyEntry
+                SummaryHtml = i is BareEntry or TextOnlyEntry or LinkOnlyEntry
                     ? null
                     : $"<p>{WebUtility.HtmlEncode(Titles[i])}. <a href=\"{link}\">Read more</a> about <em>cooperatives</em>.</p>",
-                SummaryText = i == BareEntry ? null : Titles[i] + ". Read more about cooperatives.",
+                SummaryText = i is BareEntry or LinkOnlyEntry ? null : Titles[i] + ". Read more about cooperatives.",
                 Categories = (i % 3) switch { 0 => ["Cooperatives", "Employment"], 1 => ["Finance"], _ => [] },
             });
         }
@@ -138,8 +141,8 @@ internal static class SampleFeeds
             Entries = feed.Entries.Select((e, i) => e with
             {
                 Title = e.Title + " " + hostile,
-                SummaryHtml = i == BareEntry ? null : "<p>" + hostile + "</p>",
-                SummaryText = i == BareEntry ? null : hostile,
+                SummaryHtml = i is BareEntry or LinkOnlyEntry ? null : "<p>" + hostile + "</p>",
+                SummaryText = i is BareEntry or LinkOnlyEntry ? null : hostile,
                 Categories = [hostile, "ok"],
             }).ToList(),
         };
