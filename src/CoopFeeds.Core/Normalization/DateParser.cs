@@ -262,17 +262,25 @@ public static partial class DateParser
             foreach (var culture in context.Cultures)
             {
                 const DateTimeStyles styles = DateTimeStyles.AllowWhiteSpaces;
-                if (!DateTime.TryParseExact(fullText, fullFormat, culture, styles | DateTimeStyles.RoundtripKind, out var wall))
-                {
-                    continue;
-                }
-
+                DateTime wall;
                 TimeSpan? offset = null;
-                if (wall.Kind != DateTimeKind.Unspecified
-                    && DateTimeOffset.TryParseExact(fullText, fullFormat, culture, styles | DateTimeStyles.AssumeUniversal, out var withOffset))
+                try
                 {
-                    // The text carried an offset ("zzz", "K"): keep it, and the wall time it qualifies.
-                    (wall, offset) = (withOffset.DateTime, withOffset.Offset);
+                    if (!DateTime.TryParseExact(fullText, fullFormat, culture, styles | DateTimeStyles.RoundtripKind, out wall))
+                    {
+                        continue;
+                    }
+
+                    if (wall.Kind != DateTimeKind.Unspecified
+                        && DateTimeOffset.TryParseExact(fullText, fullFormat, culture, styles | DateTimeStyles.AssumeUniversal, out var withOffset))
+                    {
+                        // The text carried an offset ("zzz", "K"): keep it, and the wall time it qualifies.
+                        (wall, offset) = (withOffset.DateTime, withOffset.Offset);
+                    }
+                }
+                catch (FormatException)
+                {
+                    break; // not a valid format string ("%", an open quote): catalog validation reports it; skip it here
                 }
 
                 return new DateParts(

@@ -71,7 +71,7 @@ public static partial class ItemNormalizer
             }
 
             // 3. Date.
-            var date = DateParser.Read(rawItem.Date, dates with { Group = group });
+            var date = DateParser.Read(rawItem.Date, dates with { Group = rawItem.Group }); // the parser cleans its input itself
             if (!string.IsNullOrWhiteSpace(rawItem.Date) && !date.TextRecognised)
             {
                 warnings.Add(date.Value is null

@@ -131,7 +131,18 @@ public static class SummarySanitizer
 
         // Elements not allowed are unwrapped rather than deleted with their text; those whose content must
         // go are removed before the sanitizer runs (Prepare).
-        return new HtmlSanitizer(options) { KeepChildNodes = true };
+        var sanitizer = new HtmlSanitizer(options) { KeepChildNodes = true };
+
+        // A URL still relative after resolution (the base itself was relative) would point into the feed
+        // reader's site, not the source's: drop it.
+        sanitizer.FilterUrl += (_, e) =>
+        {
+            if (e.SanitizedUrl is { } url && !Uri.TryCreate(url, UriKind.Absolute, out Uri? _))
+            {
+                e.SanitizedUrl = null;
+            }
+        };
+        return sanitizer;
     }
 
     private static void Prepare(IDocument document, IElement container)

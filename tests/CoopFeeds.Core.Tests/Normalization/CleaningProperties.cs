@@ -93,6 +93,15 @@ public sealed class CleaningProperties
     }
 
     [Property]
+    public bool DateParserNeverThrowsOnAnySourceFormat(string format)
+    {
+        var context = new DateParsingContext { FetchedAt = new DateTimeOffset(2021, 10, 15, 12, 0, 0, TimeSpan.Zero), DateFormats = [format] };
+        _ = DateParser.Parse("07.10.2021 10:30 +02:00", context);
+        _ = DateParser.Parse(format, context);
+        return true;
+    }
+
+    [Property]
     public bool LinkResolverNeverThrowsAndKeepsOnlyHttp(string text)
     {
         var link = LinkResolver.Resolve(text, Base);

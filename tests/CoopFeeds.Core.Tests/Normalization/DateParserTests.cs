@@ -251,6 +251,10 @@ public sealed class DateParserTests
     }
 
     [Fact]
+    public void InvalidSourceFormatIsSkipped() =>
+        AssertDate("2021-10-07T00:00:00+00:00", DateParser.Parse("7 October 2021", Context(formats: ["%", "'unclosed", "\\"])));
+
+    [Fact]
     public void MonthNamesOfSeveralCulturesAreRead()
     {
         var context = Context("en-GB,fr-FR,es-ES");

@@ -90,6 +90,22 @@ public sealed class SummarySanitizerTests
         Assert.Equal(SanitizedSummary.None, SummarySanitizer.Sanitize(html, Base));
 
     [Fact]
+    public void RelativeUrlsOfASavedPageWithoutHttpBaseAreRemoved()
+    {
+        var summary = SummarySanitizer.Sanitize("<a href=\"item.html\">x</a><img src=\"a.png\">", new Uri("file:///srv/pages/ilo.html"));
+
+        Assert.Equal("<a>x</a>", summary.Html);
+    }
+
+    [Fact]
+    public void UrlsThatStayRelativeAreRemoved()
+    {
+        var summary = SummarySanitizer.Sanitize("<a href=\"item.html\">x</a> <a href=\"https://x.org/\">y</a>", new Uri("pages/ilo.html", UriKind.Relative));
+
+        Assert.Equal("<a>x</a> <a href=\"https://x.org/\">y</a>", summary.Html);
+    }
+
+    [Fact]
     public void ImageOnlySummaryKeepsItsHtmlWithoutText()
     {
         var summary = Sanitize("<img src=\"/a.png\" alt=\"\">");
