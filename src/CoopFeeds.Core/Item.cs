@@ -9,7 +9,7 @@ public sealed record Item
     /// <summary>The feed id: <c>urn:uuid:</c> + a name-based UUID of <see cref="IdentityKey"/>.</summary>
     public required string Id { get; init; }
 
-    /// <summary>The canonical link without scheme, or <c>source:&lt;id&gt;#&lt;hash of title&gt;</c> when the item has no link.</summary>
+    /// <summary>The canonical link without scheme, or <c>source:&lt;id&gt;:&lt;hash of title&gt;</c> when the item has no link (see <c>ItemIdentity</c>).</summary>
     public required string IdentityKey { get; init; }
 
     public required string SourceId { get; init; }

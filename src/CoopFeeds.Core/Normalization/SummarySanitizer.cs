@@ -1,0 +1,257 @@
+using System.Text;
+using AngleSharp;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+using Ganss.Xss;
+
+namespace CoopFeeds.Core.Normalization;
+
+/// <summary>An item's summary as a reader may see it: sanitized HTML and its plain text. Either may be null.</summary>
+public sealed record SanitizedSummary(string? Html, string? Text)
+{
+    public static readonly SanitizedSummary None = new(null, null);
+}
+
+/// <summary>
+/// Makes a summary's inner HTML safe to republish: the last stage before an item is stored (STYLE.md,
+/// "sanitize last"), so that nothing after it can bring markup back in.
+/// </summary>
+/// <remarks>
+/// An allow-list, not a block-list (OWASP XSS Prevention, rule on HTML sanitization):
+/// <list type="bullet">
+/// <item>Elements whose content is code or controls (script, style, iframe, object, embed, form and its
+/// controls, svg, math, template, noscript, media) go with their content. Other elements not allowed are
+/// unwrapped and their content kept; sectioning elements (section, article, header…) become div first so
+/// that their text does not run together.</item>
+/// <item>Attributes href, src, alt and title only: no style, class, id or on* handler. URLs only http,
+/// https and mailto, made absolute against the item's base URL.</item>
+/// <item>Headings are demoted two levels (h1 → h3, h4–h6 → h6): in a reader the item's title is the top
+/// heading, and a summary's own h1 would outrank it.</item>
+/// <item>Lazy-loaded images (data-src with no src, or a data: placeholder) get their real src first.</item>
+/// </list>
+/// The output is serialized from a DOM, so every element is closed and the fragment fits in a &lt;div&gt;;
+/// it is HTML5 serialization (&lt;br&gt;, not &lt;br /&gt;), for the writers to escape as text, and holds no
+/// character XML 1.0 forbids.
+/// </remarks>
+public static class SummarySanitizer
+{
+    private static readonly string[] AllowedTags =
+    [
+        "p", "br", "hr", "div", "span",
+        "a", "em", "strong", "b", "i", "u", "s", "small", "mark", "del", "ins", "sub", "sup", "abbr", "cite", "q", "code", "kbd", "samp", "var",
+        "ul", "ol", "li", "dl", "dt", "dd",
+        "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6",
+        "img", "figure", "figcaption",
+        "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+    ];
+
+    /// <summary>Removed with everything inside: their content is code, styling, embedded documents or form controls, never text to read.</summary>
+    private static readonly HashSet<string> DroppedWithContent = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "script", "style", "link", "meta", "base", "title", "head",
+        "iframe", "frame", "frameset", "object", "embed", "applet", "param", "noscript", "noembed", "noframes", "template",
+        "form", "input", "button", "select", "option", "optgroup", "datalist", "textarea", "output",
+        "svg", "math", "canvas", "audio", "video", "track", "map", "dialog",
+    };
+
+    /// <summary>Block containers that are not allowed as such but whose content is: made div so that blocks stay apart.</summary>
+    private static readonly HashSet<string> BlockContainers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "section", "article", "header", "footer", "aside", "main", "nav", "address", "details", "summary",
+        "hgroup", "center", "fieldset", "legend", "search",
+    };
+
+    /// <summary>Elements after which plain text needs a space, so that "&lt;p&gt;a&lt;/p&gt;&lt;p&gt;b&lt;/p&gt;" reads "a b".</summary>
+    private static readonly HashSet<string> BlockElements = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "p", "div", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre",
+        "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption",
+        "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+    };
+
+    private static readonly string[] LazySourceAttributes = ["data-src", "data-lazy-src", "data-original"];
+
+    // Configured once and never changed: HtmlSanitizer's Sanitize methods are then safe to call from several threads.
+    private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
+
+    /// <summary>
+    /// Sanitizes <paramref name="html"/> (a summary element's inner HTML) and derives its plain text.
+    /// <see cref="SanitizedSummary.None"/> when nothing is left: no text and no image. A summary with an image
+    /// and no text keeps its HTML and has no text.
+    /// </summary>
+    public static SanitizedSummary Sanitize(string? html, Uri baseUri)
+    {
+        ArgumentNullException.ThrowIfNull(baseUri);
+        if (string.IsNullOrWhiteSpace(html))
+        {
+            return SanitizedSummary.None;
+        }
+
+        var parser = new HtmlParser();
+        using var document = parser.ParseDocument("<!doctype html><html><body></body></html>");
+        var container = (IHtmlElement)document.CreateElement("div");
+        document.Body!.AppendChild(container);
+        container.InnerHtml = html; // parsed as a fragment in a div: what the output will be inserted into
+
+        Prepare(document, container);
+        Sanitizer.SanitizeDom(document, container, baseUri.IsAbsoluteUri ? baseUri.AbsoluteUri : "");
+        Finish(container);
+
+        var text = TextCleaner.Normalize(PlainText(container));
+        if (text.Length == 0 && container.QuerySelector("img") is null)
+        {
+            return SanitizedSummary.None;
+        }
+
+        var markup = TextCleaner.RemoveXmlForbidden(container.ChildNodes.ToHtml(HtmlFormatter.Instance).Trim());
+        return new SanitizedSummary(markup, text.Length > 0 ? text : null);
+    }
+
+    private static HtmlSanitizer CreateSanitizer()
+    {
+        var options = HtmlSanitizerOptions.Empty();
+        foreach (var tag in AllowedTags)
+        {
+            options.AllowedTags.Add(tag);
+        }
+
+        foreach (var attribute in new[] { "href", "src", "alt", "title" })
+        {
+            options.AllowedAttributes.Add(attribute);
+        }
+
+        foreach (var scheme in new[] { "http", "https", "mailto" })
+        {
+            options.AllowedSchemes.Add(scheme);
+        }
+
+        options.UriAttributes.Add("href");
+        options.UriAttributes.Add("src");
+
+        // Elements not allowed are unwrapped rather than deleted with their text; those whose content must
+        // go are removed before the sanitizer runs (Prepare).
+        var sanitizer = new HtmlSanitizer(options) { KeepChildNodes = true };
+
+        // A URL still relative after resolution (the base itself was relative) would point into the feed
+        // reader's site, not the source's: drop it.
+        sanitizer.FilterUrl += (_, e) =>
+        {
+            if (e.SanitizedUrl is { } url && !Uri.TryCreate(url, UriKind.Absolute, out Uri? _))
+            {
+                e.SanitizedUrl = null;
+            }
+        };
+        return sanitizer;
+    }
+
+    private static void Prepare(IDocument document, IElement container)
+    {
+        foreach (var element in container.QuerySelectorAll("*").ToList())
+        {
+            // Raw-text elements (script, style, xmp, iframe…) hold no markup, only code or escaped text.
+            if (DroppedWithContent.Contains(element.LocalName) || element.Flags.HasFlag(NodeFlags.LiteralText)
+                || element.NamespaceUri != NamespaceNames.HtmlUri)
+            {
+                element.Remove();
+            }
+        }
+
+        foreach (var image in container.QuerySelectorAll("img").ToList())
+        {
+            var src = image.GetAttribute("src");
+            if (string.IsNullOrWhiteSpace(src) || src.TrimStart().StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+            {
+                var real = LazySourceAttributes.Select(image.GetAttribute).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+                if (real is not null)
+                {
+                    image.SetAttribute("src", real);
+                }
+            }
+        }
+
+        foreach (var element in container.QuerySelectorAll("*").ToList())
+        {
+            var name = element.LocalName;
+            if (BlockContainers.Contains(name))
+            {
+                Rename(document, element, "div");
+            }
+            else if (name is ['h', >= '1' and <= '6'])
+            {
+                Rename(document, element, "h" + Math.Min(name[1] - '0' + 2, 6));
+            }
+        }
+    }
+
+    private static void Finish(IElement container)
+    {
+        foreach (var image in container.QuerySelectorAll("img").ToList())
+        {
+            if (!image.HasAttribute("src"))
+            {
+                image.Remove(); // its src was refused: nothing left to show
+            }
+        }
+
+        foreach (var node in container.GetDescendants().ToList())
+        {
+            switch (node)
+            {
+                case IText text:
+                    text.Data = TextCleaner.RemoveXmlForbidden(text.Data);
+                    break;
+                case IElement element:
+                    foreach (var attribute in element.Attributes.ToList())
+                    {
+                        element.SetAttribute(attribute.Name, TextCleaner.RemoveXmlForbidden(attribute.Value));
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private static void Rename(IDocument document, IElement element, string name)
+    {
+        var replacement = document.CreateElement(name);
+        while (element.FirstChild is { } child)
+        {
+            replacement.AppendChild(child);
+        }
+
+        element.Parent?.ReplaceChild(replacement, element);
+    }
+
+    private static string PlainText(INode node)
+    {
+        var text = new StringBuilder();
+        AppendText(node, text);
+        return text.ToString();
+    }
+
+    private static void AppendText(INode node, StringBuilder text)
+    {
+        foreach (var child in node.ChildNodes)
+        {
+            if (child is IText textNode)
+            {
+                text.Append(textNode.Data);
+            }
+            else if (child is IElement element)
+            {
+                var block = BlockElements.Contains(element.LocalName);
+                if (block)
+                {
+                    text.Append(' ');
+                }
+
+                AppendText(element, text);
+                if (block)
+                {
+                    text.Append(' ');
+                }
+            }
+        }
+    }
+}

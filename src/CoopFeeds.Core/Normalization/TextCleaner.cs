@@ -1,0 +1,199 @@
+using System.Net;
+using System.Text;
+
+namespace CoopFeeds.Core.Normalization;
+
+/// <summary>
+/// Turns text read from a page into the one-line, XML-safe text an <see cref="Item"/> carries:
+/// title, category, group and the plain-text summary.
+/// </summary>
+/// <remarks>
+/// What goes and why:
+/// <list type="bullet">
+/// <item>Every whitespace character (tab, newlines, NBSP, the U+2000 spaces, U+3000, line and paragraph
+/// separators) becomes one space; the result is trimmed.</item>
+/// <item>Invisible characters that only make two equal-looking strings differ: U+200B zero-width space,
+/// U+2060 word joiner, U+FEFF byte-order mark, U+00AD soft hyphen.</item>
+/// <item>U+200C zero-width non-joiner and U+200D zero-width joiner are kept <em>between two visible
+/// characters</em> and dropped elsewhere: inside a word they are spelling (Persian, the Indic scripts) or
+/// part of an emoji sequence, and removing them there changes the text; at an edge or next to a space they
+/// are only noise.</item>
+/// <item>Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) are dropped: one left
+/// unterminated reorders whatever a feed reader renders after the field, which is a spoofing vector.
+/// The marks U+200E, U+200F and U+061C are kept: they open no scope and are needed to place neutral
+/// characters in right-to-left text.</item>
+/// <item>Everything XML 1.0 forbids (§2.2 Char: C0 controls other than tab/LF/CR, U+FFFE, U+FFFF, unpaired
+/// surrogates), and the characters §2.2 discourages (U+007F–U+0084, U+0086–U+009F, U+FDD0–U+FDEF and the
+/// last two code points of every plane): the writers emit XML, and one such character makes a whole feed
+/// unreadable.</item>
+/// </list>
+/// </remarks>
+public static class TextCleaner
+{
+    /// <summary>
+    /// Cleans text that came out of the DOM. Entities were decoded by the HTML parser already; any left
+    /// (a page that double-encodes: <c>&amp;amp;amp;</c> arrives here as <c>&amp;amp;</c>) are decoded
+    /// exactly once more, then the text is normalized as <see cref="Normalize"/> does.
+    /// </summary>
+    public static string Clean(string? text) =>
+        string.IsNullOrEmpty(text) ? "" : Normalize(WebUtility.HtmlDecode(text));
+
+    /// <summary>
+    /// Normalizes text without decoding entities: for text whose only decoding is the HTML parser's,
+    /// such as the plain text of a sanitized summary, which must read exactly as its HTML shows.
+    /// </summary>
+    public static string Normalize(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
+        var output = new StringBuilder(text.Length);
+        var pendingSpace = false;
+        var hasJoiner = false;
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                var low = text[++i];
+                if (IsAllowedSupplementary(char.ConvertToUtf32(c, low)))
+                {
+                    AppendPendingSpace(output, ref pendingSpace);
+                    output.Append(c).Append(low);
+                }
+
+                continue;
+            }
+
+            if (char.IsWhiteSpace(c))
+            {
+                pendingSpace = output.Length > 0;
+                continue;
+            }
+
+            if (IsJoiner(c))
+            {
+                // Kept for now; whether it sits between two visible characters is known only once the
+                // characters after it have been cleaned (see remarks and RemoveStrayJoiners).
+                if (output.Length > 0 && !pendingSpace)
+                {
+                    output.Append(c);
+                    hasJoiner = true;
+                }
+
+                continue;
+            }
+
+            if (IsInvisibleNoise(c) || !IsAllowedBmp(c))
+            {
+                continue;
+            }
+
+            AppendPendingSpace(output, ref pendingSpace);
+            output.Append(c);
+        }
+
+        return hasJoiner ? RemoveStrayJoiners(output) : output.ToString();
+    }
+
+    /// <summary>
+    /// Removes only what XML 1.0 forbids or discourages (see remarks), keeping whitespace and everything
+    /// else as is. For markup and attribute values, where whitespace is significant or harmless.
+    /// </summary>
+    public static string RemoveXmlForbidden(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+
+        StringBuilder? output = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            bool keep;
+            var width = 1;
+
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                keep = IsAllowedSupplementary(char.ConvertToUtf32(c, text[i + 1]));
+                width = 2;
+            }
+            else
+            {
+                keep = c is '\t' or '\n' or '\r' || IsAllowedBmp(c);
+            }
+
+            if (!keep && output is null)
+            {
+                output = new StringBuilder(text.Length).Append(text, 0, i);
+            }
+
+            if (keep)
+            {
+                output?.Append(text, i, width);
+            }
+
+            i += width - 1;
+        }
+
+        return output?.ToString() ?? text;
+    }
+
+    /// <summary>True when the text holds no character that <see cref="RemoveXmlForbidden"/> would remove.</summary>
+    public static bool IsXmlSafe(string text) => ReferenceEquals(RemoveXmlForbidden(text), text);
+
+    private static void AppendPendingSpace(StringBuilder output, ref bool pendingSpace)
+    {
+        if (pendingSpace)
+        {
+            output.Append(' ');
+            pendingSpace = false;
+        }
+    }
+
+    private static bool IsJoiner(char c) => c is '\u200C' or '\u200D';
+
+    /// <summary>Zero-width characters, the soft hyphen, and the scoped bidi controls (see remarks).</summary>
+    private static bool IsInvisibleNoise(char c) =>
+        c is '\u00AD' or '\u200B' or '\u2060' or '\uFEFF'
+        or (>= '\u202A' and <= '\u202E')
+        or (>= '\u2066' and <= '\u2069');
+
+    /// <summary>
+    /// Drops every joiner of the cleaned text that does not have a character other than a space or a joiner on
+    /// each side. Decided on the cleaned text, so that cleaning twice gives the same result as cleaning once.
+    /// </summary>
+    private static string RemoveStrayJoiners(StringBuilder cleaned)
+    {
+        var text = cleaned.ToString();
+        var output = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (IsJoiner(text[i]) && !(i > 0 && IsWordPart(text[i - 1]) && i + 1 < text.Length && IsWordPart(text[i + 1])))
+            {
+                continue;
+            }
+
+            output.Append(text[i]);
+        }
+
+        return output.ToString().Trim();
+    }
+
+    private static bool IsWordPart(char c) => c != ' ' && !IsJoiner(c);
+
+    /// <summary>
+    /// XML 1.0 §2.2 Char for one UTF-16 unit that is not part of a surrogate pair, minus the discouraged
+    /// controls and non-characters. Tab, LF and CR are handled by the callers.
+    /// </summary>
+    private static bool IsAllowedBmp(char c) =>
+        c >= '\u0020'
+        && !char.IsSurrogate(c)
+        && c is not ((>= '\u007F' and <= '\u0084') or (>= '\u0086' and <= '\u009F'))
+        && c is not ((>= '\uFDD0' and <= '\uFDEF') or '\uFFFE' or '\uFFFF');
+
+    /// <summary>Every plane's last two code points are non-characters (XML 1.0 §2.2 discourages them).</summary>
+    private static bool IsAllowedSupplementary(int codePoint) => (codePoint & 0xFFFE) != 0xFFFE;
+}

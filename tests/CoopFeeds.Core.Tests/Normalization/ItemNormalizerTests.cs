@@ -1,0 +1,189 @@
+using CoopFeeds.Core.Extraction;
+using CoopFeeds.Core.Normalization;
+using CoopFeeds.Core.Sources;
+
+namespace CoopFeeds.Core.Tests.Normalization;
+
+public sealed class ItemNormalizerTests
+{
+    private static readonly Uri Listing = new("https://www.ilo.org/news/list.html");
+    private static readonly DateTimeOffset FetchedAt = new(2021, 10, 15, 12, 0, 0, TimeSpan.Zero);
+
+    private static readonly SourceDefinition Source = new()
+    {
+        Id = "ilo-coop-news",
+        Section = "news",
+        Url = "https://www.ilo.org/news/list.html",
+        Selectors = new SelectorSet { Item = "article", Title = "h3" },
+        TimeZone = "Europe/Paris",
+    };
+
+    private static RawItem Raw(string? title, string? link = null, string? date = "7 October 2021", string? summary = null) => new()
+    {
+        Title = title,
+        Link = link,
+        Date = date,
+        SummaryHtml = summary,
+        BaseUri = Listing,
+    };
+
+    [Fact]
+    public void NormalizesAWholeItem()
+    {
+        var raw = new RawItem
+        {
+            Title = "  Cooperatives &amp; the\u00A0future\n",
+            Link = "item-1.html?utm_source=rss#top",
+            Date = "Published on 7 October 2021 | News",
+            SummaryHtml = "<p onclick=\"x()\">Read <a href=\"/about\">about</a> it.</p><script>x()</script>",
+            Category = " Press\u200B release ",
+            Group = "October 2021",
+            BaseUri = Listing,
+        };
+
+        var result = ItemNormalizer.Normalize(Source, [raw], FetchedAt);
+
+        var item = Assert.Single(result.Items);
+        Assert.Empty(result.Warnings);
+        Assert.Equal("Cooperatives & the future", item.Title);
+        Assert.Equal(new Uri("https://www.ilo.org/news/item-1.html?utm_source=rss"), item.Link);
+        Assert.Equal("www.ilo.org/news/item-1.html", item.IdentityKey);
+        Assert.Equal(ItemIdentity.FeedId("www.ilo.org/news/item-1.html"), item.Id);
+        Assert.Equal("ilo-coop-news", item.SourceId);
+        Assert.Equal(new DateTimeOffset(2021, 10, 7, 0, 0, 0, TimeSpan.FromHours(2)), item.Published);
+        Assert.Equal(TimeSpan.FromHours(2), item.Published!.Value.Offset);
+        Assert.Equal("<p>Read <a href=\"https://www.ilo.org/about\">about</a> it.</p>", item.SummaryHtml);
+        Assert.Equal("Read about it.", item.Summary);
+        Assert.Equal("Press release", item.Category);
+    }
+
+    [Fact]
+    public void KeepsPageOrder()
+    {
+        var result = ItemNormalizer.Normalize(Source, [Raw("C", "/c"), Raw("A", "/a"), Raw("B", "/b")], FetchedAt);
+
+        Assert.Equal(["C", "A", "B"], result.Items.Select(i => i.Title));
+    }
+
+    [Fact]
+    public void DuplicatesCollapseIntoTheFirst()
+    {
+        var result = ItemNormalizer.Normalize(Source,
+        [
+            Raw("Featured: Coops", "https://www.ilo.org/a?utm_source=home", date: null),
+            Raw("Other", "/b"),
+            Raw("Coops", "http://WWW.ilo.org/a#more", summary: "<p>Longer</p>"),
+        ], FetchedAt);
+
+        Assert.Equal(["Featured: Coops", "Other"], result.Items.Select(i => i.Title));
+        Assert.Null(result.Items[0].Summary);
+        Assert.Contains(result.Warnings, w => w.Contains("\"Coops\"") && w.Contains("repeats an earlier item"));
+    }
+
+    [Fact]
+    public void ItemsWithoutLinkDeduplicateOnTitle()
+    {
+        var result = ItemNormalizer.Normalize(Source, [Raw("Same"), Raw(" Same "), Raw("Different")], FetchedAt);
+
+        Assert.Equal(["Same", "Different"], result.Items.Select(i => i.Title));
+        Assert.Equal(ItemIdentity.KeyFor("ilo-coop-news", "Same"), result.Items[0].IdentityKey);
+        Assert.Null(result.Items[0].Link);
+        Assert.Contains(result.Warnings, w => w == "Item \"Same\" has no link.");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  \u00A0\u200B ")]
+    [InlineData("&nbsp;")]
+    public void EmptyTitleIsDroppedWithAWarning(string? title)
+    {
+        var result = ItemNormalizer.Normalize(Source, [Raw(title, "/a"), Raw("Kept", "/b")], FetchedAt);
+
+        Assert.Equal(["Kept"], result.Items.Select(i => i.Title));
+        Assert.Contains(result.Warnings, w => w.StartsWith("Dropped item 1 (page 1): its title is empty"));
+    }
+
+    [Theory]
+    [InlineData("javascript:void(0)")]
+    [InlineData("data:text/html,hi")]
+    [InlineData("vbscript:x")]
+    [InlineData("mailto:press@ilo.org")]
+    public void ItemWhoseOnlyLinkIsScriptOrMailIsDroppedWithAWarning(string link)
+    {
+        var result = ItemNormalizer.Normalize(Source, [Raw("Subscribe", link), Raw("Kept", "/b")], FetchedAt);
+
+        Assert.Equal(["Kept"], result.Items.Select(i => i.Title));
+        Assert.Contains(result.Warnings, w => w.StartsWith("Dropped Item \"Subscribe\"") && w.Contains(link));
+    }
+
+    [Fact]
+    public void MissingOrUnrecognisedDateIsKeptWithAWarning()
+    {
+        var result = ItemNormalizer.Normalize(Source, [Raw("No date", "/a", date: null), Raw("Odd date", "/b", date: "Coming soon")], FetchedAt);
+
+        Assert.All(result.Items, i => Assert.Null(i.Published));
+        Assert.Contains("Item \"No date\" has no date.", result.Warnings);
+        Assert.Contains("Item \"Odd date\": date \"Coming soon\" is not recognised.", result.Warnings);
+    }
+
+    [Fact]
+    public void GroupGivesTheDateWhenTheItemHasNone()
+    {
+        var raw = Raw("Grouped", "/a", date: null) with { Group = "October 2021" };
+
+        var result = ItemNormalizer.Normalize(Source, [raw], FetchedAt);
+
+        Assert.Equal(new DateTimeOffset(2021, 10, 1, 0, 0, 0, TimeSpan.FromHours(2)), Assert.Single(result.Items).Published);
+        Assert.Empty(result.Warnings);
+    }
+
+    [Theory]
+    [InlineData("Read more")]
+    [InlineData("Read more »")]
+    [InlineData("Next")]
+    [InlineData("More")]
+    [InlineData("»")]
+    [InlineData("Page 2")]
+    [InlineData("Home")]
+    [InlineData("Lire la suite")]
+    [InlineData("Leer más")]
+    public void NavigationLikeTitleIsKeptWithAWarning(string title)
+    {
+        var result = ItemNormalizer.Normalize(Source, [Raw(title, "/a")], FetchedAt);
+
+        Assert.Single(result.Items);
+        Assert.Contains(result.Warnings, w => w.Contains("looks like navigation"));
+    }
+
+    [Fact]
+    public void OrdinaryTitleIsNotTakenForNavigation()
+    {
+        var result = ItemNormalizer.Normalize(Source, [Raw("More cooperatives join the alliance", "/a")], FetchedAt);
+
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public void UnknownTimeZoneIsReportedAndUtcUsed()
+    {
+        var source = Source with { TimeZone = "Mars/Olympus_Mons" };
+
+        var result = ItemNormalizer.Normalize(source, [Raw("A", "/a")], FetchedAt);
+
+        Assert.Equal(TimeSpan.Zero, Assert.Single(result.Items).Published!.Value.Offset);
+        Assert.Contains(result.Warnings, w => w.Contains("Mars/Olympus_Mons"));
+    }
+
+    [Fact]
+    public void SameInputGivesTheSameItems()
+    {
+        RawItem[] raw = [Raw("A", "/a", summary: "<p>x</p>"), Raw("B"), Raw("C", "/c", date: "3 hours ago")];
+
+        var first = ItemNormalizer.Normalize(Source, raw, FetchedAt);
+        var second = ItemNormalizer.Normalize(Source, raw, FetchedAt);
+
+        Assert.Equal(first.Items, second.Items);
+        Assert.Equal(first.Warnings, second.Warnings);
+    }
+}

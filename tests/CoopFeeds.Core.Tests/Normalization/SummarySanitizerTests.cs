@@ -1,0 +1,116 @@
+using CoopFeeds.Core.Normalization;
+
+namespace CoopFeeds.Core.Tests.Normalization;
+
+public sealed class SummarySanitizerTests
+{
+    private static readonly Uri Base = new("https://www.ilo.org/news/list.html");
+
+    private static SanitizedSummary Sanitize(string html) => SummarySanitizer.Sanitize(html, Base);
+
+    [Theory]
+    [InlineData("<p>Hello</p><script>alert(1)</script>", "<p>Hello</p>")]
+    [InlineData("<p>Hello<script type=\"module\">import x from '/x.js'</script></p>", "<p>Hello</p>")]
+    [InlineData("<p>Hello</p><iframe src=\"https://evil.example/\">fallback</iframe>", "<p>Hello</p>")]
+    [InlineData("<p>Hello</p><object data=\"x.swf\"><embed src=\"x.swf\"></object>", "<p>Hello</p>")]
+    [InlineData("<p>Hello</p><form action=\"/x\"><input name=q><button>Go</button></form>", "<p>Hello</p>")]
+    [InlineData("<p>Hello</p><style>p { color: red }</style>", "<p>Hello</p>")]
+    [InlineData("<p>Hello</p><svg><script>alert(1)</script><text>x</text></svg>", "<p>Hello</p>")]
+    [InlineData("<p>Hello</p><noscript><img src=x></noscript>", "<p>Hello</p>")]
+    [InlineData("<p onclick=\"alert(1)\" onmouseover=\"x()\">Hello</p>", "<p>Hello</p>")]
+    [InlineData("<p style=\"color:red\" class=\"lead\" id=\"p1\" data-x=\"1\">Hello</p>", "<p>Hello</p>")]
+    [InlineData("<a href=\"javascript:alert(1)\">Hello</a>", "<a>Hello</a>")]
+    [InlineData("<a href=\" JaVaScRiPt:alert(1)\">Hello</a>", "<a>Hello</a>")]
+    [InlineData("<a href=\"vbscript:x\" title=\"t\">Hello</a>", "<a title=\"t\">Hello</a>")]
+    [InlineData("<a href=\"mailto:press@ilo.org\">Write</a>", "<a href=\"mailto:press@ilo.org\">Write</a>")]
+    [InlineData("<img src=\"data:image/svg+xml;base64,PHN2Zz4=\" alt=\"x\">Hello", "Hello")]
+    [InlineData("<p>Hello<!-- a comment --></p>", "<p>Hello</p>")]
+    public void RemovesWhatCouldRunOrRestyle(string html, string expected) =>
+        Assert.Equal(expected, Sanitize(html).Html);
+
+    [Theory]
+    [InlineData("<img src=\"/img/a.png\" alt=\"A\">", "<img src=\"https://www.ilo.org/img/a.png\" alt=\"A\">")]
+    [InlineData("<img src=\"a.png\">", "<img src=\"https://www.ilo.org/news/a.png\">")]
+    [InlineData("<img src=\"//cdn.ilo.org/a.png\">", "<img src=\"https://cdn.ilo.org/a.png\">")]
+    [InlineData("<a href=\"item-1.html\">More</a>", "<a href=\"https://www.ilo.org/news/item-1.html\">More</a>")]
+    [InlineData("<img src=\"data:image/gif;base64,R0lGOD\" data-src=\"/img/real.jpg\" alt=\"A\">", "<img src=\"https://www.ilo.org/img/real.jpg\" alt=\"A\">")]
+    public void MakesUrlsAbsolute(string html, string expected) =>
+        Assert.Equal(expected, Sanitize(html).Html);
+
+    [Theory]
+    [InlineData("<p><b>bold", "<p><b>bold</b></p>")] // balanced: fits in a <div>
+    [InlineData("<li>one<li>two", "<li>one</li><li>two</li>")]
+    [InlineData("Hello</div></div><div>World", "Hello<div>World</div>")] // stray end tags cannot close the container
+    [InlineData("<section><p>x</p></section><article>y</article>", "<div><p>x</p></div><div>y</div>")]
+    [InlineData("<font color=\"red\">x</font> <blink>y</blink>", "x y")]
+    [InlineData("<h1>Title</h1><h2>Sub</h2><h5>Small</h5>", "<h3>Title</h3><h4>Sub</h4><h6>Small</h6>")]
+    [InlineData("<table><tr><td colspan=2>x</td></tr></table>", "<table><tbody><tr><td>x</td></tr></tbody></table>")]
+    [InlineData("<figure><img src=\"https://x.org/a.png\" alt=\"a\"><figcaption>Cap</figcaption></figure>", "<figure><img src=\"https://x.org/a.png\" alt=\"a\"><figcaption>Cap</figcaption></figure>")]
+    [InlineData("<blockquote><q>quote</q> <cite>who</cite></blockquote>", "<blockquote><q>quote</q> <cite>who</cite></blockquote>")]
+    public void KeepsHarmlessStructureBalanced(string html, string expected) =>
+        Assert.Equal(expected, Sanitize(html).Html);
+
+    [Theory]
+    [InlineData("<p>First</p><p>Second</p>", "First Second")]
+    [InlineData("One<br>Two", "One Two")]
+    [InlineData("<ul><li>a</li><li>b</li></ul>", "a b")]
+    [InlineData("<p>Tom &amp; Jerry&nbsp;&nbsp;in <b>Paris</b></p>", "Tom & Jerry in Paris")]
+    [InlineData("<p>a ]]&gt; b</p>", "a ]]> b")]
+    [InlineData("<p>Hello</p><script>alert(1)</script>", "Hello")]
+    public void PlainTextSeparatesBlocksAndCollapsesWhitespace(string html, string expected) =>
+        Assert.Equal(expected, Sanitize(html).Text);
+
+    [Fact]
+    public void CdataEndStaysTextAndIsEscapedInHtml()
+    {
+        var summary = Sanitize("<p>a ]]> b</p>");
+
+        Assert.Equal("<p>a ]]&gt; b</p>", summary.Html);
+        Assert.Equal("a ]]> b", summary.Text);
+    }
+
+    [Fact]
+    public void ForbiddenCharactersAreRemovedFromTextAndAttributes()
+    {
+        var summary = Sanitize("<p title=\"t\u0001\">a\u0001b\uFFFE&#1;c</p>");
+
+        Assert.Equal("<p title=\"t\">abc</p>", summary.Html);
+        Assert.Equal("abc", summary.Text);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("<p>&nbsp;</p>")]
+    [InlineData("<script>alert(1)</script>")]
+    [InlineData("<p>\u200B</p><br>")]
+    [InlineData("<img src=\"javascript:alert(1)\">")]
+    public void EmptySummaryGivesNothing(string? html) =>
+        Assert.Equal(SanitizedSummary.None, SummarySanitizer.Sanitize(html, Base));
+
+    [Fact]
+    public void RelativeUrlsOfASavedPageWithoutHttpBaseAreRemoved()
+    {
+        var summary = SummarySanitizer.Sanitize("<a href=\"item.html\">x</a><img src=\"a.png\">", new Uri("file:///srv/pages/ilo.html"));
+
+        Assert.Equal("<a>x</a>", summary.Html);
+    }
+
+    [Fact]
+    public void UrlsThatStayRelativeAreRemoved()
+    {
+        var summary = SummarySanitizer.Sanitize("<a href=\"item.html\">x</a> <a href=\"https://x.org/\">y</a>", new Uri("pages/ilo.html", UriKind.Relative));
+
+        Assert.Equal("<a>x</a> <a href=\"https://x.org/\">y</a>", summary.Html);
+    }
+
+    [Fact]
+    public void ImageOnlySummaryKeepsItsHtmlWithoutText()
+    {
+        var summary = Sanitize("<img src=\"/a.png\" alt=\"\">");
+
+        Assert.Equal("<img src=\"https://www.ilo.org/a.png\" alt=\"\">", summary.Html);
+        Assert.Null(summary.Text);
+    }
+}
