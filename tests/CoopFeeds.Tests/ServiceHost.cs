@@ -34,7 +34,7 @@ internal sealed class ServiceHost : IAsyncDisposable
             ["--Logging:LogLevel:Default=Warning", .. configArgs]);
         await app.StartAsync();
         await app.Services.GetRequiredService<IngestionReadiness>().FirstPassCompleted.WaitAsync(TimeSpan.FromMinutes(1));
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ServiceHost(app, data, new Uri(address + "/"));
     }
 
