@@ -19,7 +19,8 @@ public static class CoopFeedsCommandLine
         if (args.Length == 0 || !Verbs.Contains(args[0], StringComparer.Ordinal)) args = ["serve", .. args];
         try
         {
-            return await Build().Parse(args).InvokeAsync();
+            // Our own handler below prints configuration errors without a stack trace.
+            return await Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (SourceCatalogException ex)
         {
@@ -47,8 +48,22 @@ public static class CoopFeedsCommandLine
     internal static Option<string> SourcesOption() => new("--sources")
     {
         Description = "The sources file",
-        DefaultValueFactory = _ => DefaultSources,
+        DefaultValueFactory = _ => FindDefaultSources(),
     };
+
+    /// <summary>
+    /// <c>samples/sources.json</c> in the current folder or the nearest folder above it,
+    /// so the README's <c>dotnet run --project src/CoopFeeds</c> finds the samples wherever it starts the process.
+    /// </summary>
+    private static string FindDefaultSources()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, DefaultSources);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return DefaultSources;
+    }
 
     internal static Option<string> DataOption() => new("--data")
     {
