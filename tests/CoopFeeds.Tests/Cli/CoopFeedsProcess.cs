@@ -1,0 +1,43 @@
+using System.Diagnostics;
+
+namespace CoopFeeds.Tests.Cli;
+
+internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError);
+
+/// <summary>Runs the real executable, as a maintainer would, and captures what it prints.</summary>
+internal static class CoopFeedsProcess
+{
+    public static async Task<ProcessResult> RunAsync(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CoopFeeds.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>A scratch folder with a copy of the samples, so a test may edit them freely.</summary>
+    public static string CopyOfSamples()
+    {
+        var folder = Directory.CreateTempSubdirectory("coopfeeds-cli-").FullName;
+        foreach (var file in Directory.GetFiles(RepoPaths.Samples, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(folder, Path.GetRelativePath(RepoPaths.Samples, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        return folder;
+    }
+}
