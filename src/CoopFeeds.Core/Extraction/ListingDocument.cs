@@ -17,7 +17,8 @@ public static class ListingDocument
         var context = BrowsingContext.New(Configuration);
         return await context.OpenAsync(response =>
         {
-            response.Content(content, shouldDispose: false).Address(address);
+            // The absolute string: Address(Uri) keeps a file URI's OriginalString ("/path/page.html"), which AngleSharp reads as relative.
+            response.Content(content, shouldDispose: false).Address(address.AbsoluteUri);
             if (!string.IsNullOrWhiteSpace(contentType)) response.Header("Content-Type", contentType);
         }, cancellationToken);
     }
