@@ -92,7 +92,59 @@ public static class ListingExtractor
     }
 
     private static string? ReadText(IElement element, string? attribute) =>
-        attribute is null ? element.TextContent : element.GetAttribute(attribute);
+        attribute is null ? VisibleText(element) : element.GetAttribute(attribute);
+
+    /// <summary>Elements whose content is never text a reader sees.</summary>
+    private static readonly HashSet<string> HiddenContent = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "script", "style", "template", "head", "title",
+    };
+
+    /// <summary>Elements at whose edges a browser starts a new line, so that their text never runs into the next.</summary>
+    private static readonly HashSet<string> BlockElements = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "details", "dialog", "div", "dl", "dt", "fieldset",
+        "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li",
+        "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    };
+
+    /// <summary>
+    /// The element's text as a reader sees it, still raw (normalization collapses the whitespace): script and style
+    /// content left out, a space where a line break or a block boundary separates words ("Platform co-ops:&lt;br&gt;who
+    /// owns it?"). An element with no text at all — a card header that is only a logo — reads as its accessible name:
+    /// its aria-label, else the alt text of its images, else its title attribute.
+    /// </summary>
+    private static string VisibleText(IElement element)
+    {
+        var text = new System.Text.StringBuilder();
+        AppendVisibleText(element, text);
+        if (!string.IsNullOrWhiteSpace(text.ToString())) return text.ToString();
+
+        if (element.GetAttribute("aria-label") is { } label && !string.IsNullOrWhiteSpace(label)) return label;
+        var alts = element.QuerySelectorAll("img[alt]").Select(i => i.GetAttribute("alt")).Where(a => !string.IsNullOrWhiteSpace(a));
+        var alt = string.Join(" ", alts);
+        if (alt.Length > 0) return alt;
+        return element.GetAttribute("title") is { } title && !string.IsNullOrWhiteSpace(title) ? title : text.ToString();
+    }
+
+    private static void AppendVisibleText(INode node, System.Text.StringBuilder text)
+    {
+        foreach (var child in node.ChildNodes)
+        {
+            switch (child)
+            {
+                case IText textNode:
+                    text.Append(textNode.Data);
+                    break;
+                case IElement element when !HiddenContent.Contains(element.LocalName):
+                    var block = BlockElements.Contains(element.LocalName);
+                    if (block) text.Append(' ');
+                    AppendVisibleText(element, text);
+                    if (block) text.Append(' ');
+                    break;
+            }
+        }
+    }
 
     /// <summary>Default: the first a[href] in the title (or the title itself, or the link around it), else in the item.</summary>
     private static string? ReadLink(IElement item, IElement? title, FieldSelector? selector)
@@ -119,8 +171,8 @@ public static class ListingExtractor
         element is IHtmlAnchorElement && element.HasAttribute("href") ? element.GetAttribute("href") : null;
 
     /// <summary>
-    /// A date selector with an attribute reads it; a selector on a &lt;time datetime&gt; prefers the machine-readable value;
-    /// without a selector, the first time[datetime] in the item is used.
+    /// A date selector with an attribute reads it; a selector on a &lt;time datetime&gt;, or on an element holding one,
+    /// prefers the machine-readable value; without a selector, the first time[datetime] in the item is used.
     /// </summary>
     private static string? ReadDate(IElement item, FieldSelector? selector)
     {
@@ -130,8 +182,12 @@ public static class ListingExtractor
         var element = FindElement(item, selector);
         if (element is null) return null;
         if (selector.Attribute is not null) return element.GetAttribute(selector.Attribute);
-        if (element.LocalName == "time" && element.GetAttribute("datetime") is { Length: > 0 } machine) return machine;
-        return element.TextContent;
+
+        // The machine-readable date wins over the words around it, also when the selector names its wrapper
+        // (".byline" around "<time datetime>"): the words usually drop the time and the offset.
+        var time = element.LocalName == "time" ? element : element.QuerySelector("time[datetime]");
+        if (time?.GetAttribute("datetime") is { } machine && !string.IsNullOrWhiteSpace(machine)) return machine;
+        return VisibleText(element);
     }
 
     private static string? ReadSummary(IElement item, FieldSelector? selector)

@@ -20,7 +20,7 @@ namespace CoopFeeds.Core.Normalization;
 /// <item>Relative dates in English, French and Spanish, against the fetch time in the source's zone:
 /// "today", "hier", "ayer", "3 hours ago", "il y a 3 jours", "hace 3 días".</item>
 /// <item>Partial dates, completed from the group: month and year ("October 2021": the 1st), day and month
-/// ("7 October"), day only ("07"), time only ("10:30").</item>
+/// ("7 October"), day only ("07", "Thu 07"), time only ("10:30").</item>
 /// </list>
 /// Written and relative dates may sit in other text ("Published on 7 October 2021 | News"); a time next to
 /// them ("14:30", "2:30 pm", "14h30") is taken too.
@@ -164,7 +164,7 @@ public static partial class DateParser
     }
 
     // ISO 8601 / RFC 3339 §5.6: full-date, optionally "T" (or a space, RFC 3339 §5.6 note) and a time, optionally an offset.
-    [GeneratedRegex(@"(?<!\d)(?<y>\d{4})-(?<mo>\d{2})-(?<d>\d{2})(?:(?:t|\s+)(?<h>\d{2}):(?<mi>\d{2})(?::(?<s>\d{2})(?:[.,](?<f>\d+))?)?(?:\s*(?<z>z|[+-]\d{2}(?::?\d{2})?))?)?(?!\d)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![0-9])(?<y>[0-9]{4})-(?<mo>[0-9]{2})-(?<d>[0-9]{2})(?:(?:t|\s+)(?<h>[0-9]{2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2})(?:[.,](?<f>[0-9]+))?)?(?:\s*(?<z>z|[+-][0-9]{2}(?::?[0-9]{2})?))?)?(?![0-9])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex IsoPattern();
 
     private static DateParts? ReadIso(string text)
@@ -202,7 +202,7 @@ public static partial class DateParser
 
     // RFC 822 §5 as updated by RFC 1123 §5.2.14 (four-digit years) and RFC 2822 §3.3; the day name is optional and not checked.
     // Leniently, the zone may also be written "+02:00", "UTC+2" or "GMT+05:30", as pages do.
-    [GeneratedRegex(@"(?<![a-z\d])(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(?<d>\d{1,2})\s+(?<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?<y>\d{4}|\d{2})\s+(?<h>\d{1,2}):(?<mi>\d{2})(?::(?<s>\d{2}))?(?:\s*(?<z>(?:(?:utc|gmt)\s*)?[+-]\d{1,2}(?::?\d{2})?|ut|utc|gmt|z|[ecmp][sd]t)(?![a-z\d]))?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![a-z0-9])(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(?<d>[0-9]{1,2})\s+(?<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?<y>[0-9]{4}|[0-9]{2})\s+(?<h>[0-9]{1,2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2}))?(?:\s*(?<z>(?:(?:utc|gmt)\s*)?[+-][0-9]{1,2}(?::?[0-9]{2})?|ut|utc|gmt|z|[ecmp][sd]t)(?![a-z0-9]))?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Rfc822Pattern();
 
     private static readonly string[] Rfc822Months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
@@ -351,7 +351,7 @@ public static partial class DateParser
     }
 
     // Day, month and year in digits, one separator used twice: 07/10/2021, 7.10.2021, 07-10-21, 2021/10/07.
-    [GeneratedRegex(@"(?<![\d.:/-])(?<a>\d{1,4})(?<s>[./-])(?<b>\d{1,2})\k<s>(?<c>\d{4}|\d{2})(?!\d)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![0-9.:/-])(?<a>[0-9]{1,4})(?<s>[./-])(?<b>[0-9]{1,2})\k<s>(?<c>[0-9]{4}|[0-9]{2})(?![0-9])", RegexOptions.CultureInvariant)]
     private static partial Regex NumericPattern();
 
     private static DateParts? ReadNumeric(string text, DateVocabulary vocabulary)
@@ -401,13 +401,13 @@ public static partial class DateParser
     [GeneratedRegex(@"(?<!\p{L})(?:just now|right now|a l'instant|ahora mismo)(?!\p{L})", RegexOptions.CultureInvariant)]
     private static partial Regex NowPattern();
 
-    [GeneratedRegex(@"(?<![\p{L}\d])(?<n>\d{1,6}|an?|one)\s+(?<u>\p{L}+)\s+ago(?!\p{L})", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\p{L}0-9])(?<n>[0-9]{1,6}|an?|one)\s+(?<u>\p{L}+)\s+ago(?!\p{L})", RegexOptions.CultureInvariant)]
     private static partial Regex AgoPattern();
 
-    [GeneratedRegex(@"(?<!\p{L})il\s+y\s+a\s+(?<n>\d{1,6}|une?)\s+(?<u>\p{L}+)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<!\p{L})il\s+y\s+a\s+(?<n>[0-9]{1,6}|une?)\s+(?<u>\p{L}+)", RegexOptions.CultureInvariant)]
     private static partial Regex IlYAPattern();
 
-    [GeneratedRegex(@"(?<!\p{L})hace\s+(?<n>\d{1,6}|una?|uno)\s+(?<u>\p{L}+)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<!\p{L})hace\s+(?<n>[0-9]{1,6}|una?|uno)\s+(?<u>\p{L}+)", RegexOptions.CultureInvariant)]
     private static partial Regex HacePattern();
 
     private static readonly Dictionary<string, int> RelativeDays = new(StringComparer.Ordinal)
@@ -508,13 +508,10 @@ public static partial class DateParser
     private static DateTimeOffset LocalFetchTime(DateParsingContext context, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(context.FetchedAt, zone);
 
-    [GeneratedRegex(@"^(?<a>\d{1,2})(?<s>[./])(?<b>\d{1,2})\k<s>?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<a>[0-9]{1,2})(?<s>[./])(?<b>[0-9]{1,2})\k<s>?$", RegexOptions.CultureInvariant)]
     private static partial Regex NumericDayMonthPattern();
 
-    [GeneratedRegex(@"^(?<d>[0-3]?\d)(?:st|nd|rd|th|ere|er|re|eme|e|o|a|º|ª|°)?\.?$", RegexOptions.CultureInvariant)]
-    private static partial Regex DayAlonePattern();
-
-    /// <summary>A whole text that is only a month, a day and month in digits, a day, or a time: the group must supply the rest.</summary>
+    /// <summary>A whole text that is only a month, a day and month in digits, a day (maybe after its weekday), or a time: the group must supply the rest.</summary>
     private static DateParts? ReadAlone(string text, DateVocabulary vocabulary)
     {
         if (vocabulary.MonthAlone.Match(text) is { Success: true } month)
@@ -537,7 +534,7 @@ public static partial class DateParser
             return null;
         }
 
-        if (DayAlonePattern().Match(text) is { Success: true } day && Number(day, "d") is >= 1 and <= 31)
+        if (vocabulary.DayAlone.Match(text) is { Success: true } day && Number(day, "d") is >= 1 and <= 31)
         {
             return new DateParts(null, null, Number(day, "d"));
         }
@@ -556,12 +553,12 @@ public static partial class DateParser
             ? new DateParts(Number(year, "y"), null, null)
             : null;
 
-    [GeneratedRegex(@"(?<!\d)(?<y>(?:1[89]|2\d)\d\d)(?!\d)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![0-9])(?<y>(?:1[89]|2[0-9])[0-9][0-9])(?![0-9])", RegexOptions.CultureInvariant)]
     private static partial Regex YearPattern();
 
     // 14:30, 14:30:05, 2:30 pm, 2:30 p.m., 14h30, 14 h 30, optionally followed by UTC, GMT, Z, UTC+02:00 or GMT+2.
     // A bare "-12:00" after a time is not read as an offset: in running text it is the end of a range ("10:00-12:00").
-    [GeneratedRegex(@"(?<![\d:.])(?<h>[01]?\d|2[0-3])(?::|\s?h\s?)(?<mi>[0-5]\d)(?::(?<s>[0-5]\d))?(?:\s*(?<ap>a\.?m\.?|p\.?m\.?)(?!\p{L}))?(?:\s*(?<z>(?:utc|gmt)\s*[+-]\d{1,2}(?::?\d{2})?|utc|gmt|z)(?![\p{L}\d]))?(?!\d)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![0-9:.])(?<h>[01]?[0-9]|2[0-3])(?::|\s?h\s?)(?<mi>[0-5][0-9])(?::(?<s>[0-5][0-9]))?(?:\s*(?<ap>a\.?m\.?|p\.?m\.?)(?!\p{L}))?(?:\s*(?<z>(?:utc|gmt)\s*[+-][0-9]{1,2}(?::?[0-9]{2})?|utc|gmt|z)(?![\p{L}0-9]))?(?![0-9])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TimePattern();
 
     /// <summary>Adds the first time found in the text outside the date itself, if the date has none.</summary>

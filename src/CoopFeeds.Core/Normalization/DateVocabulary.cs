@@ -19,8 +19,8 @@ internal sealed class DateVocabulary
     private const string Ordinal = "(?:st|nd|rd|th|ere|er|re|eme|e|o|a|º|ª|°)";
     private const string Separator = @"[\s.,/-]*";
     private const string Of = @"(?:(?:de|del|of)\s+)?"; // "07 de octubre de 2021", "7th of October"
-    private const string Day = @"(?<d>[0-3]?\d)";
-    private const string Year = @"(?<y>\d{4})(?!\d)";
+    private const string Day = @"(?<d>[0-3]?[0-9])";
+    private const string Year = @"(?<y>[0-9]{4})(?![0-9])";
 
     private DateVocabulary(IReadOnlyList<CultureInfo> cultures)
     {
@@ -32,12 +32,15 @@ internal sealed class DateVocabulary
         var month = $@"(?<m>{names})(?!\p{{L}})";
         const RegexOptions options = RegexOptions.CultureInvariant;
 
-        DayMonthYear = new Regex($@"(?<!\d){Day}{Ordinal}?{Separator}{Of}{month}{Separator}{Of}{Year}", options);
-        MonthDayYear = new Regex($@"(?<!\p{{L}}){month}{Separator}{Day}{Ordinal}?(?!\d){Separator}{Year}", options);
+        DayMonthYear = new Regex($@"(?<![0-9]){Day}{Ordinal}?{Separator}{Of}{month}{Separator}{Of}{Year}", options);
+        MonthDayYear = new Regex($@"(?<!\p{{L}}){month}{Separator}{Day}{Ordinal}?(?![0-9]){Separator}{Year}", options);
         MonthYear = new Regex($@"(?<!\p{{L}}){month}{Separator}{Of}{Year}", options);
-        DayMonth = new Regex($@"(?<!\d){Day}{Ordinal}?{Separator}{Of}{month}", options);
-        MonthDay = new Regex($@"(?<!\p{{L}}){month}{Separator}{Day}{Ordinal}?(?![\d\p{{L}}])", options);
+        DayMonth = new Regex($@"(?<![0-9]){Day}{Ordinal}?{Separator}{Of}{month}", options);
+        MonthDay = new Regex($@"(?<!\p{{L}}){month}{Separator}{Day}{Ordinal}?(?![0-9\p{{L}}])", options);
         MonthAlone = new Regex($@"^{month}\.?$", options);
+
+        var weekdays = string.Join('|', BuildWeekdays(cultures).OrderByDescending(n => n.Length).ThenBy(n => n, StringComparer.Ordinal).Select(Regex.Escape));
+        DayAlone = new Regex($@"^(?:(?:{weekdays})(?!\p{{L}})\.?,?\s*)?{Day}{Ordinal}?\.?$", options);
     }
 
     /// <summary>Folded month names (see <see cref="Fold"/>) and unambiguous prefixes of at least three letters, to month numbers.</summary>
@@ -52,6 +55,9 @@ internal sealed class DateVocabulary
     public Regex DayMonth { get; }
     public Regex MonthDay { get; }
     public Regex MonthAlone { get; }
+
+    /// <summary>A whole text that is a day of the month, maybe after its weekday: "07", "7th", "1er", "Thu 07", "jeudi 7".</summary>
+    public Regex DayAlone { get; }
 
     public static DateVocabulary For(IReadOnlyList<CultureInfo> cultures)
     {
@@ -133,6 +139,24 @@ internal sealed class DateVocabulary
         }
 
         return months;
+    }
+
+    /// <summary>Folded weekday names, abbreviations and prefixes of at least two letters ("thu", "thur", "thurs"): only skipped, never read.</summary>
+    private static HashSet<string> BuildWeekdays(IReadOnlyList<CultureInfo> cultures)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var format in cultures.Select(c => c.DateTimeFormat))
+        {
+            foreach (var name in format.DayNames.Concat(format.AbbreviatedDayNames).Concat(format.ShortestDayNames).Select(FoldName).Where(IsWord))
+            {
+                for (var length = Math.Min(2, name.Length); length <= name.Length; length++)
+                {
+                    names.Add(name[..length]);
+                }
+            }
+        }
+
+        return names;
     }
 
     private static string FoldName(string name) => Fold(name.Trim().TrimEnd('.'));

@@ -34,7 +34,7 @@ public sealed record SanitizedSummary(string? Html, string? Text)
 /// it is HTML5 serialization (&lt;br&gt;, not &lt;br /&gt;), for the writers to escape as text, and holds no
 /// character XML 1.0 forbids.
 /// </remarks>
-public static class SummarySanitizer
+public static partial class SummarySanitizer
 {
     private static readonly string[] AllowedTags =
     [
@@ -194,6 +194,16 @@ public static class SummarySanitizer
             }
         }
 
+        foreach (var anchor in container.QuerySelectorAll("a").ToList())
+        {
+            if (!anchor.HasAttribute("href"))
+            {
+                Unwrap(anchor); // its href was refused (javascript:…): a link to nowhere, keep only its text
+            }
+        }
+
+        CollapseWhitespace(container);
+
         foreach (var node in container.GetDescendants().ToList())
         {
             switch (node)
@@ -211,6 +221,70 @@ public static class SummarySanitizer
             }
         }
     }
+
+    private static void Unwrap(IElement element)
+    {
+        var parent = element.Parent;
+        if (parent is null)
+        {
+            return;
+        }
+
+        while (element.FirstChild is { } child)
+        {
+            parent.InsertBefore(child, element);
+        }
+
+        element.Remove();
+    }
+
+    /// <summary>
+    /// Drops the page's source formatting, as a browser does when it renders (CSS 2.1 §16.6.1, white-space: normal):
+    /// runs of spaces, tabs and newlines become one space, and none is kept at the edge of a block or next to a
+    /// line break, so feeds do not carry the page's indentation. Text inside &lt;pre&gt; is left as it is.
+    /// Only ASCII whitespace: a no-break space is meant.
+    /// </summary>
+    private static void CollapseWhitespace(IElement container)
+    {
+        foreach (var text in container.GetDescendants().OfType<IText>().ToList())
+        {
+            if (text.Ancestors<IElement>().Any(e => e.LocalName == "pre"))
+            {
+                continue;
+            }
+
+            var data = HtmlWhitespace().Replace(text.Data, " ");
+            if (IsBlockEdge(text.PreviousSibling, text.Parent, container))
+            {
+                data = data.TrimStart(' ');
+            }
+
+            if (IsBlockEdge(text.NextSibling, text.Parent, container))
+            {
+                data = data.TrimEnd(' ');
+            }
+
+            if (data.Length == 0)
+            {
+                text.Remove();
+            }
+            else if (data != text.Data)
+            {
+                text.Data = data;
+            }
+        }
+    }
+
+    /// <summary>True when a text node's neighbour is a block boundary: a block element, or nothing inside a block (or the summary itself).</summary>
+    private static bool IsBlockEdge(INode? sibling, INode? parent, IElement container) => sibling switch
+    {
+        null => parent == container || (parent is IElement element && BlockElements.Contains(element.LocalName)),
+        IElement element => BlockElements.Contains(element.LocalName),
+        _ => false,
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex("[ \\t\\n\\r\\f]+")]
+    private static partial System.Text.RegularExpressions.Regex HtmlWhitespace();
 
     private static void Rename(IDocument document, IElement element, string name)
     {

@@ -185,6 +185,12 @@ public sealed class DateParserTests
     [Theory]
     [InlineData("07", "en-GB", "October 2021", "2021-10-07T00:00:00+00:00")]
     [InlineData("7th", "en-GB", "October 2021", "2021-10-07T00:00:00+00:00")]
+    [InlineData("Thu 07", "en-GB", "October 2021", "2021-10-07T00:00:00+00:00")] // event listings show the weekday
+    [InlineData("Thursday, 7th", "en-GB", "October 2021", "2021-10-07T00:00:00+00:00")]
+    [InlineData("jeu. 7", "fr-FR", "octobre 2021", "2021-10-07T00:00:00+00:00")]
+    [InlineData("jueves 7", "es-ES", "octubre de 2021", "2021-10-07T00:00:00+00:00")]
+    [InlineData("Issue 07", "en-GB", "October 2021", "2021-10-01T00:00:00+00:00")] // not a weekday: the text is not a date, the group is
+    [InlineData("\u0d6d", "en-GB", "October 2021", "2021-10-01T00:00:00+00:00")] // a Malayalam digit is not a day (it used to throw)
     [InlineData("15", "fr-FR", "février 2021", "2021-02-15T00:00:00+00:00")]
     [InlineData("7 October", "en-GB", "2019", "2019-10-07T00:00:00+00:00")]
     [InlineData("7 October", "en-GB", "News from October 2019", "2019-10-07T00:00:00+00:00")]
