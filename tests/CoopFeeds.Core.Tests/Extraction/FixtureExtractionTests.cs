@@ -9,7 +9,8 @@ namespace CoopFeeds.Core.Tests.Extraction;
 /// </summary>
 public sealed class FixtureExtractionTests
 {
-    public static TheoryData<string> FixtureNames => new(
+    public static readonly IReadOnlyList<string> Names =
+    [
         "wordpress-archive",
         "drupal-views-table",
         "card-grid",
@@ -18,7 +19,10 @@ public sealed class FixtureExtractionTests
         "spanish",
         "paginated",
         "malformed",
-        "windows-1252");
+        "windows-1252",
+    ];
+
+    public static TheoryData<string> FixtureNames => new(Names);
 
     [Theory]
     [MemberData(nameof(FixtureNames))]
