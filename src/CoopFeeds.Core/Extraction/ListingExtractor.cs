@@ -146,7 +146,11 @@ public static class ListingExtractor
         }
     }
 
-    /// <summary>Default: the first a[href] in the title (or the title itself, or the link around it), else in the item.</summary>
+    /// <summary>
+    /// Default: the first a[href] in the title (or the title itself, or the link around it), else in the item (or the
+    /// item itself). A link that leads to no page — "#", javascript:, data:, mailto: — is passed over for a later one
+    /// ("Read more"), and returned only when the item has no other, so that normalization can say why it was dropped.
+    /// </summary>
     private static string? ReadLink(IElement item, IElement? title, FieldSelector? selector)
     {
         if (selector is not null)
@@ -157,14 +161,31 @@ public static class ListingExtractor
             return HrefOf(element) ?? element.QuerySelector("a[href]")?.GetAttribute("href");
         }
 
+        string? first = null;
+        foreach (var href in CandidateLinks(item, title))
+        {
+            if (LeadsToAPage(href)) return href;
+            first ??= href;
+        }
+        return first;
+    }
+
+    private static IEnumerable<string> CandidateLinks(IElement item, IElement? title)
+    {
         if (title is not null)
         {
-            var inTitle = HrefOf(title)
-                ?? title.QuerySelector("a[href]")?.GetAttribute("href")
-                ?? (title.Closest("a[href]") is { } around && item.Contains(around) ? around.GetAttribute("href") : null);
-            if (inTitle is not null) return inTitle;
+            if (HrefOf(title) is { } own) yield return own;
+            foreach (var anchor in title.QuerySelectorAll("a[href]")) yield return anchor.GetAttribute("href")!;
+            if (title.Closest("a[href]") is { } around && around != title && item.Contains(around)) yield return around.GetAttribute("href")!;
         }
-        return HrefOf(item) ?? item.QuerySelector("a[href]")?.GetAttribute("href");
+        if (HrefOf(item) is { } itself) yield return itself;
+        foreach (var anchor in item.QuerySelectorAll("a[href]")) yield return anchor.GetAttribute("href")!;
+    }
+
+    private static bool LeadsToAPage(string href)
+    {
+        var trimmed = href.Trim();
+        return trimmed.Length > 0 && trimmed[0] != '#' && !Normalization.LinkResolver.HasRejectedScheme(trimmed);
     }
 
     private static string? HrefOf(IElement element) =>
