@@ -20,6 +20,7 @@ public sealed class FixtureExtractionTests
         "paginated",
         "malformed",
         "windows-1252",
+        "windows-1252-undeclared",
     ];
 
     public static TheoryData<string> FixtureNames => new(Names);
