@@ -300,6 +300,11 @@ public static partial class DateParser
     {
         var vocabulary = DateVocabulary.For(context.Cultures);
 
+        if (ReadRange(text, vocabulary) is { } range)
+        {
+            return range;
+        }
+
         var sawFullDate = false;
         foreach (var pattern in new[] { vocabulary.DayMonthYear, vocabulary.MonthDayYear })
         {
@@ -348,6 +353,48 @@ public static partial class DateParser
         }
 
         return ReadAlone(text.Trim(), vocabulary);
+    }
+
+    /// <summary>
+    /// A range of days written with its month and year: the item's date is where it starts. The year belongs to the
+    /// end, so a range across New Year starts the year before. "12 - 7 October 2021" is no range (the end comes
+    /// first): it is read as the date it ends with, since the number before is more likely an issue or a count.
+    /// </summary>
+    private static DateParts? ReadRange(string text, DateVocabulary vocabulary)
+    {
+        foreach (Match match in vocabulary.RangeDayMonthYear.Matches(text))
+        {
+            var end = vocabulary.Months[match.Groups["m"].Value];
+            var start = match.Groups["m1"].Success ? vocabulary.Months[match.Groups["m1"].Value] : end;
+            if (Start(match, start, end) is { } parts)
+            {
+                return WithTimeAround(parts, text, match);
+            }
+        }
+
+        foreach (Match match in vocabulary.RangeMonthDayYear.Matches(text))
+        {
+            var start = vocabulary.Months[match.Groups["m"].Value];
+            var end = match.Groups["m2"].Success ? vocabulary.Months[match.Groups["m2"].Value] : start;
+            if (Start(match, start, end) is { } parts)
+            {
+                return WithTimeAround(parts, text, match);
+            }
+        }
+
+        return null;
+
+        static DateParts? Start(Match match, int startMonth, int endMonth)
+        {
+            int day = Number(match, "d"), endDay = Number(match, "e"), year = Number(match, "y");
+            if (startMonth == endMonth && day >= endDay)
+            {
+                return null;
+            }
+
+            var parts = new DateParts(startMonth > endMonth ? year - 1 : year, startMonth, day);
+            return parts.IsValid ? parts : null;
+        }
     }
 
     // Day, month and year in digits, one separator used twice: 07/10/2021, 7.10.2021, 07-10-21, 2021/10/07.
@@ -508,6 +555,9 @@ public static partial class DateParser
     private static DateTimeOffset LocalFetchTime(DateParsingContext context, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(context.FetchedAt, zone);
 
+    [GeneratedRegex(@"(?:[\s,;|·-]|\bat|\ba las|\ba la|\ba|\bum|@)+$", RegexOptions.CultureInvariant)]
+    private static partial Regex DayTimeJoint();
+
     [GeneratedRegex(@"^(?<a>[0-9]{1,2})(?<s>[./])(?<b>[0-9]{1,2})\k<s>?$", RegexOptions.CultureInvariant)]
     private static partial Regex NumericDayMonthPattern();
 
@@ -537,6 +587,22 @@ public static partial class DateParser
         if (vocabulary.DayAlone.Match(text) is { Success: true } day && Number(day, "d") is >= 1 and <= 31)
         {
             return new DateParts(null, null, Number(day, "d"));
+        }
+
+        // A day and a time: "Sat 12, 10:00", "12 at 2:30 pm", "jeudi 3 à 18h".
+        foreach (Match at in TimePattern().Matches(text))
+        {
+            if (at.Index == 0 || at.Index + at.Length != text.Length)
+            {
+                continue;
+            }
+
+            var before = DayTimeJoint().Replace(text[..at.Index], "");
+            if (vocabulary.DayAlone.Match(before) is { Success: true } dayBefore && Number(dayBefore, "d") is >= 1 and <= 31
+                && TimeFrom(at) is var (t, offset))
+            {
+                return new DateParts(null, null, Number(dayBefore, "d"), t, offset);
+            }
         }
 
         if (TimePattern().Match(text) is { Success: true } time && time.Index == 0 && time.Length == text.Length)

@@ -15,6 +15,7 @@ public sealed class FixtureExtractionTests
         "drupal-views-table",
         "card-grid",
         "month-groups",
+        "events-by-month",
         "french",
         "spanish",
         "paginated",

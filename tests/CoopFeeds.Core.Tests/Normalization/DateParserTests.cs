@@ -87,6 +87,30 @@ public sealed class DateParserTests
         AssertDate(expected, DateParser.Parse(text, Context()));
 
     [Theory]
+    [InlineData("en-GB", "28–30 April 2022", "2022-04-28T00:00:00+00:00")]
+    [InlineData("en-GB", "28 - 30 April 2022", "2022-04-28T00:00:00+00:00")]
+    [InlineData("en-GB", "29 April – 1 May 2022", "2022-04-29T00:00:00+00:00")]
+    [InlineData("en-GB", "30 December 2021 to 2 January 2022", "2021-12-30T00:00:00+00:00")]
+    [InlineData("en-GB", "28 December – 3 January 2022", "2021-12-28T00:00:00+00:00")]
+    [InlineData("en-US", "April 28–30, 2022", "2022-04-28T00:00:00+00:00")]
+    [InlineData("en-US", "December 28 – January 3, 2022", "2021-12-28T00:00:00+00:00")]
+    [InlineData("fr-FR", "du 28 au 30 avril 2022", "2022-04-28T00:00:00+00:00")]
+    [InlineData("fr-FR", "du 29 avril au 1er mai 2022", "2022-04-29T00:00:00+00:00")]
+    [InlineData("es-ES", "del 28 al 30 de abril de 2022", "2022-04-28T00:00:00+00:00")]
+    [InlineData("en-GB", "Newsletter 12 - 7 October 2021", "2021-10-07T00:00:00+00:00")] // the end comes first: not a range
+    public void ARangeOfDaysIsDatedByItsStart(string cultures, string text, string expected) =>
+        AssertDate(expected, DateParser.Parse(text, Context(cultures)));
+
+    [Theory]
+    [InlineData("28–30", "April 2022", "2022-04-28T00:00:00+00:00")]
+    [InlineData("Fri 6 – Sun 8", "May 2022", "2022-05-06T00:00:00+00:00")]
+    [InlineData("Sat 12, 10:00", "March 2022", "2022-03-12T10:00:00+00:00")]
+    [InlineData("12 at 2:30 pm", "March 2022", "2022-03-12T14:30:00+00:00")]
+    [InlineData("Thu 03", "March 2022", "2022-03-03T00:00:00+00:00")]
+    public void ADayWithItsWeekdayTimeOrRangeEndTakesTheGroupsMonth(string text, string group, string expected) =>
+        AssertDate(expected, DateParser.Parse(text, Context("en-GB", group: group)));
+
+    [Theory]
     [InlineData("7 octobre 2021", "2021-10-07T00:00:00+00:00")]
     [InlineData("1er octobre 2021", "2021-10-01T00:00:00+00:00")]
     [InlineData("1ère semaine: 1er octobre 2021", "2021-10-01T00:00:00+00:00")]
