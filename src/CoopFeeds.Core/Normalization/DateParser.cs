@@ -10,20 +10,23 @@ namespace CoopFeeds.Core.Normalization;
 /// <remarks>
 /// Forms are tried in this order, the first that matches wins:
 /// <list type="number">
-/// <item>ISO 8601 / RFC 3339, with or without time and offset; the page's offset is kept.</item>
-/// <item>RFC 822 / RFC 1123 date-times ("Mon, 07 Oct 2021 10:00:00 GMT"), English names by definition.</item>
+/// <item>ISO 8601 / RFC 3339, with or without time and offset; the page's offset is kept. A Unix time alone
+/// (10 or 13 digits, as data-time attributes hold it), read as UTC.</item>
+/// <item>RFC 822 / RFC 1123 date-times ("Mon, 07 Oct 2021 10:00:00 GMT"), English names by definition.
+/// Chinese, Japanese and Korean dates (2021年10月7日).</item>
 /// <item>The source's own formats, in order, with each of its cultures (the whole text must match).</item>
-/// <item>Written dates in the source's cultures: "7 October 2021", "October 7, 2021", "7th Oct 2021",
+/// <item>Ranges of days, dated by their start ("28–30 April 2022", "du 29 avril au 1er mai 2022").
+/// Written dates in the source's cultures: "7 October 2021", "October 7, 2021", "7th Oct 2021",
 /// "1er octobre 2021", "le 7 oct. 2021", "07 de octubre de 2021"; month names case- and accent-insensitive,
 /// unambiguous abbreviations accepted ("Sep", "Sept", "janv"). Then all-numeric dates, read only in each
 /// culture's own day order (en-GB 07/10/2021 is 7 October, en-US 10/07/2021 is 7 October).</item>
 /// <item>Relative dates in English, French and Spanish, against the fetch time in the source's zone:
-/// "today", "hier", "ayer", "3 hours ago", "il y a 3 jours", "hace 3 días".</item>
+/// "today", "hier", "ayer", "3 hours ago", "3d ago", "il y a 3 jours", "hace 3 días".</item>
 /// <item>Partial dates, completed from the group: month and year ("October 2021": the 1st), day and month
-/// ("7 October"), day only ("07", "Thu 07"), time only ("10:30").</item>
+/// ("7 October"), day only ("07", "Thu 07", "28–30", "Sat 12, 10:00"), time only ("10:30").</item>
 /// </list>
 /// Written and relative dates may sit in other text ("Published on 7 October 2021 | News"); a time next to
-/// them ("14:30", "2:30 pm", "14h30") is taken too.
+/// them ("14:30", "2:30 pm", "3pm", "14h30", "18h", with "UTC", "GMT+2" or "CEST") is taken too.
 /// A date without a time is that day at 00:00; one without an offset is wall time in the source's zone
 /// (UTC when it has none).
 /// </remarks>
@@ -160,7 +163,45 @@ public static partial class DateParser
             clean = clean[..MaxTextLength];
         }
 
-        return ReadIso(clean) ?? ReadRfc822(clean) ?? ReadCustom(clean, context) ?? ReadWritten(DateVocabulary.Fold(clean), context);
+        return ReadIso(clean) ?? ReadEpoch(clean) ?? ReadRfc822(clean) ?? ReadCjk(clean) ?? ReadCustom(clean, context)
+            ?? ReadWritten(DateVocabulary.Fold(clean), context);
+    }
+
+    // A Unix time in seconds or milliseconds, alone: what data-time and data-timestamp attributes hold.
+    [GeneratedRegex(@"^(?:[0-9]{10}|[0-9]{13})$", RegexOptions.CultureInvariant)]
+    private static partial Regex EpochPattern();
+
+    private static DateParts? ReadEpoch(string text)
+    {
+        if (!EpochPattern().IsMatch(text))
+        {
+            return null;
+        }
+
+        var value = long.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
+        var instant = text.Length == 13 ? DateTimeOffset.FromUnixTimeMilliseconds(value) : DateTimeOffset.FromUnixTimeSeconds(value);
+        if (instant.Year is < 1995 or > 2100)
+        {
+            return null; // some other number
+        }
+
+        return new DateParts(instant.Year, instant.Month, instant.Day, instant.TimeOfDay, TimeSpan.Zero);
+    }
+
+    // Chinese, Japanese and Korean dates: 2021年10月7日, 2021년 10월 7일 (the month names of those cultures are not words).
+    [GeneratedRegex(@"(?<![0-9])(?<y>[0-9]{4})\s*[年년]\s*(?<mo>[0-9]{1,2})\s*[月월]\s*(?<d>[0-9]{1,2})\s*[日일]", RegexOptions.CultureInvariant)]
+    private static partial Regex CjkPattern();
+
+    private static DateParts? ReadCjk(string text)
+    {
+        var match = CjkPattern().Match(text);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var parts = new DateParts(Number(match, "y"), Number(match, "mo"), Number(match, "d"));
+        return parts.IsValid ? WithTimeAround(parts, text, match) : null;
     }
 
     // ISO 8601 / RFC 3339 §5.6: full-date, optionally "T" (or a space, RFC 3339 §5.6 note) and a time, optionally an offset.
@@ -202,7 +243,7 @@ public static partial class DateParser
 
     // RFC 822 §5 as updated by RFC 1123 §5.2.14 (four-digit years) and RFC 2822 §3.3; the day name is optional and not checked.
     // Leniently, the zone may also be written "+02:00", "UTC+2" or "GMT+05:30", as pages do.
-    [GeneratedRegex(@"(?<![a-z0-9])(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(?<d>[0-9]{1,2})\s+(?<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?<y>[0-9]{4}|[0-9]{2})\s+(?<h>[0-9]{1,2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2}))?(?:\s*(?<z>(?:(?:utc|gmt)\s*)?[+-][0-9]{1,2}(?::?[0-9]{2})?|ut|utc|gmt|z|[ecmp][sd]t)(?![a-z0-9]))?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![a-z0-9])(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(?<d>[0-9]{1,2})\s+(?<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?<y>[0-9]{4}|[0-9]{2})\s+(?<h>[0-9]{1,2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2}))?(?:\s*(?<z>(?:(?:utc|gmt)\s*)?[+-][0-9]{1,2}(?::?[0-9]{2})?|ut|utc|gmt|z|eest|cest|west|cet|bst|wet|eet|[ecmp][sd]t)(?![a-z0-9]))?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Rfc822Pattern();
 
     private static readonly string[] Rfc822Months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
@@ -448,13 +489,14 @@ public static partial class DateParser
     [GeneratedRegex(@"(?<!\p{L})(?:just now|right now|a l'instant|ahora mismo)(?!\p{L})", RegexOptions.CultureInvariant)]
     private static partial Regex NowPattern();
 
-    [GeneratedRegex(@"(?<![\p{L}0-9])(?<n>[0-9]{1,6}|an?|one)\s+(?<u>\p{L}+)\s+ago(?!\p{L})", RegexOptions.CultureInvariant)]
+    // "3 days ago", "a day ago", and the compact "3d ago", "5h ago" of social and forum software.
+    [GeneratedRegex(@"(?<![\p{L}0-9])(?:(?<n>[0-9]{1,6})\s*|(?<n>an?|one)\s+)(?<u>\p{L}+)\s+ago(?!\p{L})", RegexOptions.CultureInvariant)]
     private static partial Regex AgoPattern();
 
-    [GeneratedRegex(@"(?<!\p{L})il\s+y\s+a\s+(?<n>[0-9]{1,6}|une?)\s+(?<u>\p{L}+)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<!\p{L})il\s+y\s+a\s+(?:(?<n>[0-9]{1,6})\s*|(?<n>une?)\s+)(?<u>\p{L}+)", RegexOptions.CultureInvariant)]
     private static partial Regex IlYAPattern();
 
-    [GeneratedRegex(@"(?<!\p{L})hace\s+(?<n>[0-9]{1,6}|una?|uno)\s+(?<u>\p{L}+)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<!\p{L})hace\s+(?:(?<n>[0-9]{1,6})\s*|(?<n>una?|uno)\s+)(?<u>\p{L}+)", RegexOptions.CultureInvariant)]
     private static partial Regex HacePattern();
 
     private static readonly Dictionary<string, int> RelativeDays = new(StringComparer.Ordinal)
@@ -478,6 +520,9 @@ public static partial class DateParser
         ["month"] = Unit.Month, ["months"] = Unit.Month, ["mois"] = Unit.Month, ["mes"] = Unit.Month, ["meses"] = Unit.Month,
         ["year"] = Unit.Year, ["years"] = Unit.Year, ["an"] = Unit.Year, ["ans"] = Unit.Year, ["annee"] = Unit.Year, ["annees"] = Unit.Year,
         ["ano"] = Unit.Year, ["anos"] = Unit.Year,
+        // Compact forms ("5m ago", "3d ago", "2w ago"): "m" is minutes there, months are "mo".
+        ["m"] = Unit.Minute, ["mn"] = Unit.Minute, ["d"] = Unit.Day, ["j"] = Unit.Day, ["w"] = Unit.Week, ["wk"] = Unit.Week, ["wks"] = Unit.Week,
+        ["mo"] = Unit.Month, ["mos"] = Unit.Month, ["y"] = Unit.Year, ["yr"] = Unit.Year, ["yrs"] = Unit.Year,
     };
 
     /// <summary>
@@ -622,9 +667,11 @@ public static partial class DateParser
     [GeneratedRegex(@"(?<![0-9])(?<y>(?:1[89]|2[0-9])[0-9][0-9])(?![0-9])", RegexOptions.CultureInvariant)]
     private static partial Regex YearPattern();
 
-    // 14:30, 14:30:05, 2:30 pm, 2:30 p.m., 14h30, 14 h 30, optionally followed by UTC, GMT, Z, UTC+02:00 or GMT+2.
-    // A bare "-12:00" after a time is not read as an offset: in running text it is the end of a range ("10:00-12:00").
-    [GeneratedRegex(@"(?<![0-9:.])(?<h>[01]?[0-9]|2[0-3])(?::|\s?h\s?)(?<mi>[0-5][0-9])(?::(?<s>[0-5][0-9]))?(?:\s*(?<ap>a\.?m\.?|p\.?m\.?)(?!\p{L}))?(?:\s*(?<z>(?:utc|gmt)\s*[+-][0-9]{1,2}(?::?[0-9]{2})?|utc|gmt|z)(?![\p{L}0-9]))?(?![0-9])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // 14:30, 14:30:05, 2:30 pm, 2:30 p.m., 3pm, 14h30, 14 h 30, 18h, optionally followed by UTC, GMT, Z, UTC+02:00,
+    // GMT+2 or a European zone (CET, CEST, BST, WET, WEST, EET, EEST). The North American abbreviations are left to
+    // RFC 822: in running French "est" is a word. A bare "-12:00" after a time is not read as an offset: in running
+    // text it is the end of a range ("10:00-12:00").
+    [GeneratedRegex(@"(?<![0-9:.])(?<h>[01]?[0-9]|2[0-3])(?:(?::|\s?h\s?)(?<mi>[0-5][0-9])(?::(?<s>[0-5][0-9]))?(?:\s*(?<ap>a\.?m\.?|p\.?m\.?)(?!\p{L}))?|\s?(?<ap>a\.?m\.?|p\.?m\.?)(?!\p{L})|\s?h(?![\p{L}0-9]))(?:\s*(?<z>(?:utc|gmt)\s*[+-][0-9]{1,2}(?::?[0-9]{2})?|utc|gmt|z|cest|cet|bst|west|wet|eest|eet)(?![\p{L}0-9]))?(?![0-9])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TimePattern();
 
     /// <summary>Adds the first time found in the text outside the date itself, if the date has none.</summary>
@@ -661,7 +708,8 @@ public static partial class DateParser
             hour = hour % 12 + (pm ? 12 : 0);
         }
 
-        var time = TimeOf(hour, Number(match, "mi"), match.Groups["s"].Success ? Number(match, "s") : 0);
+        var minute = match.Groups["mi"].Success ? Number(match, "mi") : 0; // "3pm", "18h"
+        var time = TimeOf(hour, minute, match.Groups["s"].Success ? Number(match, "s") : 0);
         return time is null ? null : (time.Value, match.Groups["z"].Success ? OffsetOf(match.Groups["z"].Value) : null);
     }
 
@@ -671,7 +719,7 @@ public static partial class DateParser
             : null;
 
     /// <summary>
-    /// Z, UT, UTC, GMT, the RFC 822 §5.1 North American zones, or ±hh[:]mm. "-00:00" (RFC 3339 §4.3, offset
+    /// Z, UT, UTC, GMT, the RFC 822 §5.1 North American zones, the European ones, or ±hh[:]mm. "-00:00" (RFC 3339 §4.3, offset
     /// unknown) is read as UTC. An offset beyond ±14:00 is not one; the time is then read as wall time.
     /// </summary>
     private static TimeSpan? OffsetOf(string zone)
@@ -687,6 +735,10 @@ public static partial class DateParser
             case "mdt": return TimeSpan.FromHours(-6);
             case "pst": return TimeSpan.FromHours(-8);
             case "pdt": return TimeSpan.FromHours(-7);
+            case "wet": return TimeSpan.Zero;
+            case "cet" or "bst" or "west": return TimeSpan.FromHours(1);
+            case "cest" or "eet": return TimeSpan.FromHours(2);
+            case "eest": return TimeSpan.FromHours(3);
         }
 
         // ±h, ±hh, ±hhmm, ±hh:mm, possibly after "UTC" or "GMT".

@@ -33,6 +33,9 @@ internal sealed class DateVocabulary
 
         // Longest first, so that "septembre" is not read as "sept" + "embre".
         var names = string.Join('|', Months.Keys.OrderByDescending(n => n.Length).ThenBy(n => n, StringComparer.Ordinal).Select(Regex.Escape));
+        // Cultures whose month names are not words (ja-JP "10月") give no names: then no pattern may match an
+        // empty name, it must match nothing ("(?!)").
+        names = names.Length == 0 ? "(?!)" : names;
         var month = $@"(?<m>{names})(?!\p{{L}})";
         const RegexOptions options = RegexOptions.CultureInvariant;
 
@@ -50,6 +53,7 @@ internal sealed class DateVocabulary
         RangeMonthDayYear = new Regex($@"(?<!\p{{L}}){month}{Separator}{Day}{Ordinal}?{To}(?:{endMonth}{Separator})?{EndDay}{Ordinal}?(?![0-9]){Separator}{Year}", options);
 
         var weekdays = string.Join('|', BuildWeekdays(cultures).OrderByDescending(n => n.Length).ThenBy(n => n, StringComparer.Ordinal).Select(Regex.Escape));
+        weekdays = weekdays.Length == 0 ? "(?!)" : weekdays;
         var weekday = $@"(?:(?:{weekdays})(?!\p{{L}})\.?,?\s*)?";
         DayAlone = new Regex($@"^{weekday}{Day}{Ordinal}?(?:{To}{weekday}{EndDay}{Ordinal}?)?\.?$", options);
     }

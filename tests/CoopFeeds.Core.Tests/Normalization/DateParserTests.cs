@@ -87,6 +87,29 @@ public sealed class DateParserTests
         AssertDate(expected, DateParser.Parse(text, Context()));
 
     [Theory]
+    [InlineData("3d ago", "en-GB", "2021-10-12T00:00:00+00:00")]
+    [InlineData("5h ago", "en-GB", "2021-10-15T07:00:00+00:00")]
+    [InlineData("10m ago", "en-GB", "2021-10-15T12:24:00+00:00")]
+    [InlineData("2w ago", "en-GB", "2021-10-01T00:00:00+00:00")]
+    [InlineData("il y a 2h", "fr-FR", "2021-10-15T10:00:00+00:00")]
+    [InlineData("hace 3d", "es-ES", "2021-10-12T00:00:00+00:00")]
+    [InlineData("7 October 2021, 3pm", "en-GB", "2021-10-07T15:00:00+00:00")]
+    [InlineData("3 PM, 7 Oct 2021", "en-GB", "2021-10-07T15:00:00+00:00")]
+    [InlineData("le 7 octobre 2021 à 18h", "fr-FR", "2021-10-07T18:00:00+00:00")]
+    [InlineData("07 Oct 2021 10:00 CEST", "en-GB", "2021-10-07T10:00:00+02:00")]
+    [InlineData("7 October 2021, 10:00 CET", "en-GB", "2021-10-07T10:00:00+01:00")]
+    [InlineData("7 October 2021 10:00 BST", "en-GB", "2021-10-07T10:00:00+01:00")]
+    [InlineData("1633600200", "en-GB", "2021-10-07T09:50:00+00:00")] // data-time attributes: Unix seconds
+    [InlineData("1633600200000", "en-GB", "2021-10-07T09:50:00+00:00")] // …or milliseconds
+    [InlineData("1234", "en-GB", null)]
+    [InlineData("2021年10月7日", "ja-JP", "2021-10-07T00:00:00+00:00")]
+    [InlineData("2021년 10월 7일", "ko-KR", "2021-10-07T00:00:00+00:00")]
+    [InlineData("2021/10/07", "ja-JP", "2021-10-07T00:00:00+00:00")]
+    [InlineData("10月", "ja-JP", null)] // month names that are not words never match an empty name (this used to throw)
+    public void ReadsCompactRelativeDatesTwelveHourTimesZonesTimestampsAndCjkDates(string text, string cultures, string? expected) =>
+        AssertDate(expected, DateParser.Parse(text, Context(cultures)));
+
+    [Theory]
     [InlineData("en-GB", "28–30 April 2022", "2022-04-28T00:00:00+00:00")]
     [InlineData("en-GB", "28 - 30 April 2022", "2022-04-28T00:00:00+00:00")]
     [InlineData("en-GB", "29 April – 1 May 2022", "2022-04-29T00:00:00+00:00")]
