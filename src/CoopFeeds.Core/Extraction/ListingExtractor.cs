@@ -1,3 +1,4 @@
+using AngleSharp.Css.Dom;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using CoopFeeds.Core.Sources;
@@ -82,8 +83,9 @@ public static class ListingExtractor
         return Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : new Uri(document.Url);
     }
 
+    /// <summary>The first element under the item the selector matches, with the item as :scope (":scope > h2" is a child of the item).</summary>
     private static IElement? FindElement(IElement item, FieldSelector selector) =>
-        selector.Css is null ? item : item.ChildNodes.QuerySelector(selector.Css);
+        selector.Css is null ? item : selector.Css.MatchAny(item.Descendants<IElement>(), item);
 
     private static string? Read(IElement item, FieldSelector selector)
     {
