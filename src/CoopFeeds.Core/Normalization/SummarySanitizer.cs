@@ -254,12 +254,12 @@ public static partial class SummarySanitizer
             }
 
             var data = HtmlWhitespace().Replace(text.Data, " ");
-            if (IsBlockEdge(text.PreviousSibling, text.Parent, container))
+            if (IsAtBlockEdge(text, container, forward: false))
             {
                 data = data.TrimStart(' ');
             }
 
-            if (IsBlockEdge(text.NextSibling, text.Parent, container))
+            if (IsAtBlockEdge(text, container, forward: true))
             {
                 data = data.TrimEnd(' ');
             }
@@ -275,13 +275,36 @@ public static partial class SummarySanitizer
         }
     }
 
-    /// <summary>True when a text node's neighbour is a block boundary: a block element, or nothing inside a block (or the summary itself).</summary>
-    private static bool IsBlockEdge(INode? sibling, INode? parent, IElement container) => sibling switch
+    /// <summary>
+    /// True when nothing inline separates the node from a block boundary on that side: the next (or previous) thing in
+    /// the flow, looking out through inline parents ("&lt;b&gt;day. &lt;/b&gt;&lt;/p&gt;"), is a block element, the edge
+    /// of a block, or the edge of the summary.
+    /// </summary>
+    private static bool IsAtBlockEdge(INode node, IElement container, bool forward)
     {
-        null => parent == container || (parent is IElement element && BlockElements.Contains(element.LocalName)),
-        IElement element => BlockElements.Contains(element.LocalName),
-        _ => false,
-    };
+        var current = node;
+        while (true)
+        {
+            var sibling = forward ? current.NextSibling : current.PreviousSibling;
+            if (sibling is IElement element)
+            {
+                return BlockElements.Contains(element.LocalName);
+            }
+
+            if (sibling is not null)
+            {
+                return false; // text (or a comment) follows
+            }
+
+            var parent = current.Parent;
+            if (parent is null || parent == container || parent is IElement { LocalName: var name } && BlockElements.Contains(name))
+            {
+                return true;
+            }
+
+            current = parent;
+        }
+    }
 
     [System.Text.RegularExpressions.GeneratedRegex("[ \\t\\n\\r\\f]+")]
     private static partial System.Text.RegularExpressions.Regex HtmlWhitespace();

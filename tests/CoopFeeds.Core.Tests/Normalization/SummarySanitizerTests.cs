@@ -94,6 +94,8 @@ public sealed class SummarySanitizerTests
     [InlineData("<p>One.</p>\n  <p>Two.</p>", "<p>One.</p><p>Two.</p>")]
     [InlineData("<p>A <b>bold</b>\t\t<i>move</i></p>", "<p>A <b>bold</b> <i>move</i></p>")]
     [InlineData("<p>Line one<br>\n   line two</p>", "<p>Line one<br>line two</p>")]
+    [InlineData("The first week: <b>400 portions a day.\n</b>", "The first week: <b>400 portions a day.</b>")]
+    [InlineData("<p><em>\n  Emphasis</em> first</p>", "<p><em>Emphasis</em> first</p>")]
     [InlineData("<ul>\n  <li> One </li>\n  <li>Two</li>\n</ul>", "<ul><li>One</li><li>Two</li></ul>")]
     [InlineData("<p>Keep\u00A0this no-break space</p>", "<p>Keep&nbsp;this no-break space</p>")]
     [InlineData("<pre>  keep\n    indented\n</pre>", "<pre>  keep\n    indented\n</pre>")]
