@@ -123,7 +123,8 @@ public static class ListingExtractor
         if (!string.IsNullOrWhiteSpace(text.ToString())) return text.ToString();
 
         if (element.GetAttribute("aria-label") is { } label && !string.IsNullOrWhiteSpace(label)) return label;
-        var alts = element.QuerySelectorAll("img[alt]").Select(i => i.GetAttribute("alt")).Where(a => !string.IsNullOrWhiteSpace(a));
+        var images = element.LocalName == "img" ? [element] : element.QuerySelectorAll("img[alt]").ToList();
+        var alts = images.Select(i => i.GetAttribute("alt")).Where(a => !string.IsNullOrWhiteSpace(a));
         var alt = string.Join(" ", alts);
         if (alt.Length > 0) return alt;
         return element.GetAttribute("title") is { } title && !string.IsNullOrWhiteSpace(title) ? title : text.ToString();

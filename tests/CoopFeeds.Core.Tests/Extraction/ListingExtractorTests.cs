@@ -46,11 +46,13 @@ public sealed class ListingExtractorTests
         Assert.Equal("Platform co-ops: who owns the app? Long read", CoopFeeds.Core.Normalization.TextCleaner.Clean(page.Items.Single().Title));
     }
 
-    [Fact]
-    public async Task ATitleThatIsOnlyAnImageReadsItsAltText()
+    [Theory]
+    [InlineData(".head")]
+    [InlineData(".head img")]
+    public async Task ATitleThatIsOnlyAnImageReadsItsAltText(string title)
     {
         var page = await ExtractAsync(
-            "<a class='card' href='/x'><div class='head'><img src='logo.png' alt='Coffee growers open a roastery'></div></a>", "a.card", ".head", link: "@href");
+            "<a class='card' href='/x'><div class='head'><img src='logo.png' alt='Coffee growers open a roastery'></div></a>", "a.card", title, link: "@href");
 
         var item = page.Items.Single();
         Assert.Equal("Coffee growers open a roastery", item.Title);
