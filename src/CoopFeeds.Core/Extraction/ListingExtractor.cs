@@ -96,10 +96,10 @@ public static class ListingExtractor
     private static string? ReadText(IElement element, string? attribute) =>
         attribute is null ? VisibleText(element) : element.GetAttribute(attribute);
 
-    /// <summary>Elements whose content is never text a reader sees.</summary>
+    /// <summary>Elements whose content is never text a reader sees (noscript: readers run scripts, so they never see it).</summary>
     private static readonly HashSet<string> HiddenContent = new(StringComparer.OrdinalIgnoreCase)
     {
-        "script", "style", "template", "head", "title",
+        "script", "style", "template", "noscript", "head", "title",
     };
 
     /// <summary>Elements at whose edges a browser starts a new line, so that their text never runs into the next.</summary>
@@ -124,7 +124,8 @@ public static class ListingExtractor
 
         if (element.GetAttribute("aria-label") is { } label && !string.IsNullOrWhiteSpace(label)) return label;
         var images = element.LocalName == "img" ? [element] : element.QuerySelectorAll("img[alt]").ToList();
-        var alts = images.Select(i => i.GetAttribute("alt")).Where(a => !string.IsNullOrWhiteSpace(a));
+        // Distinct: a lazy-loaded image and its <noscript> copy carry the same alt.
+        var alts = images.Select(i => (i.GetAttribute("alt") ?? "").Trim()).Where(a => a.Length > 0).Distinct(StringComparer.Ordinal);
         var alt = string.Join(" ", alts);
         if (alt.Length > 0) return alt;
         return element.GetAttribute("title") is { } title && !string.IsNullOrWhiteSpace(title) ? title : text.ToString();

@@ -195,7 +195,7 @@ public sealed class DateParsingProperties
 /// Whatever a page holds, reading it never throws and never yields a string a feed could not carry: the whole chain
 /// ListingDocument → ListingExtractor → ItemNormalizer, on cut, spliced and tag-soup versions of every fixture and sample page.
 /// </summary>
-[Properties(Arbitrary = [typeof(MangledPages)], MaxTest = 400)]
+[Properties(Arbitrary = [typeof(MangledPages)], MaxTest = 500)]
 public sealed class ExtractionProperties
 {
     private static readonly DateTimeOffset FetchedAt = new(2022, 3, 1, 10, 0, 0, TimeSpan.Zero);

@@ -46,6 +46,14 @@ public sealed class ListingExtractorTests
         Assert.Equal("Platform co-ops: who owns the app? Long read", CoopFeeds.Core.Normalization.TextCleaner.Clean(page.Items.Single().Title));
     }
 
+    [Fact]
+    public async Task AnImageTitleWithoutAltIsEmptyNotAnError()
+    {
+        var page = await ExtractAsync("<a class='card' href='/x'><img src='a.jpg'></a>", "a.card", "img");
+
+        Assert.Equal("", page.Items.Single().Title);
+    }
+
     [Theory]
     [InlineData(".head")]
     [InlineData(".head img")]
@@ -57,6 +65,16 @@ public sealed class ListingExtractorTests
         var item = page.Items.Single();
         Assert.Equal("Coffee growers open a roastery", item.Title);
         Assert.Equal("/x", item.Link);
+    }
+
+    [Fact]
+    public async Task ALazyImageAndItsNoscriptCopyGiveTheAltOnce()
+    {
+        var page = await ExtractAsync(
+            "<a class='card' href='/x'><div class='head'><img data-src='a.jpg' alt='Roastery'><noscript><img src='a.jpg' alt='Roastery'></noscript></div></a>",
+            "a.card", ".head");
+
+        Assert.Equal("Roastery", page.Items.Single().Title);
     }
 
     [Fact]
