@@ -24,7 +24,7 @@ public sealed record SelectorMatches
 /// <summary>
 /// Applies a source's selectors to a parsed listing and returns raw strings. Pure: it reads the DOM and nothing else.
 /// </summary>
-public static class ListingExtractor
+public static partial class ListingExtractor
 {
     public static ListingPage Extract(IDocument document, ListingSelectors selectors, int page = 1)
     {
@@ -209,11 +209,27 @@ public static class ListingExtractor
         if (selector.Attribute is not null) return element.GetAttribute(selector.Attribute);
 
         // The machine-readable date wins over the words around it, also when the selector names its wrapper
-        // (".byline" around "<time datetime>"): the words usually drop the time and the offset.
-        var time = element.LocalName == "time" ? element : element.QuerySelector("time[datetime]");
-        if (time?.GetAttribute("datetime") is { } machine && !string.IsNullOrWhiteSpace(machine)) return machine;
-        return VisibleText(element);
+        // (".byline" around "<time datetime>"): the words usually drop the year, the time and the offset.
+        return MachineDate(element)
+            ?? element.QuerySelectorAll("time[datetime], [content], abbr[title]").Select(MachineDate).FirstOrDefault(d => d is not null)
+            ?? VisibleText(element);
     }
+
+    /// <summary>
+    /// A date written for machines: &lt;time datetime&gt;, an hAtom &lt;abbr class="published" title&gt; or an RDFa /
+    /// microdata content attribute (Drupal's &lt;span property="dc:date" content&gt;) — the last two only when they
+    /// hold an ISO 8601 date, since title and content attributes carry other things too.
+    /// </summary>
+    private static string? MachineDate(IElement element)
+    {
+        if (element.LocalName == "time")
+            return element.GetAttribute("datetime") is { } datetime && !string.IsNullOrWhiteSpace(datetime) ? datetime : null;
+        var value = element.GetAttribute("content") ?? (element.LocalName == "abbr" ? element.GetAttribute("title") : null);
+        return value is not null && IsoDateStart().IsMatch(value) ? value : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}")]
+    private static partial System.Text.RegularExpressions.Regex IsoDateStart();
 
     private static string? ReadSummary(IElement item, FieldSelector? selector)
     {

@@ -87,6 +87,19 @@ public sealed class ListingExtractorTests
     }
 
     [Theory]
+    [InlineData("<abbr class='published' title='2021-10-07T10:00:00+02:00'>October 7</abbr>", ".published", "2021-10-07T10:00:00+02:00")]
+    [InlineData("<div class='created'><span property='dc:date' content='2021-10-07T00:00:00+01:00'>07/10/2021</span></div>", ".created", "2021-10-07T00:00:00+01:00")]
+    [InlineData("<p class='meta'><meta itemprop='datePublished' content='2021-10-07'>7 Oct</p>", ".meta", "2021-10-07")]
+    [InlineData("<abbr class='published' title='Thursday'>7 October 2021</abbr>", ".published", "7 October 2021")] // not a machine date
+    [InlineData("<p class='meta'><span content='Jane'>By Jane</span>, 7 October 2021</p>", ".meta", "By Jane, 7 October 2021")]
+    public async Task MachineReadableDatesInMicroformatsAndRdfaWinOverTheWords(string inner, string date, string expected)
+    {
+        var page = await ExtractAsync($"<article><h2>T</h2>{inner}</article>", "article", "h2", date: date);
+
+        Assert.Equal(expected, page.Items.Single().Date);
+    }
+
+    [Theory]
     [InlineData("<h2><a href='javascript:void(0)'>T</a></h2><a href='/real'>Read more</a>", "/real")]
     [InlineData("<h2><a href='#'>T</a></h2><a href='mailto:a@b.org'>Mail</a><a href='/real'>Download</a>", "/real")]
     [InlineData("<h2><a href='/title'>T</a></h2><a href='/more'>Read more</a>", "/title")]
