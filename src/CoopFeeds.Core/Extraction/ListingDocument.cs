@@ -6,9 +6,10 @@ namespace CoopFeeds.Core.Extraction;
 
 /// <summary>
 /// Turns fetched bytes into a DOM the way a browser would: the address anchors relative links,
-/// the charset comes from the Content-Type header, a BOM or a &lt;meta&gt;. AngleSharp never fetches anything here.
+/// the charset comes from the Content-Type header, a BOM or a &lt;meta&gt; (windows-1252 when none says and the
+/// bytes are not UTF-8). AngleSharp never fetches anything here.
 /// </summary>
-public static class ListingDocument
+public static partial class ListingDocument
 {
     // No loaders and no scripting: parsing a listing must never reach the network.
     private static readonly IConfiguration Configuration = AngleSharp.Configuration.Default;
@@ -29,29 +30,35 @@ public static class ListingDocument
         ArgumentNullException.ThrowIfNull(address);
 
         var bytes = await ReadAllAsync(content, cancellationToken);
-        var document = await OpenAsync(bytes, address, contentType, cancellationToken);
-        if (!DeclaresNoCharsetAndIsNotUtf8(document, bytes, contentType))
+        var charset = contentType is null ? null : CharsetParameter().Match(contentType) is { Success: true } m ? m.Groups["c"].Value : null;
+        var document = await OpenAsync(bytes, address, charset, cancellationToken);
+        if (charset is not null || !DeclaresNoCharsetAndIsNotUtf8(document, bytes))
         {
             return document;
         }
 
         document.Dispose();
-        var legacy = string.IsNullOrWhiteSpace(contentType)
-            ? $"text/html; charset={LegacyFallbackCharset}"
-            : $"{contentType.TrimEnd(' ', ';')}; charset={LegacyFallbackCharset}";
-        return await OpenAsync(bytes, address, legacy, cancellationToken);
+        return await OpenAsync(bytes, address, LegacyFallbackCharset, cancellationToken);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"charset\s*=\s*[""']?(?<c>[^""';\s]+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex CharsetParameter();
 
     public static Task<IDocument> ParseAsync(string html, Uri address, CancellationToken cancellationToken) =>
         ParseAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(html)), address, "text/html; charset=utf-8", cancellationToken);
 
-    private static async Task<IDocument> OpenAsync(byte[] bytes, Uri address, string? contentType, CancellationToken cancellationToken)
+    /// <summary>
+    /// Always parsed as HTML: a listing is an HTML page by definition, and servers that label one text/plain or
+    /// application/octet-stream would otherwise give a text document with no items and no reason. Only the header's
+    /// charset is kept from the Content-Type.
+    /// </summary>
+    private static async Task<IDocument> OpenAsync(byte[] bytes, Uri address, string? charset, CancellationToken cancellationToken)
     {
         var context = BrowsingContext.New(Configuration);
         return await context.OpenAsync(response =>
         {
             response.Content(new MemoryStream(bytes, writable: false), shouldDispose: true).Address(address);
-            if (!string.IsNullOrWhiteSpace(contentType)) response.Header("Content-Type", contentType);
+            response.Header("Content-Type", charset is null ? "text/html" : $"text/html; charset={charset}");
         }, cancellationToken);
     }
 
@@ -67,10 +74,9 @@ public static class ListingDocument
         return copy.ToArray();
     }
 
-    private static bool DeclaresNoCharsetAndIsNotUtf8(IDocument document, byte[] bytes, string? contentType)
+    private static bool DeclaresNoCharsetAndIsNotUtf8(IDocument document, byte[] bytes)
     {
-        if (contentType?.Contains("charset", StringComparison.OrdinalIgnoreCase) == true
-            || !string.Equals(document.CharacterSet, "utf-8", StringComparison.OrdinalIgnoreCase)
+        if (!string.Equals(document.CharacterSet, "utf-8", StringComparison.OrdinalIgnoreCase)
             || bytes is [0xEF, 0xBB, 0xBF, ..] or [0xFE, 0xFF, ..] or [0xFF, 0xFE, ..])
         {
             return false;
