@@ -29,6 +29,8 @@ public sealed record SanitizedSummary(string? Html, string? Text)
 /// <item>Headings are demoted two levels (h1 → h3, h4–h6 → h6): in a reader the item's title is the top
 /// heading, and a summary's own h1 would outrank it.</item>
 /// <item>Lazy-loaded images (data-src with no src, or a data: placeholder) get their real src first.</item>
+/// <item>A link whose href was refused (javascript:…) is unwrapped to its text: a link to nowhere.</item>
+/// <item>The page's indentation goes: whitespace runs outside &lt;pre&gt; become one space, none at block edges.</item>
 /// </list>
 /// The output is serialized from a DOM, so every element is closed and the fragment fits in a &lt;div&gt;;
 /// it is HTML5 serialization (&lt;br&gt;, not &lt;br /&gt;), for the writers to escape as text, and holds no
