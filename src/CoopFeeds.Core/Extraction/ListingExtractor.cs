@@ -1,3 +1,4 @@
+using AngleSharp.Css.Dom;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using CoopFeeds.Core.Sources;
@@ -23,7 +24,7 @@ public sealed record SelectorMatches
 /// <summary>
 /// Applies a source's selectors to a parsed listing and returns raw strings. Pure: it reads the DOM and nothing else.
 /// </summary>
-public static class ListingExtractor
+public static partial class ListingExtractor
 {
     public static ListingPage Extract(IDocument document, ListingSelectors selectors, int page = 1)
     {
@@ -82,8 +83,9 @@ public static class ListingExtractor
         return Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : new Uri(document.Url);
     }
 
+    /// <summary>The first element under the item the selector matches, with the item as :scope (":scope > h2" is a child of the item).</summary>
     private static IElement? FindElement(IElement item, FieldSelector selector) =>
-        selector.Css is null ? item : item.ChildNodes.QuerySelector(selector.Css);
+        selector.Css is null ? item : selector.Css.MatchAny(item.Descendants<IElement>(), item);
 
     private static string? Read(IElement item, FieldSelector selector)
     {
@@ -92,9 +94,67 @@ public static class ListingExtractor
     }
 
     private static string? ReadText(IElement element, string? attribute) =>
-        attribute is null ? element.TextContent : element.GetAttribute(attribute);
+        attribute is null ? VisibleText(element) : element.GetAttribute(attribute);
 
-    /// <summary>Default: the first a[href] in the title (or the title itself, or the link around it), else in the item.</summary>
+    /// <summary>Elements whose content is never text a reader sees (noscript: readers run scripts, so they never see it).</summary>
+    private static readonly HashSet<string> HiddenContent = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "script", "style", "template", "noscript", "head", "title",
+    };
+
+    /// <summary>Elements at whose edges a browser starts a new line, so that their text never runs into the next.</summary>
+    private static readonly HashSet<string> BlockElements = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "details", "dialog", "div", "dl", "dt", "fieldset",
+        "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li",
+        "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    };
+
+    /// <summary>
+    /// The element's text as a reader sees it, still raw (normalization collapses the whitespace): script and style
+    /// content left out, a space where a line break or a block boundary separates words ("Platform co-ops:&lt;br&gt;who
+    /// owns it?"). An element with no text at all — a card header that is only a logo — reads as its accessible name:
+    /// its aria-label, else the alt text of its images, else its title attribute.
+    /// </summary>
+    private static string VisibleText(IElement element)
+    {
+        var text = new System.Text.StringBuilder();
+        AppendVisibleText(element, text);
+        if (!string.IsNullOrWhiteSpace(text.ToString())) return text.ToString();
+
+        if (element.GetAttribute("aria-label") is { } label && !string.IsNullOrWhiteSpace(label)) return label;
+        var images = element.LocalName == "img" ? [element] : element.QuerySelectorAll("img[alt]").ToList();
+        // Distinct: a lazy-loaded image and its <noscript> copy carry the same alt.
+        var alts = images.Select(i => (i.GetAttribute("alt") ?? "").Trim()).Where(a => a.Length > 0).Distinct(StringComparer.Ordinal);
+        var alt = string.Join(" ", alts);
+        if (alt.Length > 0) return alt;
+        return element.GetAttribute("title") is { } title && !string.IsNullOrWhiteSpace(title) ? title : text.ToString();
+    }
+
+    private static void AppendVisibleText(INode node, System.Text.StringBuilder text)
+    {
+        foreach (var child in node.ChildNodes)
+        {
+            switch (child)
+            {
+                case IText textNode:
+                    text.Append(textNode.Data);
+                    break;
+                case IElement element when !HiddenContent.Contains(element.LocalName):
+                    var block = BlockElements.Contains(element.LocalName);
+                    if (block) text.Append(' ');
+                    AppendVisibleText(element, text);
+                    if (block) text.Append(' ');
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Default: the first a[href] in the title (or the title itself, or the link around it), else in the item (or the
+    /// item itself). A link that leads to no page — "#", javascript:, data:, mailto: — is passed over for a later one
+    /// ("Read more"), and returned only when the item has no other, so that normalization can say why it was dropped.
+    /// </summary>
     private static string? ReadLink(IElement item, IElement? title, FieldSelector? selector)
     {
         if (selector is not null)
@@ -105,22 +165,39 @@ public static class ListingExtractor
             return HrefOf(element) ?? element.QuerySelector("a[href]")?.GetAttribute("href");
         }
 
+        string? first = null;
+        foreach (var href in CandidateLinks(item, title))
+        {
+            if (LeadsToAPage(href)) return href;
+            first ??= href;
+        }
+        return first;
+    }
+
+    private static IEnumerable<string> CandidateLinks(IElement item, IElement? title)
+    {
         if (title is not null)
         {
-            var inTitle = HrefOf(title)
-                ?? title.QuerySelector("a[href]")?.GetAttribute("href")
-                ?? (title.Closest("a[href]") is { } around && item.Contains(around) ? around.GetAttribute("href") : null);
-            if (inTitle is not null) return inTitle;
+            if (HrefOf(title) is { } own) yield return own;
+            foreach (var anchor in title.QuerySelectorAll("a[href]")) yield return anchor.GetAttribute("href")!;
+            if (title.Closest("a[href]") is { } around && around != title && item.Contains(around)) yield return around.GetAttribute("href")!;
         }
-        return HrefOf(item) ?? item.QuerySelector("a[href]")?.GetAttribute("href");
+        if (HrefOf(item) is { } itself) yield return itself;
+        foreach (var anchor in item.QuerySelectorAll("a[href]")) yield return anchor.GetAttribute("href")!;
+    }
+
+    private static bool LeadsToAPage(string href)
+    {
+        var trimmed = href.Trim();
+        return trimmed.Length > 0 && trimmed[0] != '#' && !Normalization.LinkResolver.HasRejectedScheme(trimmed);
     }
 
     private static string? HrefOf(IElement element) =>
         element is IHtmlAnchorElement && element.HasAttribute("href") ? element.GetAttribute("href") : null;
 
     /// <summary>
-    /// A date selector with an attribute reads it; a selector on a &lt;time datetime&gt; prefers the machine-readable value;
-    /// without a selector, the first time[datetime] in the item is used.
+    /// A date selector with an attribute reads it; a selector on a &lt;time datetime&gt;, or on an element holding one,
+    /// prefers the machine-readable value; without a selector, the first time[datetime] in the item is used.
     /// </summary>
     private static string? ReadDate(IElement item, FieldSelector? selector)
     {
@@ -130,9 +207,29 @@ public static class ListingExtractor
         var element = FindElement(item, selector);
         if (element is null) return null;
         if (selector.Attribute is not null) return element.GetAttribute(selector.Attribute);
-        if (element.LocalName == "time" && element.GetAttribute("datetime") is { Length: > 0 } machine) return machine;
-        return element.TextContent;
+
+        // The machine-readable date wins over the words around it, also when the selector names its wrapper
+        // (".byline" around "<time datetime>"): the words usually drop the year, the time and the offset.
+        return MachineDate(element)
+            ?? element.QuerySelectorAll("time[datetime], [content], abbr[title]").Select(MachineDate).FirstOrDefault(d => d is not null)
+            ?? VisibleText(element);
     }
+
+    /// <summary>
+    /// A date written for machines: &lt;time datetime&gt;, an hAtom &lt;abbr class="published" title&gt; or an RDFa /
+    /// microdata content attribute (Drupal's &lt;span property="dc:date" content&gt;) — the last two only when they
+    /// hold an ISO 8601 date, since title and content attributes carry other things too.
+    /// </summary>
+    private static string? MachineDate(IElement element)
+    {
+        if (element.LocalName == "time")
+            return element.GetAttribute("datetime") is { } datetime && !string.IsNullOrWhiteSpace(datetime) ? datetime : null;
+        var value = element.GetAttribute("content") ?? (element.LocalName == "abbr" ? element.GetAttribute("title") : null);
+        return value is not null && IsoDateStart().IsMatch(value) ? value : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}")]
+    private static partial System.Text.RegularExpressions.Regex IsoDateStart();
 
     private static string? ReadSummary(IElement item, FieldSelector? selector)
     {

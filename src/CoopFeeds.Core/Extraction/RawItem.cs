@@ -5,7 +5,7 @@ namespace CoopFeeds.Core.Extraction;
 /// </summary>
 public sealed record RawItem
 {
-    /// <summary>Text content of the title element (whitespace and entities as the DOM gives them).</summary>
+    /// <summary>Visible text of the title element (no script or style; a space at line breaks and blocks; img alt when it has no text); whitespace not yet collapsed.</summary>
     public string? Title { get; init; }
 
     /// <summary>The link attribute value as written in the page (may be relative, protocol-relative, or javascript:).</summary>

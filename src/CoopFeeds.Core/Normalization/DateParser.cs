@@ -10,20 +10,23 @@ namespace CoopFeeds.Core.Normalization;
 /// <remarks>
 /// Forms are tried in this order, the first that matches wins:
 /// <list type="number">
-/// <item>ISO 8601 / RFC 3339, with or without time and offset; the page's offset is kept.</item>
-/// <item>RFC 822 / RFC 1123 date-times ("Mon, 07 Oct 2021 10:00:00 GMT"), English names by definition.</item>
+/// <item>ISO 8601 / RFC 3339, with or without time and offset; the page's offset is kept. A Unix time alone
+/// (10 or 13 digits, as data-time attributes hold it), read as UTC.</item>
+/// <item>RFC 822 / RFC 1123 date-times ("Mon, 07 Oct 2021 10:00:00 GMT"), English names by definition.
+/// Chinese, Japanese and Korean dates (2021年10月7日).</item>
 /// <item>The source's own formats, in order, with each of its cultures (the whole text must match).</item>
-/// <item>Written dates in the source's cultures: "7 October 2021", "October 7, 2021", "7th Oct 2021",
+/// <item>Ranges of days, dated by their start ("28–30 April 2022", "du 29 avril au 1er mai 2022").
+/// Written dates in the source's cultures: "7 October 2021", "October 7, 2021", "7th Oct 2021",
 /// "1er octobre 2021", "le 7 oct. 2021", "07 de octubre de 2021"; month names case- and accent-insensitive,
 /// unambiguous abbreviations accepted ("Sep", "Sept", "janv"). Then all-numeric dates, read only in each
 /// culture's own day order (en-GB 07/10/2021 is 7 October, en-US 10/07/2021 is 7 October).</item>
 /// <item>Relative dates in English, French and Spanish, against the fetch time in the source's zone:
-/// "today", "hier", "ayer", "3 hours ago", "il y a 3 jours", "hace 3 días".</item>
+/// "today", "hier", "ayer", "3 hours ago", "3d ago", "il y a 3 jours", "hace 3 días".</item>
 /// <item>Partial dates, completed from the group: month and year ("October 2021": the 1st), day and month
-/// ("7 October"), day only ("07"), time only ("10:30").</item>
+/// ("7 October"), day only ("07", "Thu 07", "28–30", "Sat 12, 10:00"), time only ("10:30").</item>
 /// </list>
 /// Written and relative dates may sit in other text ("Published on 7 October 2021 | News"); a time next to
-/// them ("14:30", "2:30 pm", "14h30") is taken too.
+/// them ("14:30", "2:30 pm", "3pm", "14h30", "18h", with "UTC", "GMT+2" or "CEST") is taken too.
 /// A date without a time is that day at 00:00; one without an offset is wall time in the source's zone
 /// (UTC when it has none).
 /// </remarks>
@@ -160,11 +163,49 @@ public static partial class DateParser
             clean = clean[..MaxTextLength];
         }
 
-        return ReadIso(clean) ?? ReadRfc822(clean) ?? ReadCustom(clean, context) ?? ReadWritten(DateVocabulary.Fold(clean), context);
+        return ReadIso(clean) ?? ReadEpoch(clean) ?? ReadRfc822(clean) ?? ReadCjk(clean) ?? ReadCustom(clean, context)
+            ?? ReadWritten(DateVocabulary.Fold(clean), context);
+    }
+
+    // A Unix time in seconds or milliseconds, alone: what data-time and data-timestamp attributes hold.
+    [GeneratedRegex(@"^(?:[0-9]{10}|[0-9]{13})$", RegexOptions.CultureInvariant)]
+    private static partial Regex EpochPattern();
+
+    private static DateParts? ReadEpoch(string text)
+    {
+        if (!EpochPattern().IsMatch(text))
+        {
+            return null;
+        }
+
+        var value = long.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
+        var instant = text.Length == 13 ? DateTimeOffset.FromUnixTimeMilliseconds(value) : DateTimeOffset.FromUnixTimeSeconds(value);
+        if (instant.Year is < 1995 or > 2100)
+        {
+            return null; // some other number
+        }
+
+        return new DateParts(instant.Year, instant.Month, instant.Day, instant.TimeOfDay, TimeSpan.Zero);
+    }
+
+    // Chinese, Japanese and Korean dates: 2021年10月7日, 2021년 10월 7일 (the month names of those cultures are not words).
+    [GeneratedRegex(@"(?<![0-9])(?<y>[0-9]{4})\s*[年년]\s*(?<mo>[0-9]{1,2})\s*[月월]\s*(?<d>[0-9]{1,2})\s*[日일]", RegexOptions.CultureInvariant)]
+    private static partial Regex CjkPattern();
+
+    private static DateParts? ReadCjk(string text)
+    {
+        var match = CjkPattern().Match(text);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var parts = new DateParts(Number(match, "y"), Number(match, "mo"), Number(match, "d"));
+        return parts.IsValid ? WithTimeAround(parts, text, match) : null;
     }
 
     // ISO 8601 / RFC 3339 §5.6: full-date, optionally "T" (or a space, RFC 3339 §5.6 note) and a time, optionally an offset.
-    [GeneratedRegex(@"(?<!\d)(?<y>\d{4})-(?<mo>\d{2})-(?<d>\d{2})(?:(?:t|\s+)(?<h>\d{2}):(?<mi>\d{2})(?::(?<s>\d{2})(?:[.,](?<f>\d+))?)?(?:\s*(?<z>z|[+-]\d{2}(?::?\d{2})?))?)?(?!\d)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![0-9])(?<y>[0-9]{4})-(?<mo>[0-9]{2})-(?<d>[0-9]{2})(?:(?:t|\s+)(?<h>[0-9]{2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2})(?:[.,](?<f>[0-9]+))?)?(?:\s*(?<z>z|[+-][0-9]{2}(?::?[0-9]{2})?))?)?(?![0-9])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex IsoPattern();
 
     private static DateParts? ReadIso(string text)
@@ -202,7 +243,7 @@ public static partial class DateParser
 
     // RFC 822 §5 as updated by RFC 1123 §5.2.14 (four-digit years) and RFC 2822 §3.3; the day name is optional and not checked.
     // Leniently, the zone may also be written "+02:00", "UTC+2" or "GMT+05:30", as pages do.
-    [GeneratedRegex(@"(?<![a-z\d])(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(?<d>\d{1,2})\s+(?<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?<y>\d{4}|\d{2})\s+(?<h>\d{1,2}):(?<mi>\d{2})(?::(?<s>\d{2}))?(?:\s*(?<z>(?:(?:utc|gmt)\s*)?[+-]\d{1,2}(?::?\d{2})?|ut|utc|gmt|z|[ecmp][sd]t)(?![a-z\d]))?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![a-z0-9])(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(?<d>[0-9]{1,2})\s+(?<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?<y>[0-9]{4}|[0-9]{2})\s+(?<h>[0-9]{1,2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2}))?(?:\s*(?<z>(?:(?:utc|gmt)\s*)?[+-][0-9]{1,2}(?::?[0-9]{2})?|ut|utc|gmt|z|eest|cest|west|cet|bst|wet|eet|[ecmp][sd]t)(?![a-z0-9]))?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Rfc822Pattern();
 
     private static readonly string[] Rfc822Months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
@@ -300,6 +341,11 @@ public static partial class DateParser
     {
         var vocabulary = DateVocabulary.For(context.Cultures);
 
+        if (ReadRange(text, vocabulary) is { } range)
+        {
+            return range;
+        }
+
         var sawFullDate = false;
         foreach (var pattern in new[] { vocabulary.DayMonthYear, vocabulary.MonthDayYear })
         {
@@ -350,8 +396,50 @@ public static partial class DateParser
         return ReadAlone(text.Trim(), vocabulary);
     }
 
+    /// <summary>
+    /// A range of days written with its month and year: the item's date is where it starts. The year belongs to the
+    /// end, so a range across New Year starts the year before. "12 - 7 October 2021" is no range (the end comes
+    /// first): it is read as the date it ends with, since the number before is more likely an issue or a count.
+    /// </summary>
+    private static DateParts? ReadRange(string text, DateVocabulary vocabulary)
+    {
+        foreach (Match match in vocabulary.RangeDayMonthYear.Matches(text))
+        {
+            var end = vocabulary.Months[match.Groups["m"].Value];
+            var start = match.Groups["m1"].Success ? vocabulary.Months[match.Groups["m1"].Value] : end;
+            if (Start(match, start, end) is { } parts)
+            {
+                return WithTimeAround(parts, text, match);
+            }
+        }
+
+        foreach (Match match in vocabulary.RangeMonthDayYear.Matches(text))
+        {
+            var start = vocabulary.Months[match.Groups["m"].Value];
+            var end = match.Groups["m2"].Success ? vocabulary.Months[match.Groups["m2"].Value] : start;
+            if (Start(match, start, end) is { } parts)
+            {
+                return WithTimeAround(parts, text, match);
+            }
+        }
+
+        return null;
+
+        static DateParts? Start(Match match, int startMonth, int endMonth)
+        {
+            int day = Number(match, "d"), endDay = Number(match, "e"), year = Number(match, "y");
+            if (startMonth == endMonth && day >= endDay)
+            {
+                return null;
+            }
+
+            var parts = new DateParts(startMonth > endMonth ? year - 1 : year, startMonth, day);
+            return parts.IsValid ? parts : null;
+        }
+    }
+
     // Day, month and year in digits, one separator used twice: 07/10/2021, 7.10.2021, 07-10-21, 2021/10/07.
-    [GeneratedRegex(@"(?<![\d.:/-])(?<a>\d{1,4})(?<s>[./-])(?<b>\d{1,2})\k<s>(?<c>\d{4}|\d{2})(?!\d)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![0-9.:/-])(?<a>[0-9]{1,4})(?<s>[./-])(?<b>[0-9]{1,2})\k<s>(?<c>[0-9]{4}|[0-9]{2})(?![0-9])", RegexOptions.CultureInvariant)]
     private static partial Regex NumericPattern();
 
     private static DateParts? ReadNumeric(string text, DateVocabulary vocabulary)
@@ -401,13 +489,14 @@ public static partial class DateParser
     [GeneratedRegex(@"(?<!\p{L})(?:just now|right now|a l'instant|ahora mismo)(?!\p{L})", RegexOptions.CultureInvariant)]
     private static partial Regex NowPattern();
 
-    [GeneratedRegex(@"(?<![\p{L}\d])(?<n>\d{1,6}|an?|one)\s+(?<u>\p{L}+)\s+ago(?!\p{L})", RegexOptions.CultureInvariant)]
+    // "3 days ago", "a day ago", and the compact "3d ago", "5h ago" of social and forum software.
+    [GeneratedRegex(@"(?<![\p{L}0-9])(?:(?<n>[0-9]{1,6})\s*|(?<n>an?|one)\s+)(?<u>\p{L}+)\s+ago(?!\p{L})", RegexOptions.CultureInvariant)]
     private static partial Regex AgoPattern();
 
-    [GeneratedRegex(@"(?<!\p{L})il\s+y\s+a\s+(?<n>\d{1,6}|une?)\s+(?<u>\p{L}+)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<!\p{L})il\s+y\s+a\s+(?:(?<n>[0-9]{1,6})\s*|(?<n>une?)\s+)(?<u>\p{L}+)", RegexOptions.CultureInvariant)]
     private static partial Regex IlYAPattern();
 
-    [GeneratedRegex(@"(?<!\p{L})hace\s+(?<n>\d{1,6}|una?|uno)\s+(?<u>\p{L}+)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<!\p{L})hace\s+(?:(?<n>[0-9]{1,6})\s*|(?<n>una?|uno)\s+)(?<u>\p{L}+)", RegexOptions.CultureInvariant)]
     private static partial Regex HacePattern();
 
     private static readonly Dictionary<string, int> RelativeDays = new(StringComparer.Ordinal)
@@ -431,6 +520,9 @@ public static partial class DateParser
         ["month"] = Unit.Month, ["months"] = Unit.Month, ["mois"] = Unit.Month, ["mes"] = Unit.Month, ["meses"] = Unit.Month,
         ["year"] = Unit.Year, ["years"] = Unit.Year, ["an"] = Unit.Year, ["ans"] = Unit.Year, ["annee"] = Unit.Year, ["annees"] = Unit.Year,
         ["ano"] = Unit.Year, ["anos"] = Unit.Year,
+        // Compact forms ("5m ago", "3d ago", "2w ago"): "m" is minutes there, months are "mo".
+        ["m"] = Unit.Minute, ["mn"] = Unit.Minute, ["d"] = Unit.Day, ["j"] = Unit.Day, ["w"] = Unit.Week, ["wk"] = Unit.Week, ["wks"] = Unit.Week,
+        ["mo"] = Unit.Month, ["mos"] = Unit.Month, ["y"] = Unit.Year, ["yr"] = Unit.Year, ["yrs"] = Unit.Year,
     };
 
     /// <summary>
@@ -508,13 +600,13 @@ public static partial class DateParser
     private static DateTimeOffset LocalFetchTime(DateParsingContext context, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(context.FetchedAt, zone);
 
-    [GeneratedRegex(@"^(?<a>\d{1,2})(?<s>[./])(?<b>\d{1,2})\k<s>?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?:[\s,;|·-]|\bat|\ba las|\ba la|\ba|\bum|@)+$", RegexOptions.CultureInvariant)]
+    private static partial Regex DayTimeJoint();
+
+    [GeneratedRegex(@"^(?<a>[0-9]{1,2})(?<s>[./])(?<b>[0-9]{1,2})\k<s>?$", RegexOptions.CultureInvariant)]
     private static partial Regex NumericDayMonthPattern();
 
-    [GeneratedRegex(@"^(?<d>[0-3]?\d)(?:st|nd|rd|th|ere|er|re|eme|e|o|a|º|ª|°)?\.?$", RegexOptions.CultureInvariant)]
-    private static partial Regex DayAlonePattern();
-
-    /// <summary>A whole text that is only a month, a day and month in digits, a day, or a time: the group must supply the rest.</summary>
+    /// <summary>A whole text that is only a month, a day and month in digits, a day (maybe after its weekday), or a time: the group must supply the rest.</summary>
     private static DateParts? ReadAlone(string text, DateVocabulary vocabulary)
     {
         if (vocabulary.MonthAlone.Match(text) is { Success: true } month)
@@ -537,9 +629,25 @@ public static partial class DateParser
             return null;
         }
 
-        if (DayAlonePattern().Match(text) is { Success: true } day && Number(day, "d") is >= 1 and <= 31)
+        if (vocabulary.DayAlone.Match(text) is { Success: true } day && Number(day, "d") is >= 1 and <= 31)
         {
             return new DateParts(null, null, Number(day, "d"));
+        }
+
+        // A day and a time: "Sat 12, 10:00", "12 at 2:30 pm", "jeudi 3 à 18h".
+        foreach (Match at in TimePattern().Matches(text))
+        {
+            if (at.Index == 0 || at.Index + at.Length != text.Length)
+            {
+                continue;
+            }
+
+            var before = DayTimeJoint().Replace(text[..at.Index], "");
+            if (vocabulary.DayAlone.Match(before) is { Success: true } dayBefore && Number(dayBefore, "d") is >= 1 and <= 31
+                && TimeFrom(at) is var (t, offset))
+            {
+                return new DateParts(null, null, Number(dayBefore, "d"), t, offset);
+            }
         }
 
         if (TimePattern().Match(text) is { Success: true } time && time.Index == 0 && time.Length == text.Length)
@@ -556,12 +664,14 @@ public static partial class DateParser
             ? new DateParts(Number(year, "y"), null, null)
             : null;
 
-    [GeneratedRegex(@"(?<!\d)(?<y>(?:1[89]|2\d)\d\d)(?!\d)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![0-9])(?<y>(?:1[89]|2[0-9])[0-9][0-9])(?![0-9])", RegexOptions.CultureInvariant)]
     private static partial Regex YearPattern();
 
-    // 14:30, 14:30:05, 2:30 pm, 2:30 p.m., 14h30, 14 h 30, optionally followed by UTC, GMT, Z, UTC+02:00 or GMT+2.
-    // A bare "-12:00" after a time is not read as an offset: in running text it is the end of a range ("10:00-12:00").
-    [GeneratedRegex(@"(?<![\d:.])(?<h>[01]?\d|2[0-3])(?::|\s?h\s?)(?<mi>[0-5]\d)(?::(?<s>[0-5]\d))?(?:\s*(?<ap>a\.?m\.?|p\.?m\.?)(?!\p{L}))?(?:\s*(?<z>(?:utc|gmt)\s*[+-]\d{1,2}(?::?\d{2})?|utc|gmt|z)(?![\p{L}\d]))?(?!\d)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // 14:30, 14:30:05, 2:30 pm, 2:30 p.m., 3pm, 14h30, 14 h 30, 18h, optionally followed by UTC, GMT, Z, UTC+02:00,
+    // GMT+2 or a European zone (CET, CEST, BST, WET, WEST, EET, EEST). The North American abbreviations are left to
+    // RFC 822: in running French "est" is a word. A bare "-12:00" after a time is not read as an offset: in running
+    // text it is the end of a range ("10:00-12:00").
+    [GeneratedRegex(@"(?<![0-9:.])(?<h>[01]?[0-9]|2[0-3])(?:(?::|\s?h\s?)(?<mi>[0-5][0-9])(?::(?<s>[0-5][0-9]))?(?:\s*(?<ap>a\.?m\.?|p\.?m\.?)(?!\p{L}))?|\s?(?<ap>a\.?m\.?|p\.?m\.?)(?!\p{L})|\s?h(?![\p{L}0-9]))(?:\s*(?<z>(?:utc|gmt)\s*[+-][0-9]{1,2}(?::?[0-9]{2})?|utc|gmt|z|cest|cet|bst|west|wet|eest|eet)(?![\p{L}0-9]))?(?![0-9])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TimePattern();
 
     /// <summary>Adds the first time found in the text outside the date itself, if the date has none.</summary>
@@ -598,7 +708,8 @@ public static partial class DateParser
             hour = hour % 12 + (pm ? 12 : 0);
         }
 
-        var time = TimeOf(hour, Number(match, "mi"), match.Groups["s"].Success ? Number(match, "s") : 0);
+        var minute = match.Groups["mi"].Success ? Number(match, "mi") : 0; // "3pm", "18h"
+        var time = TimeOf(hour, minute, match.Groups["s"].Success ? Number(match, "s") : 0);
         return time is null ? null : (time.Value, match.Groups["z"].Success ? OffsetOf(match.Groups["z"].Value) : null);
     }
 
@@ -608,7 +719,7 @@ public static partial class DateParser
             : null;
 
     /// <summary>
-    /// Z, UT, UTC, GMT, the RFC 822 §5.1 North American zones, or ±hh[:]mm. "-00:00" (RFC 3339 §4.3, offset
+    /// Z, UT, UTC, GMT, the RFC 822 §5.1 North American zones, the European ones, or ±hh[:]mm. "-00:00" (RFC 3339 §4.3, offset
     /// unknown) is read as UTC. An offset beyond ±14:00 is not one; the time is then read as wall time.
     /// </summary>
     private static TimeSpan? OffsetOf(string zone)
@@ -624,6 +735,10 @@ public static partial class DateParser
             case "mdt": return TimeSpan.FromHours(-6);
             case "pst": return TimeSpan.FromHours(-8);
             case "pdt": return TimeSpan.FromHours(-7);
+            case "wet": return TimeSpan.Zero;
+            case "cet" or "bst" or "west": return TimeSpan.FromHours(1);
+            case "cest" or "eet": return TimeSpan.FromHours(2);
+            case "eest": return TimeSpan.FromHours(3);
         }
 
         // ±h, ±hh, ±hhmm, ±hh:mm, possibly after "UTC" or "GMT".

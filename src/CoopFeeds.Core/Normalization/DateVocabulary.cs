@@ -19,8 +19,12 @@ internal sealed class DateVocabulary
     private const string Ordinal = "(?:st|nd|rd|th|ere|er|re|eme|e|o|a|º|ª|°)";
     private const string Separator = @"[\s.,/-]*";
     private const string Of = @"(?:(?:de|del|of)\s+)?"; // "07 de octubre de 2021", "7th of October"
-    private const string Day = @"(?<d>[0-3]?\d)";
-    private const string Year = @"(?<y>\d{4})(?!\d)";
+    private const string Day = @"(?<d>[0-3]?[0-9])";
+    private const string Year = @"(?<y>[0-9]{4})(?![0-9])";
+    private const string EndDay = @"(?<e>[0-3]?[0-9])";
+
+    // Between the two ends of a range: "28–30", "28 - 30", "28 to 30", "du 28 au 30", "del 28 al 30", "de 28 a 30".
+    private const string To = @"\s*(?:-|–|—|to|till|until|au|al|a)\s*";
 
     private DateVocabulary(IReadOnlyList<CultureInfo> cultures)
     {
@@ -29,15 +33,29 @@ internal sealed class DateVocabulary
 
         // Longest first, so that "septembre" is not read as "sept" + "embre".
         var names = string.Join('|', Months.Keys.OrderByDescending(n => n.Length).ThenBy(n => n, StringComparer.Ordinal).Select(Regex.Escape));
+        // Cultures whose month names are not words (ja-JP "10月") give no names: then no pattern may match an
+        // empty name, it must match nothing ("(?!)").
+        names = names.Length == 0 ? "(?!)" : names;
         var month = $@"(?<m>{names})(?!\p{{L}})";
         const RegexOptions options = RegexOptions.CultureInvariant;
 
-        DayMonthYear = new Regex($@"(?<!\d){Day}{Ordinal}?{Separator}{Of}{month}{Separator}{Of}{Year}", options);
-        MonthDayYear = new Regex($@"(?<!\p{{L}}){month}{Separator}{Day}{Ordinal}?(?!\d){Separator}{Year}", options);
+        DayMonthYear = new Regex($@"(?<![0-9]){Day}{Ordinal}?{Separator}{Of}{month}{Separator}{Of}{Year}", options);
+        MonthDayYear = new Regex($@"(?<!\p{{L}}){month}{Separator}{Day}{Ordinal}?(?![0-9]){Separator}{Year}", options);
         MonthYear = new Regex($@"(?<!\p{{L}}){month}{Separator}{Of}{Year}", options);
-        DayMonth = new Regex($@"(?<!\d){Day}{Ordinal}?{Separator}{Of}{month}", options);
-        MonthDay = new Regex($@"(?<!\p{{L}}){month}{Separator}{Day}{Ordinal}?(?![\d\p{{L}}])", options);
+        DayMonth = new Regex($@"(?<![0-9]){Day}{Ordinal}?{Separator}{Of}{month}", options);
+        MonthDay = new Regex($@"(?<!\p{{L}}){month}{Separator}{Day}{Ordinal}?(?![0-9\p{{L}}])", options);
         MonthAlone = new Regex($@"^{month}\.?$", options);
+
+        // Ranges: the start is the date ("28–30 April 2022", "29 April – 1 May 2022", "April 28–30, 2022").
+        var startMonth = $@"(?<m1>{names})(?!\p{{L}})\.?";
+        var endMonth = $@"(?<m2>{names})(?!\p{{L}})\.?";
+        RangeDayMonthYear = new Regex($@"(?<![0-9]){Day}{Ordinal}?(?:{Separator}{Of}{startMonth})?{To}{EndDay}{Ordinal}?{Separator}{Of}{month}{Separator}{Of}{Year}", options);
+        RangeMonthDayYear = new Regex($@"(?<!\p{{L}}){month}{Separator}{Day}{Ordinal}?{To}(?:{endMonth}{Separator})?{EndDay}{Ordinal}?(?![0-9]){Separator}{Year}", options);
+
+        var weekdays = string.Join('|', BuildWeekdays(cultures).OrderByDescending(n => n.Length).ThenBy(n => n, StringComparer.Ordinal).Select(Regex.Escape));
+        weekdays = weekdays.Length == 0 ? "(?!)" : weekdays;
+        var weekday = $@"(?:(?:{weekdays})(?!\p{{L}})\.?,?\s*)?";
+        DayAlone = new Regex($@"^{weekday}{Day}{Ordinal}?(?:{To}{weekday}{EndDay}{Ordinal}?)?\.?$", options);
     }
 
     /// <summary>Folded month names (see <see cref="Fold"/>) and unambiguous prefixes of at least three letters, to month numbers.</summary>
@@ -52,6 +70,15 @@ internal sealed class DateVocabulary
     public Regex DayMonth { get; }
     public Regex MonthDay { get; }
     public Regex MonthAlone { get; }
+
+    /// <summary>A range of days ending in a written date, the start day (and month) first: "28–30 April 2022", "du 29 avril au 1er mai 2022".</summary>
+    public Regex RangeDayMonthYear { get; }
+
+    /// <summary>A range of days in month-first order: "April 28–30, 2022", "December 28 – January 3, 2022".</summary>
+    public Regex RangeMonthDayYear { get; }
+
+    /// <summary>A whole text that is a day of the month, maybe after its weekday, maybe the start of a range: "07", "7th", "1er", "Thu 07", "jeudi 7", "28–30".</summary>
+    public Regex DayAlone { get; }
 
     public static DateVocabulary For(IReadOnlyList<CultureInfo> cultures)
     {
@@ -133,6 +160,24 @@ internal sealed class DateVocabulary
         }
 
         return months;
+    }
+
+    /// <summary>Folded weekday names, abbreviations and prefixes of at least two letters ("thu", "thur", "thurs"): only skipped, never read.</summary>
+    private static HashSet<string> BuildWeekdays(IReadOnlyList<CultureInfo> cultures)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var format in cultures.Select(c => c.DateTimeFormat))
+        {
+            foreach (var name in format.DayNames.Concat(format.AbbreviatedDayNames).Concat(format.ShortestDayNames).Select(FoldName).Where(IsWord))
+            {
+                for (var length = Math.Min(2, name.Length); length <= name.Length; length++)
+                {
+                    names.Add(name[..length]);
+                }
+            }
+        }
+
+        return names;
     }
 
     private static string FoldName(string name) => Fold(name.Trim().TrimEnd('.'));

@@ -39,13 +39,36 @@ public static class LinkResolver
             ? Uri.TryCreate(baseUri, text, out var combined) ? combined : null
             : Uri.TryCreate(text, UriKind.Absolute, out var absolute) ? absolute : null;
 
-        if (resolved is null || !resolved.IsAbsoluteUri || !IsHttp(resolved.Scheme))
+        if (resolved is null || !resolved.IsAbsoluteUri || !IsHttp(resolved.Scheme) || !HasValidHost(resolved))
         {
             return null;
         }
 
         var withoutFragment = WithoutFragment(resolved);
         return baseUri.IsAbsoluteUri && withoutFragment == WithoutFragment(baseUri) ? null : withoutFragment;
+    }
+
+    /// <summary>
+    /// True when the host is a domain name IDNA accepts (UTS #46), or an IP address. System.Uri takes hosts that
+    /// IDNA refuses — U+FFFD from a mis-decoded accented domain, a joiner, an unassigned code point — and then throws
+    /// when asked for <see cref="Uri.IdnHost"/>, which the identity key is made of: such a link leads nowhere anyway.
+    /// </summary>
+    private static bool HasValidHost(Uri uri)
+    {
+        if (uri.Host.Length == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            _ = uri.IdnHost;
+            return true;
+        }
+        catch (UriFormatException)
+        {
+            return false;
+        }
     }
 
     /// <summary>True when the raw link uses one of the <see cref="RejectedSchemes"/>.</summary>

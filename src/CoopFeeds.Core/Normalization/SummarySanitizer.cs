@@ -29,12 +29,14 @@ public sealed record SanitizedSummary(string? Html, string? Text)
 /// <item>Headings are demoted two levels (h1 → h3, h4–h6 → h6): in a reader the item's title is the top
 /// heading, and a summary's own h1 would outrank it.</item>
 /// <item>Lazy-loaded images (data-src with no src, or a data: placeholder) get their real src first.</item>
+/// <item>A link whose href was refused (javascript:…) is unwrapped to its text: a link to nowhere.</item>
+/// <item>The page's indentation goes: whitespace runs outside &lt;pre&gt; become one space, none at block edges.</item>
 /// </list>
 /// The output is serialized from a DOM, so every element is closed and the fragment fits in a &lt;div&gt;;
 /// it is HTML5 serialization (&lt;br&gt;, not &lt;br /&gt;), for the writers to escape as text, and holds no
 /// character XML 1.0 forbids.
 /// </remarks>
-public static class SummarySanitizer
+public static partial class SummarySanitizer
 {
     private static readonly string[] AllowedTags =
     [
@@ -194,6 +196,16 @@ public static class SummarySanitizer
             }
         }
 
+        foreach (var anchor in container.QuerySelectorAll("a").ToList())
+        {
+            if (!anchor.HasAttribute("href"))
+            {
+                Unwrap(anchor); // its href was refused (javascript:…): a link to nowhere, keep only its text
+            }
+        }
+
+        CollapseWhitespace(container);
+
         foreach (var node in container.GetDescendants().ToList())
         {
             switch (node)
@@ -211,6 +223,93 @@ public static class SummarySanitizer
             }
         }
     }
+
+    private static void Unwrap(IElement element)
+    {
+        var parent = element.Parent;
+        if (parent is null)
+        {
+            return;
+        }
+
+        while (element.FirstChild is { } child)
+        {
+            parent.InsertBefore(child, element);
+        }
+
+        element.Remove();
+    }
+
+    /// <summary>
+    /// Drops the page's source formatting, as a browser does when it renders (CSS 2.1 §16.6.1, white-space: normal):
+    /// runs of spaces, tabs and newlines become one space, and none is kept at the edge of a block or next to a
+    /// line break, so feeds do not carry the page's indentation. Text inside &lt;pre&gt; is left as it is.
+    /// Only ASCII whitespace: a no-break space is meant.
+    /// </summary>
+    private static void CollapseWhitespace(IElement container)
+    {
+        foreach (var text in container.GetDescendants().OfType<IText>().ToList())
+        {
+            if (text.Ancestors<IElement>().Any(e => e.LocalName == "pre"))
+            {
+                continue;
+            }
+
+            var data = HtmlWhitespace().Replace(text.Data, " ");
+            if (IsAtBlockEdge(text, container, forward: false))
+            {
+                data = data.TrimStart(' ');
+            }
+
+            if (IsAtBlockEdge(text, container, forward: true))
+            {
+                data = data.TrimEnd(' ');
+            }
+
+            if (data.Length == 0)
+            {
+                text.Remove();
+            }
+            else if (data != text.Data)
+            {
+                text.Data = data;
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when nothing inline separates the node from a block boundary on that side: the next (or previous) thing in
+    /// the flow, looking out through inline parents ("&lt;b&gt;day. &lt;/b&gt;&lt;/p&gt;"), is a block element, the edge
+    /// of a block, or the edge of the summary.
+    /// </summary>
+    private static bool IsAtBlockEdge(INode node, IElement container, bool forward)
+    {
+        var current = node;
+        while (true)
+        {
+            var sibling = forward ? current.NextSibling : current.PreviousSibling;
+            if (sibling is IElement element)
+            {
+                return BlockElements.Contains(element.LocalName);
+            }
+
+            if (sibling is not null)
+            {
+                return false; // text (or a comment) follows
+            }
+
+            var parent = current.Parent;
+            if (parent is null || parent == container || parent is IElement { LocalName: var name } && BlockElements.Contains(name))
+            {
+                return true;
+            }
+
+            current = parent;
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("[ \\t\\n\\r\\f]+")]
+    private static partial System.Text.RegularExpressions.Regex HtmlWhitespace();
 
     private static void Rename(IDocument document, IElement element, string name)
     {

@@ -189,6 +189,8 @@ public static partial class SourceCatalogLoader
         {
             if (string.IsNullOrWhiteSpace(format))
                 problems.Add($"{where}: DateFormats contains an empty format");
+            else if (!IsDateFormat(format))
+                problems.Add($"{where}: DateFormats has '{format}', which is not a .NET date format (an unclosed quote, a lone '%' or '\\'?)");
         }
 
         var cultures = new List<CultureInfo>();
@@ -317,6 +319,20 @@ public static partial class SourceCatalogLoader
         if (message.Contains("TimeSpan", StringComparison.Ordinal))
             message = "expected a duration such as \"01:00:00\"";
         return path is null ? message : $"{path}: {message}";
+    }
+
+    /// <summary>True when .NET accepts the text as a date format: a format that cannot even format a date would never match.</summary>
+    private static bool IsDateFormat(string format)
+    {
+        try
+        {
+            _ = new DateTime(2021, 10, 7, 10, 30, 0).ToString(format, CultureInfo.InvariantCulture);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     private static bool TryHttpUri(string text, out Uri? uri) =>

@@ -87,6 +87,53 @@ public sealed class DateParserTests
         AssertDate(expected, DateParser.Parse(text, Context()));
 
     [Theory]
+    [InlineData("3d ago", "en-GB", "2021-10-12T00:00:00+00:00")]
+    [InlineData("5h ago", "en-GB", "2021-10-15T07:00:00+00:00")]
+    [InlineData("10m ago", "en-GB", "2021-10-15T12:24:00+00:00")]
+    [InlineData("2w ago", "en-GB", "2021-10-01T00:00:00+00:00")]
+    [InlineData("il y a 2h", "fr-FR", "2021-10-15T10:00:00+00:00")]
+    [InlineData("hace 3d", "es-ES", "2021-10-12T00:00:00+00:00")]
+    [InlineData("7 October 2021, 3pm", "en-GB", "2021-10-07T15:00:00+00:00")]
+    [InlineData("3 PM, 7 Oct 2021", "en-GB", "2021-10-07T15:00:00+00:00")]
+    [InlineData("le 7 octobre 2021 à 18h", "fr-FR", "2021-10-07T18:00:00+00:00")]
+    [InlineData("07 Oct 2021 10:00 CEST", "en-GB", "2021-10-07T10:00:00+02:00")]
+    [InlineData("7 October 2021, 10:00 CET", "en-GB", "2021-10-07T10:00:00+01:00")]
+    [InlineData("7 October 2021 10:00 BST", "en-GB", "2021-10-07T10:00:00+01:00")]
+    [InlineData("1633600200", "en-GB", "2021-10-07T09:50:00+00:00")] // data-time attributes: Unix seconds
+    [InlineData("1633600200000", "en-GB", "2021-10-07T09:50:00+00:00")] // …or milliseconds
+    [InlineData("1234", "en-GB", null)]
+    [InlineData("2021年10月7日", "ja-JP", "2021-10-07T00:00:00+00:00")]
+    [InlineData("2021년 10월 7일", "ko-KR", "2021-10-07T00:00:00+00:00")]
+    [InlineData("2021/10/07", "ja-JP", "2021-10-07T00:00:00+00:00")]
+    [InlineData("10月", "ja-JP", null)] // month names that are not words never match an empty name (this used to throw)
+    public void ReadsCompactRelativeDatesTwelveHourTimesZonesTimestampsAndCjkDates(string text, string cultures, string? expected) =>
+        AssertDate(expected, DateParser.Parse(text, Context(cultures)));
+
+    [Theory]
+    [InlineData("en-GB", "28–30 April 2022", "2022-04-28T00:00:00+00:00")]
+    [InlineData("en-GB", "28 - 30 April 2022", "2022-04-28T00:00:00+00:00")]
+    [InlineData("en-GB", "29 April – 1 May 2022", "2022-04-29T00:00:00+00:00")]
+    [InlineData("en-GB", "30 December 2021 to 2 January 2022", "2021-12-30T00:00:00+00:00")]
+    [InlineData("en-GB", "28 December – 3 January 2022", "2021-12-28T00:00:00+00:00")]
+    [InlineData("en-US", "April 28–30, 2022", "2022-04-28T00:00:00+00:00")]
+    [InlineData("en-US", "December 28 – January 3, 2022", "2021-12-28T00:00:00+00:00")]
+    [InlineData("fr-FR", "du 28 au 30 avril 2022", "2022-04-28T00:00:00+00:00")]
+    [InlineData("fr-FR", "du 29 avril au 1er mai 2022", "2022-04-29T00:00:00+00:00")]
+    [InlineData("es-ES", "del 28 al 30 de abril de 2022", "2022-04-28T00:00:00+00:00")]
+    [InlineData("en-GB", "Newsletter 12 - 7 October 2021", "2021-10-07T00:00:00+00:00")] // the end comes first: not a range
+    public void ARangeOfDaysIsDatedByItsStart(string cultures, string text, string expected) =>
+        AssertDate(expected, DateParser.Parse(text, Context(cultures)));
+
+    [Theory]
+    [InlineData("28–30", "April 2022", "2022-04-28T00:00:00+00:00")]
+    [InlineData("Fri 6 – Sun 8", "May 2022", "2022-05-06T00:00:00+00:00")]
+    [InlineData("Sat 12, 10:00", "March 2022", "2022-03-12T10:00:00+00:00")]
+    [InlineData("12 at 2:30 pm", "March 2022", "2022-03-12T14:30:00+00:00")]
+    [InlineData("Thu 03", "March 2022", "2022-03-03T00:00:00+00:00")]
+    public void ADayWithItsWeekdayTimeOrRangeEndTakesTheGroupsMonth(string text, string group, string expected) =>
+        AssertDate(expected, DateParser.Parse(text, Context("en-GB", group: group)));
+
+    [Theory]
     [InlineData("7 octobre 2021", "2021-10-07T00:00:00+00:00")]
     [InlineData("1er octobre 2021", "2021-10-01T00:00:00+00:00")]
     [InlineData("1ère semaine: 1er octobre 2021", "2021-10-01T00:00:00+00:00")]
@@ -185,6 +232,12 @@ public sealed class DateParserTests
     [Theory]
     [InlineData("07", "en-GB", "October 2021", "2021-10-07T00:00:00+00:00")]
     [InlineData("7th", "en-GB", "October 2021", "2021-10-07T00:00:00+00:00")]
+    [InlineData("Thu 07", "en-GB", "October 2021", "2021-10-07T00:00:00+00:00")] // event listings show the weekday
+    [InlineData("Thursday, 7th", "en-GB", "October 2021", "2021-10-07T00:00:00+00:00")]
+    [InlineData("jeu. 7", "fr-FR", "octobre 2021", "2021-10-07T00:00:00+00:00")]
+    [InlineData("jueves 7", "es-ES", "octubre de 2021", "2021-10-07T00:00:00+00:00")]
+    [InlineData("Issue 07", "en-GB", "October 2021", "2021-10-01T00:00:00+00:00")] // not a weekday: the text is not a date, the group is
+    [InlineData("\u0d6d", "en-GB", "October 2021", "2021-10-01T00:00:00+00:00")] // a Malayalam digit is not a day (it used to throw)
     [InlineData("15", "fr-FR", "février 2021", "2021-02-15T00:00:00+00:00")]
     [InlineData("7 October", "en-GB", "2019", "2019-10-07T00:00:00+00:00")]
     [InlineData("7 October", "en-GB", "News from October 2019", "2019-10-07T00:00:00+00:00")]

@@ -176,6 +176,17 @@ public sealed class ItemNormalizerTests
     }
 
     [Fact]
+    public void ALinkWithAHostIdnaRefusesKeepsTheItemWithAWarning()
+    {
+        var result = ItemNormalizer.Normalize(Source, [Raw("Coopératives", link: "https://www.coop\uFFFDratives.fr/news")], FetchedAt);
+
+        var item = Assert.Single(result.Items);
+        Assert.Null(item.Link);
+        Assert.StartsWith("source:ilo-coop-news:", item.IdentityKey, StringComparison.Ordinal);
+        Assert.Contains(result.Warnings, w => w.Contains("has no usable link", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void SameInputGivesTheSameItems()
     {
         RawItem[] raw = [Raw("A", "/a", summary: "<p>x</p>"), Raw("B"), Raw("C", "/c", date: "3 hours ago")];

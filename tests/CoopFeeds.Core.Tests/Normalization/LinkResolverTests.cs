@@ -57,6 +57,9 @@ public sealed class LinkResolverTests
     [InlineData(null)]
     [InlineData("list.html")] // the listing itself
     [InlineData("list.html#item-3")]
+    [InlineData("https://www.coop\uFFFDratives.fr/news")] // an accented domain decoded wrongly: IDNA refuses it (Uri.IdnHost used to throw)
+    [InlineData("https://a\u200Db.org/x")]
+    [InlineData("//\u0300a.org/x")]
     public void OtherLinksGiveNoLinkButDoNotDropTheItem(string? raw)
     {
         Assert.Null(LinkResolver.Resolve(raw, Listing));
