@@ -18,6 +18,9 @@ public sealed record SelectorMatches
     public int Summary { get; init; }
     public int Category { get; init; }
     public int GroupHeadings { get; init; }
+
+    /// <summary>Items found inside another item: the Item selector also matches a wrapper or a "related posts" box.</summary>
+    public int NestedItems { get; init; }
     public bool NextPage { get; init; }
 }
 
@@ -35,11 +38,15 @@ public static partial class ListingExtractor
             : GroupHeadingsBefore(document, itemElements, selectors.Group);
 
         var items = new List<RawItem>(itemElements.Count);
-        int title = 0, link = 0, date = 0, summary = 0, category = 0;
+        var itemSet = itemElements.ToHashSet();
+        int title = 0, link = 0, date = 0, summary = 0, category = 0, nested = 0;
         foreach (var element in itemElements)
         {
             // A heading matched by both selectors is context, never an item.
             if (groupOf is not null && groupOf.Headings.Contains(element)) continue;
+
+            // Kept (a wrapper matched by mistake would otherwise hide every real item), but worth telling the maintainer.
+            var insideItem = element.Ancestors<IElement>().Any(itemSet.Contains);
 
             var titleElement = FindElement(element, selectors.Title);
             var raw = new RawItem
@@ -52,7 +59,9 @@ public static partial class ListingExtractor
                 Group = groupOf?.ByItem.GetValueOrDefault(element),
                 BaseUri = baseUri,
                 Page = page,
+                InsideItem = insideItem,
             };
+            nested += insideItem ? 1 : 0;
             title += raw.Title is not null ? 1 : 0;
             link += raw.Link is not null ? 1 : 0;
             date += raw.Date is not null ? 1 : 0;
@@ -71,6 +80,7 @@ public static partial class ListingExtractor
             Summary = summary,
             Category = category,
             GroupHeadings = groupOf?.Headings.Count ?? 0,
+            NestedItems = nested,
             NextPage = nextPage is not null,
         };
         return new ListingPage(items, nextPage, matches);

@@ -27,4 +27,7 @@ public sealed record RawItem
 
     /// <summary>1-based page of the listing the item came from.</summary>
     public int Page { get; init; } = 1;
+
+    /// <summary>True when the item's element is inside another item's: the Item selector probably matches too much.</summary>
+    public bool InsideItem { get; init; }
 }

@@ -21,7 +21,8 @@ public static partial class ItemNormalizer
     /// <item>Collapsed, with a warning: an item with the identity key of an earlier one; the first is kept
     /// as it is, so the result does not depend on which copy was more complete.</item>
     /// <item>Kept, with a warning: no date, an unrecognised date, no usable link, a title that reads like
-    /// navigation ("Read more", "Next", "Page 2"), which usually means the Title selector is wrong.</item>
+    /// navigation ("Read more", "Next", "Page 2"), which usually means the Title selector is wrong; items inside
+    /// other items (one warning per page), which usually means the Item selector is.</item>
     /// </list>
     /// </summary>
     public static NormalizationResult Normalize(SourceDefinition source, IReadOnlyList<RawItem> raw, DateTimeOffset fetchedAt)
@@ -33,6 +34,11 @@ public static partial class ItemNormalizer
         var dates = DateParsingContext.For(source, fetchedAt, warnings);
         var items = new List<Item>(raw.Count);
         var keys = new HashSet<string>(StringComparer.Ordinal);
+
+        foreach (var page in raw.Where(r => r.InsideItem).GroupBy(r => r.Page))
+        {
+            warnings.Add($"{page.Count()} item(s) on page {page.Key} sit inside another item (first: {Quote(page.First().Title ?? "(no title)")}): the Item selector also matches a wrapper or a nested box; check it.");
+        }
 
         for (var index = 0; index < raw.Count; index++)
         {

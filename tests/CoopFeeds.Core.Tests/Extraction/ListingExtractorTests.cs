@@ -112,6 +112,23 @@ public sealed class ListingExtractorTests
     }
 
     [Fact]
+    public async Task ItemsInsideItemsAreKeptAndCountedSoTheMaintainerIsTold()
+    {
+        var page = await ExtractAsync(
+            "<article class='post'><h2><a href='/a'>A</a></h2><aside><article class='post'><h2><a href='/r'>Related</a></h2></article></aside></article>",
+            "article.post", "h2");
+
+        Assert.Equal(["A", "Related"], page.Items.Select(i => i.Title));
+        Assert.Equal([false, true], page.Items.Select(i => i.InsideItem));
+        Assert.Equal(1, page.Matches.NestedItems);
+
+        var result = CoopFeeds.Core.Normalization.ItemNormalizer.Normalize(
+            new SourceDefinition { Id = "s", Section = "news", Url = "https://www.example.coop/news/", Selectors = new SelectorSet() },
+            page.Items, DateTimeOffset.UnixEpoch);
+        Assert.Contains(result.Warnings, w => w.StartsWith("1 item(s) on page 1 sit inside another item (first: \"Related\")", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task GroupHeadingsMatchedByTheItemSelectorAreContextNotItems()
     {
         var page = await ExtractAsync(
