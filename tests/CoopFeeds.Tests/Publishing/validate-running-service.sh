@@ -24,7 +24,7 @@ for slug in $slugs all; do
   done
 done
 for ext in rss atom; do
-  urls+=("${base}feeds/all.${ext}?category=News&q=ilo" "${base}feeds/news.${ext}?limit=2" "${base}feeds/all.${ext}?category=News&category=Publication&limit=5")
+  urls+=("${base}feeds/all.${ext}?category=News&q=ilo" "${base}feeds/news.${ext}?limit=2" "${base}feeds/all.${ext}?category=News&category=Video&limit=5")
 done
 
 status=0
