@@ -15,6 +15,17 @@ public sealed class FeedCache(FeedChangeSignal changes)
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
+    /// <summary>The fast path: the document under <paramref name="key"/> when it is rendered and current; no allocation.</summary>
+    public bool TryGetCurrent(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RenderedFeed? feed)
+    {
+        feed = null;
+        if (!_entries.TryGetValue(key, out var cached) || cached.Version != changes.Version || !cached.Rendering.IsValueCreated) return false;
+        var rendering = cached.Rendering.Value;
+        if (!rendering.IsCompletedSuccessfully) return false;
+        feed = rendering.Result;
+        return feed is not null;
+    }
+
     public async Task<RenderedFeed> GetOrRenderAsync(string key, Func<Task<RenderedFeed>> render) =>
         (await GetOrRenderOptionalAsync(key, async () => await render()))!;
 

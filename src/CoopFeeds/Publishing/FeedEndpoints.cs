@@ -30,6 +30,10 @@ public static class FeedEndpoints
         FeedRateLimiter limiter,
         IOptions<PublishingOptions> options)
     {
+        // Served many times per rendering: a current document is found on the request's own address before anything is parsed.
+        var key = CacheKey(context.Request, options.Value);
+        if (cache.TryGetCurrent(key, out var current)) return FeedResponse.Send(context, current, limiter);
+
         var feedFormat = FeedFormat.Find(format);
         var catalog = catalogs.Current;
         var target = FeedTarget.Find(catalog, slug);
@@ -41,7 +45,6 @@ public static class FeedEndpoints
 
         var urls = PublicUrls.For(context.Request, options.Value);
         var rawQuery = context.Request.QueryString.Value ?? "";
-        var key = $"{urls.Base}|{target.Slug}.{feedFormat.Extension}{rawQuery}";
         // Rendering is shared by concurrent requests, so one client's disconnect must not cancel it.
         var feed = await cache.GetOrRenderAsync(key, () => renderer.RenderAsync(target, feedFormat, query, rawQuery, urls, CancellationToken.None));
         return FeedResponse.Send(context, feed, limiter);
@@ -58,6 +61,9 @@ public static class FeedEndpoints
         FeedRateLimiter limiter,
         IOptions<PublishingOptions> options)
     {
+        var key = CacheKey(context.Request, options.Value);
+        if (cache.TryGetCurrent(key, out var current)) return FeedResponse.Send(context, current, limiter);
+
         // RFC 5005 archives are an Atom mechanism, carried in RSS by appendix B; JSON Feed has none.
         var feedFormat = FeedFormat.Find(format);
         var catalog = catalogs.Current;
@@ -67,7 +73,6 @@ public static class FeedEndpoints
             return TypedResults.BadRequest("Bad query: archive documents take no parameters\n");
 
         var urls = PublicUrls.For(context.Request, options.Value);
-        var key = $"{urls.Base}|{target.Slug}/archive/{page}.{feedFormat.Extension}";
         var feed = await cache.GetOrRenderOptionalAsync(key, () => renderer.RenderArchiveAsync(target, feedFormat, page, urls, CancellationToken.None));
         if (feed is null)
         {
@@ -82,10 +87,17 @@ public static class FeedEndpoints
     private static async Task<IResult> GetOpmlAsync(
         HttpContext context, FeedRenderer renderer, FeedCache cache, FeedRateLimiter limiter, IOptions<PublishingOptions> options)
     {
+        var key = CacheKey(context.Request, options.Value);
+        if (cache.TryGetCurrent(key, out var current)) return FeedResponse.Send(context, current, limiter);
+
         var urls = PublicUrls.For(context.Request, options.Value);
-        var feed = await cache.GetOrRenderAsync($"{urls.Base}|feeds.opml", () => renderer.RenderOpmlAsync(urls, CancellationToken.None));
+        var feed = await cache.GetOrRenderAsync(key, () => renderer.RenderOpmlAsync(urls, CancellationToken.None));
         return FeedResponse.Send(context, feed, limiter);
     }
+
+    /// <summary>The public base (when it comes from the request), the path and the query: one cache entry per distinct document address.</summary>
+    private static string CacheKey(HttpRequest request, PublishingOptions options) =>
+        string.Concat(PublicUrls.CacheKeyBase(request, options), "|", request.Path.Value, request.QueryString.Value);
 
     private static IResult NoFeed(HttpContext context, SourceCatalog catalog)
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -14,13 +15,13 @@ namespace CoopFeeds.Publishing;
 /// </remarks>
 public sealed class FeedRateLimiter : IDisposable
 {
-    private readonly PartitionedRateLimiter<string>? _limiter;
+    private readonly PartitionedRateLimiter<IPAddress>? _limiter;
 
     public FeedRateLimiter(IOptions<PublishingOptions> options)
     {
         var limit = options.Value.RateLimit;
         if (limit.PermitLimit <= 0) return;
-        _limiter = PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.GetFixedWindowLimiter(client, _ =>
+        _limiter = PartitionedRateLimiter.Create<IPAddress, IPAddress>(client => RateLimitPartition.GetFixedWindowLimiter(client, _ =>
             new FixedWindowRateLimiterOptions
             {
                 PermitLimit = limit.PermitLimit,
@@ -35,7 +36,7 @@ public sealed class FeedRateLimiter : IDisposable
     {
         retryAfterSeconds = 0;
         if (_limiter is null) return true;
-        var client = context.Connection.RemoteIpAddress?.ToString() ?? "";
+        var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
         using var lease = _limiter.AttemptAcquire(client);
         if (lease.IsAcquired) return true;
         retryAfterSeconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)

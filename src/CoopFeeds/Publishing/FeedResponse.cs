@@ -27,16 +27,12 @@ public static class FeedResponse
         // RFC 9110 §15.4.5: a 304 carries the headers a 200 would have carried.
         var headers = context.Response.Headers;
         headers.ETag = representation.ETag;
-        headers.LastModified = HeaderUtilities.FormatDate(feed.LastModified);
-        headers.CacheControl = "public, max-age=" + ((long)feed.MaxAge.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers.LastModified = feed.LastModifiedHeader;
+        headers.CacheControl = feed.CacheControlHeader;
         headers.Vary = HeaderNames.AcceptEncoding;
         headers.AccessControlAllowOrigin = "*";
         headers.AccessControlExposeHeaders = ExposedHeaders;
-        if (feed.HubUrl is not null)
-        {
-            // WebSub §4: the same hub and self as the document carries; exactly one rel=self.
-            headers.Link = $"<{feed.HubUrl.AbsoluteUri}>; rel=\"hub\", <{feed.SelfUrl.AbsoluteUri}>; rel=\"self\"";
-        }
+        if (feed.LinkHeader is not null) headers.Link = feed.LinkHeader;
 
         if (notModified) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         if (representation.ContentEncoding is not null) headers.ContentEncoding = representation.ContentEncoding;
@@ -76,6 +72,7 @@ public static class ContentCoding
     /// <summary>The coding to send, or null for identity (no Accept-Encoding, or nothing offered is acceptable).</summary>
     public static string? Choose(HttpRequest request)
     {
+        if (request.Headers.AcceptEncoding.Count == 0) return null;
         var accepted = request.GetTypedHeaders().AcceptEncoding;
         if (accepted.Count == 0) return null;
 

@@ -17,6 +17,13 @@ public sealed record PublicUrls(Uri Base)
     /// <summary>The addresses under <paramref name="baseUrl"/>, which gets a trailing slash so relative paths go beneath it.</summary>
     public static PublicUrls From(Uri baseUrl) => new(WithSlash(baseUrl));
 
+    /// <summary>
+    /// A string naming the base <see cref="For"/> would give, made without building a Uri: with the request path and query it
+    /// keys the feed cache, so a request for a document already rendered finds it without parsing anything.
+    /// </summary>
+    public static string CacheKeyBase(HttpRequest request, PublishingOptions options) =>
+        options.PublicBaseUrl is not null ? "" : string.Concat(request.Scheme, "://", request.Host.Value, request.PathBase.Value);
+
     public Uri Home => Base;
     public Uri SectionPage(string slug) => new(Base, $"sections/{Uri.EscapeDataString(slug)}");
     public Uri Feed(string slug, FeedFormat format, string rawQuery = "") => new(Base, $"feeds/{Uri.EscapeDataString(slug)}.{format.Extension}{rawQuery}");

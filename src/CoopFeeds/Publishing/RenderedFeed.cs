@@ -32,6 +32,12 @@ public sealed class RenderedFeed
         HubUrl = hubUrl;
         OpaqueTag = OpaqueTagOf(body);
 
+        // Header values made once here, not on every request.
+        LastModifiedHeader = Microsoft.Net.Http.Headers.HeaderUtilities.FormatDate(lastModified);
+        CacheControlHeader = "public, max-age=" + ((long)maxAge.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // WebSub §4: the same hub and self as the document carries; exactly one rel=self.
+        LinkHeader = hubUrl is null ? null : $"<{hubUrl.AbsoluteUri}>; rel=\"hub\", <{selfUrl.AbsoluteUri}>; rel=\"self\"";
+
         // RFC 9110 §8.8.3.3: each content coding is a different representation, so it gets its own tag;
         // all three derive from the uncompressed bytes, so every instance gives the same tags for the same feed.
         _representations =
@@ -51,6 +57,12 @@ public sealed class RenderedFeed
     public TimeSpan MaxAge { get; }
     public Uri SelfUrl { get; }
     public Uri? HubUrl { get; }
+
+    public string LastModifiedHeader { get; }
+    public string CacheControlHeader { get; }
+
+    /// <summary>The WebSub Link header value, or null without a hub.</summary>
+    public string? LinkHeader { get; }
 
     /// <summary>The tag of the uncompressed bytes, without quotes; the coded representations add "-br" and "-gzip".</summary>
     public string OpaqueTag { get; }
