@@ -17,7 +17,15 @@ base="http://127.0.0.1:${port}/"
 data=$(mktemp -d)
 
 dotnet build -c Release src/CoopFeeds --nologo -v q >/dev/null
-dotnet src/CoopFeeds/bin/Release/net10.0/CoopFeeds.dll serve --urls "${base%/}" --data "$data" \
+# With two or more cores, the service and wrk get their own (taskset), so they do not steal each other's time slices.
+cores=$(nproc)
+if [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then
+  service_cpus="0-$((cores / 2 - 1))"; wrk_cpus="$((cores / 2))-$((cores - 1))"
+  pin_service=(taskset -c "$service_cpus"); pin_wrk=(taskset -c "$wrk_cpus")
+else
+  pin_service=(); pin_wrk=()
+fi
+"${pin_service[@]}" dotnet src/CoopFeeds/bin/Release/net10.0/CoopFeeds.dll serve --urls "${base%/}" --data "$data" \
   --Publishing:BenchStaticEndpoint=true --Publishing:RateLimit:PermitLimit=1000000 --Publishing:RateLimit:Window=00:00:01 \
   --Logging:LogLevel:Default=Warning >"$data/service.log" 2>&1 &
 service=$!
@@ -32,16 +40,16 @@ size=$(curl -fs -o /dev/null -w '%{size_download}' "${base}${feed}")
 etag=$(curl -fsI "${base}${feed}" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag" {print $2}')
 static="bench/static/${size}"
 echo "feed ${feed}: ${size} bytes, ETag ${etag}; static bytes at /${static}"
-echo "wrk -t${threads} -c${connections} -d${duration}, ${rounds} rounds, alternating; CPU: $(nproc) cores shared by wrk and the service"
+echo "wrk -t${threads} -c${connections} -d${duration}, ${rounds} rounds, alternating; ${cores} cores; service on ${service_cpus:-any}, wrk on ${wrk_cpus:-any}"
 
 # Warm up both paths (JIT, tiered compilation) before measuring.
-wrk -t"$threads" -c"$connections" -d5s "${base}${feed}" >/dev/null
-wrk -t"$threads" -c"$connections" -d5s "${base}${static}" >/dev/null
+"${pin_wrk[@]}" wrk -t"$threads" -c"$connections" -d5s "${base}${feed}" >/dev/null
+"${pin_wrk[@]}" wrk -t"$threads" -c"$connections" -d5s "${base}${static}" >/dev/null
 
 rps() { awk '/^Requests\/sec:/ {print $2}'; }
 measure() { # name url script [etag]
   local out
-  out=$(ETAG="${4:-}" wrk -t"$threads" -c"$connections" -d"$duration" -s "$3" "$2")
+  out=$(ETAG="${4:-}" "${pin_wrk[@]}" wrk -t"$threads" -c"$connections" -d"$duration" -s "$3" "$2")
   local r; r=$(echo "$out" | rps)
   local bad; bad=$(echo "$out" | awk -F': ' '/^non-[0-9]+ responses:/ {print $2}')
   printf '%-12s %10s req/s  (unexpected statuses: %s)\n' "$1" "$r" "${bad:-?}" >&2
