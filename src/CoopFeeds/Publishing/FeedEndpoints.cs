@@ -17,7 +17,21 @@ public static class FeedEndpoints
         app.MapMethods("/feeds/{slug}.{format}", getAndHead, GetFeedAsync);
         app.MapMethods("/feeds/{slug}/archive/{page:int}.{format}", getAndHead, GetArchiveAsync);
         app.MapMethods("/feeds.opml", getAndHead, GetOpmlAsync);
+
+        // Checklist 6.12: a browser partner sending If-None-Match (not CORS-safelisted) asks first.
+        app.MapMethods("/feeds/{**path}", [HttpMethods.Options], Preflight);
+        app.MapMethods("/feeds.opml", [HttpMethods.Options], Preflight);
         return app;
+    }
+
+    private static IResult Preflight(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.AccessControlAllowOrigin = "*";
+        headers.AccessControlAllowMethods = "GET, HEAD";
+        headers.AccessControlAllowHeaders = "If-None-Match, If-Modified-Since";
+        headers.AccessControlMaxAge = "86400";
+        return TypedResults.NoContent();
     }
 
     private static async Task<IResult> GetFeedAsync(

@@ -168,6 +168,27 @@ public sealed class HttpCachingTests
         Assert.NotNull(response.Content.Headers.LastModified);
     }
 
+    [Theory]
+    [InlineData("feeds/news.rss")]
+    [InlineData("feeds/all/archive/1.atom")]
+    [InlineData("feeds.opml")]
+    public async Task CorsPreflightAllowsConditionalHeaders(string path)
+    {
+        await using var host = await ServiceHost.StartAsync();
+
+        using var response = await SendAsync(host, HttpMethod.Options, path, r =>
+        {
+            r.Headers.Add("Origin", "https://partner.example");
+            r.Headers.Add("Access-Control-Request-Method", "GET");
+            r.Headers.Add("Access-Control-Request-Headers", "if-none-match");
+        });
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Contains("If-None-Match", response.Headers.GetValues("Access-Control-Allow-Headers").Single(), StringComparison.Ordinal);
+        Assert.Contains("GET", response.Headers.GetValues("Access-Control-Allow-Methods").Single(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task LastModifiedIsTheNewestChangeAndStableAcrossRequests()
     {
