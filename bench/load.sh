@@ -44,9 +44,9 @@ static="bench/static/${size}"
 echo "feed ${feed}: ${size} bytes, ETag ${etag}; static bytes at /${static}"
 echo "wrk -t${threads} -c${connections} -d${duration}, ${rounds} rounds, ${mode}; ${cores} cores; service on ${service_cpus:-any}, wrk on ${wrk_cpus:-any}"
 
-# Warm up both paths (JIT, tiered compilation) before measuring.
-"${pin_wrk[@]}" wrk -t"$threads" -c"$connections" -d5s "${base}${feed}" >/dev/null
-"${pin_wrk[@]}" wrk -t"$threads" -c"$connections" -d5s "${base}${static}" >/dev/null
+# Warm up both paths before measuring: tiered compilation and dynamic PGO take tens of seconds to settle on a loaded machine.
+"${pin_wrk[@]}" wrk -t"$threads" -c"$connections" -d15s "${base}${feed}" >/dev/null
+"${pin_wrk[@]}" wrk -t"$threads" -c"$connections" -d15s "${base}${static}" >/dev/null
 
 rps() { awk '/^Requests\/sec:/ {print $2}'; }
 unexpected() { awk -F': ' '/^non-[0-9]+ responses:/ {print $2}'; }
