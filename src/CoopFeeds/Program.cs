@@ -22,6 +22,7 @@ public partial class Program
         builder.AddPublishing();
 
         var app = builder.Build();
+        app.UsePublishing();
         app.MapHealthEndpoints();
         app.MapPublishing();
         return app;

@@ -3,27 +3,43 @@ using System.Collections.Concurrent;
 namespace CoopFeeds.Publishing;
 
 /// <summary>
-/// Rendered feeds kept as bytes until the items change: a feed is rendered on its first request after a change
-/// and then served from memory. Concurrent first requests share one rendering.
+/// Rendered feeds kept as bytes (identity, Brotli and gzip) until the items change: a feed is rendered on its first request
+/// after a change and then served from memory. Concurrent first requests share one rendering.
 /// </summary>
 public sealed class FeedCache(FeedChangeSignal changes)
 {
-    private const int MaxEntries = 2048;
+    /// <summary>Each entry holds three encodings of one document; filtered URLs are open-ended, so the count is bounded.</summary>
+    private const int MaxEntries = 1024;
 
-    private sealed record Entry(long Version, Lazy<Task<RenderedFeed>> Rendering);
+    private sealed record Entry(long Version, Lazy<Task<RenderedFeed?>> Rendering);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    public async Task<RenderedFeed> GetOrRenderAsync(string key, Func<Task<RenderedFeed>> render)
+    /// <summary>The fast path: the document under <paramref name="key"/> when it is rendered and current; no allocation.</summary>
+    public bool TryGetCurrent(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RenderedFeed? feed)
+    {
+        feed = null;
+        if (!_entries.TryGetValue(key, out var cached) || cached.Version != changes.Version || !cached.Rendering.IsValueCreated) return false;
+        var rendering = cached.Rendering.Value;
+        if (!rendering.IsCompletedSuccessfully) return false;
+        feed = rendering.Result;
+        return feed is not null;
+    }
+
+    public async Task<RenderedFeed> GetOrRenderAsync(string key, Func<Task<RenderedFeed>> render) =>
+        (await GetOrRenderOptionalAsync(key, async () => await render()))!;
+
+    /// <summary>As <see cref="GetOrRenderAsync"/> for documents that may not exist (an archive page not yet full): null is cached too.</summary>
+    public async Task<RenderedFeed?> GetOrRenderOptionalAsync(string key, Func<Task<RenderedFeed?>> render)
     {
         var version = changes.Version;
         if (_entries.TryGetValue(key, out var cached) && cached.Version == version)
             return await cached.Rendering.Value;
 
-        // Filtered URLs are open-ended; bound the memory they can take by starting over when full.
+        // Bound the memory open-ended filtered URLs can take by starting over when full.
         if (_entries.Count >= MaxEntries) _entries.Clear();
 
-        var fresh = new Entry(version, new Lazy<Task<RenderedFeed>>(render));
+        var fresh = new Entry(version, new Lazy<Task<RenderedFeed?>>(render));
         var entry = _entries.AddOrUpdate(key, fresh, (_, existing) => existing.Version == version ? existing : fresh);
         try
         {

@@ -1,17 +1,37 @@
+using CoopFeeds.Core.Sources;
 using CoopFeeds.Sources;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace CoopFeeds.Publishing;
 
-/// <summary><c>GET|HEAD /feeds/{slug}.{rss|atom|json}</c>: rendered once per change, served from memory, revalidated cheaply.</summary>
+/// <summary>
+/// <c>GET|HEAD /feeds/{slug}.{rss|atom|json}</c>, the RFC 5005 archives <c>/feeds/{slug}/archive/{n}.{rss|atom}</c> and
+/// <c>/feeds.opml</c>: rendered once per change, served from memory, revalidated cheaply (see <see cref="FeedResponse"/>).
+/// </summary>
 public static class FeedEndpoints
 {
     public static IEndpointRouteBuilder MapFeedEndpoints(this IEndpointRouteBuilder app)
     {
-        // MapGet alone does not answer HEAD; feed readers and validators use it.
-        app.MapMethods("/feeds/{slug}.{format}", [HttpMethods.Get, HttpMethods.Head], GetFeedAsync);
+        // MapGet alone does not answer HEAD; feed readers, validators and WebSub discovery use it (checklist 6.8).
+        string[] getAndHead = [HttpMethods.Get, HttpMethods.Head];
+        app.MapMethods("/feeds/{slug}.{format}", getAndHead, GetFeedAsync);
+        app.MapMethods("/feeds/{slug}/archive/{page:int}.{format}", getAndHead, GetArchiveAsync);
+        app.MapMethods("/feeds.opml", getAndHead, GetOpmlAsync);
+
+        // Checklist 6.12: a browser partner sending If-None-Match (not CORS-safelisted) asks first.
+        app.MapMethods("/feeds/{**path}", [HttpMethods.Options], Preflight);
+        app.MapMethods("/feeds.opml", [HttpMethods.Options], Preflight);
         return app;
+    }
+
+    private static IResult Preflight(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.AccessControlAllowOrigin = "*";
+        headers.AccessControlAllowMethods = "GET, HEAD";
+        headers.AccessControlAllowHeaders = "If-None-Match, If-Modified-Since";
+        headers.AccessControlMaxAge = "86400";
+        return TypedResults.NoContent();
     }
 
     private static async Task<IResult> GetFeedAsync(
@@ -21,17 +41,17 @@ public static class FeedEndpoints
         SourceCatalogProvider catalogs,
         FeedRenderer renderer,
         FeedCache cache,
-        IOptions<PublishingOptions> options,
-        CancellationToken cancellationToken)
+        FeedRateLimiter limiter,
+        IOptions<PublishingOptions> options)
     {
+        // Served many times per rendering: a current document is found on the request's own address before anything is parsed.
+        var key = CacheKey(context.Request, options.Value);
+        if (cache.TryGetCurrent(key, out var current)) return FeedResponse.Send(context, current, limiter);
+
         var feedFormat = FeedFormat.Find(format);
         var catalog = catalogs.Current;
         var target = FeedTarget.Find(catalog, slug);
-        if (feedFormat is null || target is null)
-        {
-            var known = string.Join(", ", catalog.Sections.Select(s => s.Slug).Append(Core.Sources.SectionDefinition.AllSlug));
-            return TypedResults.NotFound($"No feed at {context.Request.Path}. Sections: {known}. Formats: rss, atom, json.\n");
-        }
+        if (feedFormat is null || target is null) return NoFeed(context, catalog);
 
         var (query, problems) = FeedQuery.Parse(context.Request.Query, options.Value.MaxLimit);
         if (query is null)
@@ -39,38 +59,63 @@ public static class FeedEndpoints
 
         var urls = PublicUrls.For(context.Request, options.Value);
         var rawQuery = context.Request.QueryString.Value ?? "";
-        var key = $"{urls.Base}|{target.Slug}.{feedFormat.Extension}{rawQuery}";
+        // Rendering is shared by concurrent requests, so one client's disconnect must not cancel it.
         var feed = await cache.GetOrRenderAsync(key, () => renderer.RenderAsync(target, feedFormat, query, rawQuery, urls, CancellationToken.None));
-
-        var headers = context.Response.GetTypedHeaders();
-        headers.ETag = new EntityTagHeaderValue(feed.ETag);
-        headers.LastModified = feed.LastModified;
-        headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = feed.MaxAge };
-        context.Response.Headers.AccessControlAllowOrigin = "*";
-
-        if (IsNotModified(context.Request, feed))
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        return TypedResults.Bytes(feed.Body, feed.ContentType);
+        return FeedResponse.Send(context, feed, limiter);
     }
 
-    /// <summary>
-    /// RFC 9110 §13.1.1 and §13.2.2: If-None-Match is compared weakly and, when present, If-Modified-Since is ignored.
-    /// </summary>
-    internal static bool IsNotModified(HttpRequest request, RenderedFeed feed)
+    private static async Task<IResult> GetArchiveAsync(
+        string slug,
+        int page,
+        string format,
+        HttpContext context,
+        SourceCatalogProvider catalogs,
+        FeedRenderer renderer,
+        FeedCache cache,
+        FeedRateLimiter limiter,
+        IOptions<PublishingOptions> options)
     {
-        var typed = request.GetTypedHeaders();
-        if (request.Headers.IfNoneMatch.Count > 0)
+        var key = CacheKey(context.Request, options.Value);
+        if (cache.TryGetCurrent(key, out var current)) return FeedResponse.Send(context, current, limiter);
+
+        // RFC 5005 archives are an Atom mechanism, carried in RSS by appendix B; JSON Feed has none.
+        var feedFormat = FeedFormat.Find(format);
+        var catalog = catalogs.Current;
+        var target = FeedTarget.Find(catalog, slug);
+        if (feedFormat is null || feedFormat == FeedFormat.Json || target is null) return NoFeed(context, catalog);
+        if (context.Request.QueryString.HasValue)
+            return TypedResults.BadRequest("Bad query: archive documents take no parameters\n");
+
+        var urls = PublicUrls.For(context.Request, options.Value);
+        var feed = await cache.GetOrRenderOptionalAsync(key, () => renderer.RenderArchiveAsync(target, feedFormat, page, urls, CancellationToken.None));
+        if (feed is null)
         {
-            var tag = new EntityTagHeaderValue(feed.ETag);
-            return typed.IfNoneMatch.Any(candidate => candidate.Equals(EntityTagHeaderValue.Any) || candidate.Compare(tag, useStrongComparison: false));
+            var pages = await renderer.FullArchivePagesAsync(target, context.RequestAborted);
+            return TypedResults.NotFound(pages == 0
+                ? $"No archive of '{target.Slug}' yet: it has fewer items than one archive page holds.\n"
+                : $"No archive page {page} of '{target.Slug}': pages 1 to {pages} exist (1 is the oldest).\n");
         }
-        if (typed.IfModifiedSince is { } since)
-        {
-            // HTTP dates have whole seconds.
-            var lastModified = feed.LastModified.ToUniversalTime();
-            var truncated = new DateTimeOffset(lastModified.Ticks - lastModified.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
-            return truncated <= since;
-        }
-        return false;
+        return FeedResponse.Send(context, feed, limiter);
+    }
+
+    private static async Task<IResult> GetOpmlAsync(
+        HttpContext context, FeedRenderer renderer, FeedCache cache, FeedRateLimiter limiter, IOptions<PublishingOptions> options)
+    {
+        var key = CacheKey(context.Request, options.Value);
+        if (cache.TryGetCurrent(key, out var current)) return FeedResponse.Send(context, current, limiter);
+
+        var urls = PublicUrls.For(context.Request, options.Value);
+        var feed = await cache.GetOrRenderAsync(key, () => renderer.RenderOpmlAsync(urls, CancellationToken.None));
+        return FeedResponse.Send(context, feed, limiter);
+    }
+
+    /// <summary>The public base (when it comes from the request), the path and the query: one cache entry per distinct document address.</summary>
+    private static string CacheKey(HttpRequest request, PublishingOptions options) =>
+        string.Concat(PublicUrls.CacheKeyBase(request, options), "|", request.Path.Value, request.QueryString.Value);
+
+    private static IResult NoFeed(HttpContext context, SourceCatalog catalog)
+    {
+        var known = string.Join(", ", catalog.Sections.Select(s => s.Slug).Append(SectionDefinition.AllSlug));
+        return TypedResults.NotFound($"No feed at {context.Request.Path}. Sections: {known}. Formats: rss, atom, json (archives: rss, atom).\n");
     }
 }

@@ -1,5 +1,5 @@
 using CoopFeeds.Sources;
-using System.Security.Cryptography;
+using CoopFeeds.Core;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Core.Syndication;
 using CoopFeeds.Storage;
@@ -7,17 +7,25 @@ using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Publishing;
 
-/// <summary>A feed rendered to bytes, with what HTTP caching needs.</summary>
-public sealed record RenderedFeed(byte[] Body, string ContentType, string ETag, DateTimeOffset LastModified, TimeSpan MaxAge);
-
-/// <summary>Reads a section's items from the store and renders one format. The same items give the same bytes.</summary>
+/// <summary>
+/// Reads a section's items from the store and renders one format: the subscription document, an RFC 5005 archive document,
+/// or the OPML list of sections. The same items give the same bytes.
+/// </summary>
 public sealed class FeedRenderer(IItemStore store, SourceCatalogProvider catalogs, IOptions<PublishingOptions> options)
 {
     private readonly PublishingOptions _options = options.Value;
 
+    public const string OpmlMediaType = Opml20Writer.MediaType + "; charset=utf-8";
+    private static readonly Opml20Writer Opml = new();
+
     /// <summary>The date a feed with no items carries, so that even an empty feed's bytes never depend on the clock.</summary>
     private static readonly DateTimeOffset Epoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>
+    /// The subscription document. Unfiltered, it holds the newest FeedSize items plus any item not yet on a full archive page
+    /// (RFC 5005 §4: the subscription document and the archives together hold every item), and links the newest archive with
+    /// prev-archive. A filtered document (<paramref name="query"/>) is a view with no history.
+    /// </summary>
     /// <param name="rawQuery">The request's query string as sent ("" or "?…"): the self link must match the address readers fetched.</param>
     public async Task<RenderedFeed> RenderAsync(
         FeedTarget target, FeedFormat format, FeedQuery query, string rawQuery, PublicUrls urls, CancellationToken cancellationToken)
@@ -30,25 +38,100 @@ public sealed class FeedRenderer(IItemStore store, SourceCatalogProvider catalog
             Limit = query.Limit ?? _options.FeedSize,
         }, cancellationToken);
 
-        var lastModified = items.Count == 0 ? Epoch : items.Max(i => i.LastChanged);
-        var ttl = Ttl(target);
-        var document = new FeedDocument
+        Uri? prevArchive = null;
+        if (!query.IsFiltered)
         {
-            Title = target.Title,
-            Description = target.Description,
-            Language = target.Language,
-            HtmlUrl = urls.SectionPage(target.Slug),
-            SelfUrl = urls.Feed(target.Slug, format, rawQuery),
-            Updated = lastModified,
-            Author = _options.Author,
-            Ttl = ttl,
-            HubUrl = _options.HubUrl,
-            Entries = items.Select(FeedEntry.From).ToList(),
-        };
+            var fullPages = await FullArchivePagesAsync(target, cancellationToken);
+            if (fullPages > 0)
+            {
+                prevArchive = urls.Archive(target.Slug, fullPages, format);
+                var unarchived = await store.GetArchiveAsync(target.Section, fullPages + 1, _options.FeedSize, cancellationToken);
+                items = NewestFirst(items.Concat(unarchived).DistinctBy(i => i.Item.Id));
+            }
+        }
 
-        var body = format.Write(document);
-        return new RenderedFeed(body, format.MediaType, EntityTag(body), lastModified, ttl);
+        var selfUrl = urls.Feed(target.Slug, format, rawQuery);
+        var ttl = Ttl(target);
+        var document = Document(target, urls, selfUrl, items, ttl) with { PrevArchiveUrl = prevArchive };
+        return new RenderedFeed(format.Write(document), format.MediaType, document.Updated, ttl, selfUrl, _options.HubUrl);
     }
+
+    /// <summary>
+    /// Archive document <paramref name="page"/> (1 = the oldest FeedSize items in insertion order), or null when that page is not
+    /// full: only full pages are archives, so an archive's membership never changes and only an edit to one of its items changes it.
+    /// </summary>
+    public async Task<RenderedFeed?> RenderArchiveAsync(FeedTarget target, FeedFormat format, int page, PublicUrls urls, CancellationToken cancellationToken)
+    {
+        var fullPages = await FullArchivePagesAsync(target, cancellationToken);
+        if (page < 1 || page > fullPages) return null;
+
+        var items = await store.GetArchiveAsync(target.Section, page, _options.FeedSize, cancellationToken);
+        if (items.Count < _options.FeedSize) return null;
+
+        var selfUrl = urls.Archive(target.Slug, page, format);
+        var document = Document(target, urls, selfUrl, NewestFirst(items), _options.ArchiveMaxAge) with
+        {
+            IsArchive = true,
+            CurrentUrl = urls.Feed(target.Slug, format),
+            PrevArchiveUrl = page > 1 ? urls.Archive(target.Slug, page - 1, format) : null,
+            NextArchiveUrl = page < fullPages ? urls.Archive(target.Slug, page + 1, format) : null,
+            // WebSub topics are subscription documents; an archive names no hub.
+            HubUrl = null,
+        };
+        return new RenderedFeed(format.Write(document), format.MediaType, document.Updated, _options.ArchiveMaxAge, selfUrl, hubUrl: null);
+    }
+
+    /// <summary>
+    /// The OPML 2.0 list of every section's RSS feed (checklist 8.3–8.5). One outline per section, not per format, so a reader
+    /// importing it subscribes once to each section; the combined feed is left out, as it would show every item twice.
+    /// </summary>
+    public async Task<RenderedFeed> RenderOpmlAsync(PublicUrls urls, CancellationToken cancellationToken)
+    {
+        var catalog = catalogs.Current;
+        var stats = await store.GetSectionStatsAsync(cancellationToken);
+        var modified = stats.Select(s => s.LastChanged).OfType<DateTimeOffset>().DefaultIfEmpty(Epoch).Max();
+        var document = new OpmlDocument
+        {
+            Title = "CoopFeeds sections",
+            Modified = modified,
+            OwnerName = _options.Author,
+            Feeds = catalog.Sections.Select(section => new OpmlFeed
+            {
+                Title = section.Title,
+                XmlUrl = urls.Feed(section.Slug, FeedFormat.Rss),
+                HtmlUrl = urls.SectionPage(section.Slug),
+                Description = section.Description,
+                Language = section.Language,
+            }).ToList(),
+        };
+        var body = Opml.Write(document);
+        return new RenderedFeed(body, OpmlMediaType, modified, Ttl(FeedTarget.Find(catalog, SectionDefinition.AllSlug)!), urls.Opml, hubUrl: null);
+    }
+
+    /// <summary>How many full archive pages the target has: its distinct items divided by FeedSize, rounded down.</summary>
+    public async Task<int> FullArchivePagesAsync(FeedTarget target, CancellationToken cancellationToken)
+    {
+        var count = await store.CountItemsAsync(new ItemQuery { Sections = target.Sections }, cancellationToken);
+        return count / _options.FeedSize;
+    }
+
+    private FeedDocument Document(FeedTarget target, PublicUrls urls, Uri selfUrl, IReadOnlyList<StoredItem> items, TimeSpan ttl) => new()
+    {
+        Title = target.Title,
+        Description = target.Description,
+        Language = target.Language,
+        HtmlUrl = target.Sections is null ? urls.Home : urls.SectionPage(target.Slug),
+        SelfUrl = selfUrl,
+        Updated = items.Count == 0 ? Epoch : items.Max(i => i.LastChanged),
+        Author = _options.Author,
+        Ttl = ttl,
+        HubUrl = _options.HubUrl,
+        Entries = items.Select(FeedEntry.From).ToList(),
+    };
+
+    /// <summary>The store's feed order: newest first by the date shown, then by id.</summary>
+    private static List<StoredItem> NewestFirst(IEnumerable<StoredItem> items) =>
+        items.OrderByDescending(i => i.Published).ThenBy(i => i.Item.Id, StringComparer.Ordinal).ToList();
 
     /// <summary>Readers should not come back before the next ingest could have changed anything.</summary>
     private TimeSpan Ttl(FeedTarget target)
@@ -60,19 +143,14 @@ public sealed class FeedRenderer(IItemStore store, SourceCatalogProvider catalog
         var ttl = intervals.Count == 0 ? TimeSpan.FromHours(1) : intervals.Min();
         return TimeSpan.FromMinutes(Math.Max(1, Math.Floor(ttl.TotalMinutes)));
     }
-
-    /// <summary>A strong tag derived from the uncompressed bytes, so every instance gives the same tag for the same feed.</summary>
-    public static string EntityTag(ReadOnlySpan<byte> body)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(body, hash);
-        return "\"" + Convert.ToBase64String(hash[..16]).TrimEnd('=').Replace('+', '-').Replace('/', '_') + "\"";
-    }
 }
 
 /// <summary>What a feed URL names: one section, or every section (<c>all</c>).</summary>
 public sealed record FeedTarget(string Slug, string Title, string Description, string Language, IReadOnlyList<string>? Sections)
 {
+    /// <summary>The one section, or null for the combined feed (as the store's archive query takes it).</summary>
+    public string? Section => Sections is [var only] ? only : null;
+
     public static FeedTarget? Find(SourceCatalog catalog, string slug)
     {
         if (slug == SectionDefinition.AllSlug)

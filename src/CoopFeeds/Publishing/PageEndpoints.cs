@@ -46,6 +46,8 @@ public static class PageEndpoints
         body.Append("<tr><td>Everything</td><td></td><td></td><td>");
         AppendFeedLinks(body, urls, SectionDefinition.AllSlug);
         body.Append("</td></tr>\n</tbody>\n</table>\n");
+        body.Append("<p>Every section at once, for a feed reader's import: <a href=\"").Append(Html.Encode(urls.Opml.AbsoluteUri)).Append("\">OPML list</a>.</p>\n");
+        AppendOutline(head, urls);
         return Page("CoopFeeds", head.ToString(), body.ToString());
     }
 
@@ -87,6 +89,11 @@ public static class PageEndpoints
         head.Append("<link rel=\"alternate\" type=\"").Append(format.BareMediaType).Append("\" title=\"")
             .Append(Html.Encode($"{title} ({format.Extension.ToUpperInvariant()})")).Append("\" href=\"")
             .Append(Html.Encode(urls.Feed(slug, format).AbsoluteUri)).Append("\">\n");
+
+    /// <summary>OPML 2.0 note 8 (checklist 8.5): the subscription list is discoverable like a feed.</summary>
+    private static void AppendOutline(StringBuilder head, PublicUrls urls) =>
+        head.Append("<link rel=\"outline\" type=\"").Append(Core.Syndication.Opml20Writer.MediaType).Append("\" title=\"CoopFeeds sections (OPML)\" href=\"")
+            .Append(Html.Encode(urls.Opml.AbsoluteUri)).Append("\">\n");
 
     private static void AppendFeedLinks(StringBuilder body, PublicUrls urls, string slug) =>
         body.AppendJoin(" · ", FeedFormat.All.Select(f =>

@@ -10,7 +10,7 @@ public sealed class PublishingOptions
     /// <summary>The public address of this service (links and self links); when unset, built from each request.</summary>
     public Uri? PublicBaseUrl { get; set; }
 
-    /// <summary>Newest items in a subscription feed.</summary>
+    /// <summary>Newest items in a subscription feed, and the number of items in each RFC 5005 archive document.</summary>
     [Range(1, 1000)]
     public int FeedSize { get; set; } = 50;
 
@@ -18,11 +18,40 @@ public sealed class PublishingOptions
     [Range(1, 10000)]
     public int MaxLimit { get; set; } = 500;
 
+    /// <summary>
+    /// How long readers and caches may keep an archive document before revalidating it. Long, because a full archive changes
+    /// only when one of its items is edited; not "immutable", because such edits do happen (the ETag catches them).
+    /// </summary>
+    public TimeSpan ArchiveMaxAge { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>WebSub hub: advertised in feeds and Link headers, and pinged when a section changes. Needs <see cref="PublicBaseUrl"/>.</summary>
     public Uri? HubUrl { get; set; }
 
-    /// <summary>Proxies whose X-Forwarded-Proto/Host are believed.</summary>
+    /// <summary>The first delay between attempts to ping the hub (exponential back-off after it).</summary>
+    public TimeSpan HubRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Addresses (<c>10.0.0.5</c>) or networks (<c>10.0.0.0/8</c>) of reverse proxies whose X-Forwarded-For/Proto/Host are believed.
+    /// Empty: forwarded headers are never honoured.
+    /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
 
     /// <summary>Name in the feeds' author element (Atom requires one).</summary>
     public string Author { get; set; } = "CoopFeeds";
+
+    /// <summary>Full (200) responses per client address and window on feeds, archives and the OPML list; revalidations (304) are free.</summary>
+    public RateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>Benchmarks only: adds <c>/bench/static</c>, plain bytes the size of a feed, to compare the feed path against.</summary>
+    public bool BenchStaticEndpoint { get; set; }
+}
+
+/// <summary>Settings under <c>Publishing:RateLimit:</c>.</summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>Full responses a client may get per <see cref="Window"/>; 0 turns the limit off.</summary>
+    [Range(0, 1_000_000)]
+    public int PermitLimit { get; set; } = 120;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 }

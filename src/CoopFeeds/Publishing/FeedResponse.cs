@@ -1,0 +1,104 @@
+using Microsoft.Net.Http.Headers;
+
+namespace CoopFeeds.Publishing;
+
+/// <summary>
+/// Serves a <see cref="RenderedFeed"/> over HTTP: content coding from memory, validators and caching headers, conditional
+/// requests, the rate limit, CORS and WebSub Link headers. GET and HEAD give the same status and headers.
+/// </summary>
+public static class FeedResponse
+{
+    // Checklist 6.12: a browser script may read these only when exposed (Cache-Control, Content-Type, Last-Modified already are).
+    private const string ExposedHeaders = "ETag, Link";
+
+    public static IResult Send(HttpContext context, RenderedFeed feed, FeedRateLimiter limiter)
+    {
+        var representation = feed.For(ContentCoding.Choose(context.Request));
+        var notModified = IsNotModified(context.Request, feed);
+
+        // Only a full response costs a permit: a matching revalidation is the behaviour we want readers to have.
+        if (!notModified && !limiter.TryAcquire(context, out var retryAfter))
+        {
+            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.Headers.AccessControlAllowOrigin = "*";
+            return TypedResults.Text($"Too many requests from your address; try again in {retryAfter} s.\n", statusCode: StatusCodes.Status429TooManyRequests);
+        }
+
+        // RFC 9110 §15.4.5: a 304 carries the headers a 200 would have carried.
+        var headers = context.Response.Headers;
+        headers.ETag = representation.ETag;
+        headers.LastModified = feed.LastModifiedHeader;
+        headers.CacheControl = feed.CacheControlHeader;
+        headers.Vary = HeaderNames.AcceptEncoding;
+        headers.AccessControlAllowOrigin = "*";
+        headers.AccessControlExposeHeaders = ExposedHeaders;
+        if (feed.LinkHeader is not null) headers.Link = feed.LinkHeader;
+
+        if (notModified) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        if (representation.ContentEncoding is not null) headers.ContentEncoding = representation.ContentEncoding;
+        return TypedResults.Bytes(representation.Body, feed.ContentType);
+    }
+
+    /// <summary>
+    /// RFC 9110 §13.1.2 and §13.2.2: If-None-Match is compared weakly (W/ ignored on either side, lists and * accepted) against
+    /// every representation's tag; when If-None-Match is present, If-Modified-Since is ignored, however it compares.
+    /// </summary>
+    internal static bool IsNotModified(HttpRequest request, RenderedFeed feed)
+    {
+        if (request.Headers.IfNoneMatch.Count > 0)
+        {
+            if (!EntityTagHeaderValue.TryParseList(request.Headers.IfNoneMatch, out var candidates)) return false;
+            return candidates.Any(candidate =>
+                candidate.Equals(EntityTagHeaderValue.Any) || feed.IsTagOfThisDocument(candidate.Tag.AsSpan(1, candidate.Tag.Length - 2).ToString()));
+        }
+
+        if (HeaderUtilities.TryParseDate(request.Headers.IfModifiedSince.ToString(), out var since))
+        {
+            // HTTP dates have whole seconds.
+            var lastModified = feed.LastModified.ToUniversalTime();
+            var truncated = new DateTimeOffset(lastModified.Ticks - lastModified.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+            return truncated <= since;
+        }
+
+        return false;
+    }
+}
+
+/// <summary>RFC 9110 §12.5.3: picks the content coding a client accepts, Brotli before gzip at equal preference.</summary>
+public static class ContentCoding
+{
+    private static readonly string[] Offered = [RenderedFeed.Brotli, RenderedFeed.Gzip];
+
+    /// <summary>The coding to send, or null for identity (no Accept-Encoding, or nothing offered is acceptable).</summary>
+    public static string? Choose(HttpRequest request)
+    {
+        if (request.Headers.AcceptEncoding.Count == 0) return null;
+        var accepted = request.GetTypedHeaders().AcceptEncoding;
+        if (accepted.Count == 0) return null;
+
+        string? best = null;
+        var bestQuality = 0.0;
+        foreach (var coding in Offered)
+        {
+            var quality = QualityOf(accepted, coding);
+            if (quality > bestQuality)
+            {
+                best = coding;
+                bestQuality = quality;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>The explicit weight of the coding, else that of "*", else 0 (not acceptable).</summary>
+    private static double QualityOf(IList<StringWithQualityHeaderValue> accepted, string coding)
+    {
+        double? wildcard = null;
+        foreach (var value in accepted)
+        {
+            if (value.Value.Equals(coding, StringComparison.OrdinalIgnoreCase)) return value.Quality ?? 1.0;
+            if (value.Value.Equals("*", StringComparison.Ordinal)) wildcard = value.Quality ?? 1.0;
+        }
+        return wildcard ?? 0.0;
+    }
+}

@@ -1,0 +1,77 @@
+using CoopFeeds.Core.Sources;
+using CoopFeeds.Sources;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace CoopFeeds.Publishing;
+
+/// <summary>
+/// WebSub §6: after items of a section change, tells the hub that the section's feeds (and the combined feed) have new content,
+/// with <c>hub.mode=publish&amp;hub.url=&lt;feed URL&gt;</c>, one form-encoded POST per feed URL. Runs only when Publishing:HubUrl is set.
+/// </summary>
+/// <remarks>
+/// The signal's version moves before the change is queued, so the hub's fetch of the topic already gets the new bytes (checklist 4.5).
+/// The HTTP client carries the standard resilience handler (retries with back-off on 5xx, 408, 429 and network errors);
+/// a ping that still fails is logged and dropped, and never holds up serving feeds (checklist 4.6).
+/// </remarks>
+public sealed class HubNotifier(
+    FeedChangeSignal changes,
+    SourceCatalogProvider catalogs,
+    IHttpClientFactory clients,
+    IOptions<PublishingOptions> options,
+    ILogger<HubNotifier> logger) : BackgroundService
+{
+    public const string ClientName = "WebSub";
+
+    private static readonly FeedFormat[] Formats = [FeedFormat.Rss, FeedFormat.Atom, FeedFormat.Json];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var hub = options.Value.HubUrl;
+        var publicBase = options.Value.PublicBaseUrl;
+        if (hub is null || publicBase is null) return;
+        var urls = PublicUrls.From(publicBase);
+
+        while (await changes.Changes.WaitToReadAsync(stoppingToken))
+        {
+            // Changes that arrived together (one ingest pass) make one round of pings.
+            var sections = new SortedSet<string>(StringComparer.Ordinal);
+            while (changes.Changes.TryRead(out var change))
+            {
+                var catalog = catalogs.Current;
+                if (change.Section is null) sections.UnionWith(catalog.Sections.Select(s => s.Slug));
+                else if (catalog.FindSection(change.Section) is not null) sections.Add(change.Section);
+            }
+            if (sections.Count == 0) continue;
+            sections.Add(SectionDefinition.AllSlug);
+
+            foreach (var slug in sections)
+            {
+                foreach (var format in Formats)
+                {
+                    await PingAsync(hub, urls.Feed(slug, format), stoppingToken);
+                }
+            }
+        }
+    }
+
+    private async Task PingAsync(Uri hub, Uri topic, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var client = clients.CreateClient(ClientName);
+            using var form = new FormUrlEncodedContent([new("hub.mode", "publish"), new("hub.url", topic.AbsoluteUri)]);
+            using var response = await client.PostAsync(hub, form, cancellationToken);
+            if (response.IsSuccessStatusCode)
+                logger.LogDebug("Pinged hub {HubUrl} for {Url}: {StatusCode}", hub, topic, (int)response.StatusCode);
+            else
+                logger.LogWarning("Hub {HubUrl} refused the ping for {Url}: {StatusCode}", hub, topic, (int)response.StatusCode);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutRejectedException or BrokenCircuitException
+                                   && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Could not ping hub {HubUrl} for {Url}: {Error}", hub, topic, e.Message);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+
+namespace CoopFeeds.Publishing;
+
+/// <summary>
+/// A document rendered to bytes once, with its gzip and Brotli encodings made at the same time, and what HTTP caching needs.
+/// Feeds, archives and the OPML list are all served from one of these.
+/// </summary>
+public sealed class RenderedFeed
+{
+    /// <summary>RFC 9110 §8.4.1 content-coding names.</summary>
+    public const string Gzip = "gzip";
+    public const string Brotli = "br";
+
+    // Fixed levels: the bytes are made once per change and served many times, so size matters more than speed here.
+    private const int BrotliQuality = 9;
+    private const int BrotliWindow = 22;
+
+    private readonly FeedRepresentation[] _representations;
+
+    /// <param name="body">The uncompressed bytes.</param>
+    /// <param name="selfUrl">The document's own public URL (the WebSub Link header's rel=self).</param>
+    /// <param name="hubUrl">The WebSub hub, when one is configured.</param>
+    public RenderedFeed(byte[] body, string contentType, DateTimeOffset lastModified, TimeSpan maxAge, Uri selfUrl, Uri? hubUrl)
+    {
+        Body = body;
+        ContentType = contentType;
+        LastModified = lastModified;
+        MaxAge = maxAge;
+        SelfUrl = selfUrl;
+        HubUrl = hubUrl;
+        OpaqueTag = OpaqueTagOf(body);
+
+        // Header values made once here, not on every request.
+        LastModifiedHeader = Microsoft.Net.Http.Headers.HeaderUtilities.FormatDate(lastModified);
+        CacheControlHeader = "public, max-age=" + ((long)maxAge.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // WebSub §4: the same hub and self as the document carries; exactly one rel=self.
+        LinkHeader = hubUrl is null ? null : $"<{hubUrl.AbsoluteUri}>; rel=\"hub\", <{selfUrl.AbsoluteUri}>; rel=\"self\"";
+
+        // RFC 9110 §8.8.3.3: each content coding is a different representation, so it gets its own tag;
+        // all three derive from the uncompressed bytes, so every instance gives the same tags for the same feed.
+        _representations =
+        [
+            new FeedRepresentation(body, null, Quote(OpaqueTag)),
+            new FeedRepresentation(CompressBrotli(body), Brotli, Quote(OpaqueTag + "-" + Brotli)),
+            new FeedRepresentation(CompressGzip(body), Gzip, Quote(OpaqueTag + "-" + Gzip)),
+        ];
+    }
+
+    public byte[] Body { get; }
+    public string ContentType { get; }
+
+    /// <summary>The newest change among the document's items (never the clock).</summary>
+    public DateTimeOffset LastModified { get; }
+
+    public TimeSpan MaxAge { get; }
+    public Uri SelfUrl { get; }
+    public Uri? HubUrl { get; }
+
+    public string LastModifiedHeader { get; }
+    public string CacheControlHeader { get; }
+
+    /// <summary>The WebSub Link header value, or null without a hub.</summary>
+    public string? LinkHeader { get; }
+
+    /// <summary>The tag of the uncompressed bytes, without quotes; the coded representations add "-br" and "-gzip".</summary>
+    public string OpaqueTag { get; }
+
+    /// <summary>The quoted entity tag of the identity representation.</summary>
+    public string ETag => Identity.ETag;
+
+    public FeedRepresentation Identity => _representations[0];
+
+    /// <summary>The representation for a content coding (null: identity).</summary>
+    public FeedRepresentation For(string? contentCoding) =>
+        _representations.FirstOrDefault(r => r.ContentEncoding == contentCoding) ?? Identity;
+
+    /// <summary>
+    /// True when <paramref name="opaqueTag"/> names any representation of this document: a reader that kept the gzip tag and
+    /// now asks without gzip (or the other way round) still holds the same content, so it may revalidate with any of them.
+    /// </summary>
+    public bool IsTagOfThisDocument(string opaqueTag) => _representations.Any(r => r.ETag.AsSpan(1, r.ETag.Length - 2).SequenceEqual(opaqueTag));
+
+    /// <summary>A strong tag derived from the uncompressed bytes: 128 bits of SHA-256, base64url.</summary>
+    public static string OpaqueTagOf(ReadOnlySpan<byte> body)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(body, hash);
+        return Convert.ToBase64String(hash[..16]).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    private static string Quote(string opaque) => "\"" + opaque + "\"";
+
+    private static byte[] CompressBrotli(byte[] body)
+    {
+        var buffer = new byte[BrotliEncoder.GetMaxCompressedLength(body.Length)];
+        if (!BrotliEncoder.TryCompress(body, buffer, out var written, BrotliQuality, BrotliWindow))
+            throw new InvalidOperationException("Brotli compression did not fit its own bound");
+        return buffer.AsSpan(0, written).ToArray();
+    }
+
+    private static byte[] CompressGzip(byte[] body)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            gzip.Write(body);
+        }
+        return output.ToArray();
+    }
+}
+
+/// <summary>One content coding of a rendered document: the bytes sent, the Content-Encoding (null: identity) and the quoted ETag.</summary>
+public sealed record FeedRepresentation(byte[] Body, string? ContentEncoding, string ETag);
