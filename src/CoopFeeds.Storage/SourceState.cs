@@ -18,7 +18,10 @@ public enum OutcomeKind
     NotHtml,
     Empty,
     RobotsDisallowed,
+    /// <summary>A redirect (or next page) led to a network the source's configured URL is not on (loopback, private, link-local).</summary>
     RedirectRefused,
+    /// <summary>More redirects than Ingestion:MaxRedirects, or a redirect loop.</summary>
+    TooManyRedirects,
     FileMissing,
     /// <summary>The page was fetched but selectors yielded far fewer items than usual (layout drift).</summary>
     Degraded,
