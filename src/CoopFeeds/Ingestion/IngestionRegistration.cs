@@ -47,6 +47,7 @@ public static class IngestionRegistration
         services.AddSingleton<ListingReader>();
         services.AddSingleton<SourceIngester>();
         services.AddSingleton<IngestionReadiness>();
+        services.AddSingleton<IngestionActivity>();
         services.TryAddSingleton<Publishing.FeedChangeSignal>();
         if (schedule) services.AddHostedService<IngestionWorker>();
         return builder;
