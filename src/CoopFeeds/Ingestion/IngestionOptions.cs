@@ -55,5 +55,6 @@ public sealed class IngestionOptions
     [Range(0.0, 0.5)]
     public double IntervalJitter { get; set; } = 0.1;
 
-    public string EffectiveUserAgent => ContactUrl is { Length: > 0 } contact ? $"{UserAgent} {contact}".Trim() : UserAgent;
+    /// <summary>The User-Agent sent: the configured one, with the contact URL as a comment (RFC 9110 10.1.5: product tokens and comments).</summary>
+    public string EffectiveUserAgent => ContactUrl is { Length: > 0 } contact ? $"{UserAgent.Trim()} (+{contact.Trim()})" : UserAgent;
 }

@@ -28,7 +28,8 @@ public static class IngestionRegistration
         services.AddHttpClient<ListingFetcher>(ListingFetcher.HttpClientName, (sp, client) =>
             {
                 var options = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
-                client.DefaultRequestHeaders.UserAgent.ParseAdd(options.EffectiveUserAgent);
+                if (!client.DefaultRequestHeaders.UserAgent.TryParseAdd(options.EffectiveUserAgent))
+                    client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.EffectiveUserAgent);
                 client.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

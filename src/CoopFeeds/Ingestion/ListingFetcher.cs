@@ -155,6 +155,8 @@ public sealed class ListingFetcher
     private async Task<FetchResult?> CheckRobotsAsync(Uri url, FetchPolicy policy, NetworkScope originScope, CancellationToken cancellationToken)
     {
         var rules = robots.GetFresh(url);
+        using var fetching = rules is null ? await robots.LockAsync(url, cancellationToken) : null;
+        rules ??= robots.GetFresh(url);
         if (rules is null)
         {
             var robotsUrl = new Uri(url, "/robots.txt");

@@ -10,6 +10,25 @@ namespace CoopFeeds.Ingestion;
 public sealed class RobotsCache(TimeProvider clock, IOptions<IngestionOptions> options)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _fetching = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>One robots.txt fetch per site at a time: sources of one site starting together share the first one's answer.</summary>
+    public async Task<IDisposable> LockAsync(Uri url, CancellationToken cancellationToken)
+    {
+        var gate = _fetching.GetOrAdd(KeyOf(url), _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        return new Release(gate);
+    }
+
+    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0) gate.Release();
+        }
+    }
 
     public static string KeyOf(Uri url) => url.GetLeftPart(UriPartial.Authority);
 
