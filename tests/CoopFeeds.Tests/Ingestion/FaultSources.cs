@@ -31,6 +31,11 @@ internal sealed class FaultSources : IAsyncDisposable
 
     public string Path { get; }
 
+    public string Folder => _folder;
+
+    /// <summary>Writes a saved page beside the sources file; its Url in a <see cref="SourceSpec"/> is the file name.</summary>
+    public void WritePage(string name, string html) => File.WriteAllText(System.IO.Path.Combine(_folder, name), html);
+
     public static FaultSources Write(params SourceSpec[] sources)
     {
         var folder = Directory.CreateTempSubdirectory("coopfeeds-faults-").FullName;
@@ -45,7 +50,7 @@ internal sealed class FaultSources : IAsyncDisposable
         var document = new
         {
             Sections = new[] { new { Slug = "faults", Title = "Fault site", Description = "Pages that misbehave", Language = "en" } },
-            Sources = sources.Select(s => new Dictionary<string, object>
+            Sources = sources.Select(s => new Dictionary<string, object?>
             {
                 ["Id"] = s.Id,
                 ["Section"] = "faults",
@@ -53,13 +58,18 @@ internal sealed class FaultSources : IAsyncDisposable
                 ["Interval"] = s.Interval ?? "01:00:00",
                 ["RespectRobots"] = s.RespectRobots,
                 ["Enabled"] = s.Enabled,
+                ["BaseUrl"] = s.BaseUrl ?? (Uri.TryCreate(s.Url, UriKind.Absolute, out var u) && !u.IsFile ? null! : "https://saved.example/"),
                 ["Selectors"] = new Dictionary<string, string>
                 {
                     ["Item"] = "li.item", ["Title"] = "a", ["Link"] = "a@href", ["Date"] = "time@datetime", ["Summary"] = ".summary",
                 },
             }),
         };
-        File.WriteAllText(Path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path, JsonSerializer.Serialize(document, new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        }));
     }
 
     public Task<ServiceHost> StartServiceAsync(params string[] more) => ServiceHost.StartAsync(Path, [.. FastSettings, .. more]);
@@ -71,7 +81,7 @@ internal sealed class FaultSources : IAsyncDisposable
     }
 }
 
-internal sealed record SourceSpec(string Id, string Url, bool RespectRobots = true, bool Enabled = true, string? Interval = null)
+internal sealed record SourceSpec(string Id, string Url, bool RespectRobots = true, bool Enabled = true, string? Interval = null, string? BaseUrl = null)
 {
     public SourceSpec(string id, Uri url, bool respectRobots = true) : this(id, url.AbsoluteUri, respectRobots) { }
 }
