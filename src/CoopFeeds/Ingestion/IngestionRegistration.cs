@@ -25,25 +25,29 @@ public static class IngestionRegistration
         services.TryAddSingleton<CoopFeedsMetrics>();
         services.TryAddSingleton<HostGate>();
         services.TryAddSingleton<RobotsCache>();
-        services.AddHttpClient<ListingFetcher>(ListingFetcher.HttpClientName, (sp, client) =>
-            {
-                var options = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
-                if (!client.DefaultRequestHeaders.UserAgent.TryParseAdd(options.EffectiveUserAgent))
-                    client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.EffectiveUserAgent);
-                client.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
-            })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                // The fetcher follows redirects itself, checking each hop against the network policy first.
-                AllowAutoRedirect = false,
-                AutomaticDecompression = System.Net.DecompressionMethods.All,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                ConnectCallback = ConnectCheckedAsync,
-            })
-            .AddStandardResilienceHandler()
-            .Configure((resilience, sp) => Configure(resilience, sp.GetRequiredService<IOptions<IngestionOptions>>().Value))
-            // One breaker (and one set of pipelines) per site: a site that is down opens its own circuit, nobody else's.
-            .SelectPipelineByAuthority();
+        foreach (var origin in Enum.GetValues<NetworkScope>())
+        {
+            services.AddHttpClient(ListingFetcher.HttpClientNameFor(origin), (sp, client) =>
+                {
+                    var options = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
+                    if (!client.DefaultRequestHeaders.UserAgent.TryParseAdd(options.EffectiveUserAgent))
+                        client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.EffectiveUserAgent);
+                    client.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
+                })
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+                {
+                    // The fetcher follows redirects itself, checking each hop against the network policy first.
+                    AllowAutoRedirect = false,
+                    AutomaticDecompression = System.Net.DecompressionMethods.All,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                    ConnectCallback = (context, cancellationToken) => ConnectCheckedAsync(origin, context, cancellationToken),
+                })
+                .AddStandardResilienceHandler()
+                .Configure((resilience, sp) => Configure(resilience, sp.GetRequiredService<IOptions<IngestionOptions>>().Value))
+                // One breaker (and one set of pipelines) per site: a site that is down opens its own circuit, nobody else's.
+                .SelectPipelineByAuthority();
+        }
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ListingFetcher>(sp)); // honours [ActivatorUtilitiesConstructor]
 
         services.AddSingleton<ListingReader>();
         services.AddSingleton<SourceIngester>();
@@ -86,12 +90,11 @@ public static class IngestionRegistration
     }
 
     /// <summary>
-    /// Connects only to addresses the request's source may reach (<see cref="NetworkScopes.Permits"/>), checked on the address
+    /// Connects only to addresses a source on <paramref name="origin"/> may reach (<see cref="NetworkScopes.Permits"/>), checked on the address
     /// actually dialled, so a name that resolves differently at connect time cannot reach a private or metadata address.
     /// </summary>
-    private static async ValueTask<Stream> ConnectCheckedAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectCheckedAsync(NetworkScope origin, SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        var origin = context.InitialRequestMessage.Options.TryGetValue(ListingFetcher.OriginScopeKey, out var scope) ? scope : NetworkScope.Public;
         var host = context.DnsEndPoint.Host;
         var addresses = await NetworkScopes.ResolveAsync(host, cancellationToken);
         if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);

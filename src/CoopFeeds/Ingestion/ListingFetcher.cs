@@ -26,10 +26,13 @@ public sealed class ListingFetcher
 {
     public const string HttpClientName = "listings";
 
-    /// <summary>The network of the source's configured URL, carried on each request to the connect callback.</summary>
-    public static readonly HttpRequestOptionsKey<NetworkScope> OriginScopeKey = new("CoopFeeds.OriginScope");
+    /// <summary>
+    /// One named client per network a source's URL can be on, each with its own connection pool and a connect callback bound
+    /// to that network: a pooled connection opened for a loopback source can never carry a request of a public one.
+    /// </summary>
+    public static string HttpClientNameFor(NetworkScope origin) => $"{HttpClientName}-{origin.ToString().ToLowerInvariant()}";
 
-    private readonly HttpClient http;
+    private readonly Func<NetworkScope, HttpClient> clientFor;
     private readonly HostGate gate;
     private readonly RobotsCache robots;
     private readonly CoopFeedsMetrics? metrics;
@@ -39,7 +42,7 @@ public sealed class ListingFetcher
 
     [ActivatorUtilitiesConstructor]
     public ListingFetcher(
-        HttpClient http,
+        IHttpClientFactory clients,
         HostGate gate,
         RobotsCache robots,
         CoopFeedsMetrics? metrics,
@@ -47,7 +50,7 @@ public sealed class ListingFetcher
         TimeProvider clock,
         ILogger<ListingFetcher> logger)
     {
-        this.http = http;
+        clientFor = origin => clients.CreateClient(HttpClientNameFor(origin));
         this.gate = gate;
         this.robots = robots;
         this.metrics = metrics;
@@ -58,8 +61,13 @@ public sealed class ListingFetcher
 
     /// <summary>A fetcher of its own (no metrics, its own per-host gate and robots cache), for tools and tests.</summary>
     public ListingFetcher(HttpClient http, IOptions<IngestionOptions> options, ILogger<ListingFetcher> logger)
-        : this(http, new HostGate(TimeProvider.System, options), new RobotsCache(TimeProvider.System, options), null, options, TimeProvider.System, logger)
+        : this(new SingleClient(http), new HostGate(TimeProvider.System, options), new RobotsCache(TimeProvider.System, options), null, options, TimeProvider.System, logger)
     {
+    }
+
+    private sealed class SingleClient(HttpClient http) : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => http;
     }
 
     public async Task<FetchResult> FetchAsync(Uri url, ConditionalValidators validators, FetchPolicy policy, CancellationToken cancellationToken)
@@ -101,7 +109,6 @@ public sealed class ListingFetcher
 
             using var lease = await gate.EnterAsync(current.IdnHost, cancellationToken);
             using var request = new HttpRequestMessage(HttpMethod.Get, current);
-            request.Options.Set(OriginScopeKey, originScope);
             request.Headers.Accept.ParseAdd(robotsFile ? "text/plain,*/*;q=0.5" : "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5");
             if (validators.ETag is { Length: > 0 } etag && EntityTagHeaderValue.TryParse(etag, out var tag))
                 request.Headers.IfNoneMatch.Add(tag);
@@ -111,7 +118,7 @@ public sealed class ListingFetcher
             HttpResponseMessage response;
             try
             {
-                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                response = await clientFor(originScope).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
