@@ -284,6 +284,34 @@ public sealed class FaultSiteTests
         Assert.Equal(1, site.CountRequests("/robots.txt"));
     }
 
+    [Fact]
+    public async Task ARunCancelledByShutdownWritesNothing()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/news", FaultSite.Html(FaultSite.Listing(3)));
+        await using var file = FaultSources.Write(new SourceSpec("news", site.Url("/news")));
+        await using var host = await file.StartServiceAsync("--Ingestion:RequestTimeout=00:00:30");
+        var before = await host.StatusAsync("news");
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        site.Serve("/news", async context =>
+        {
+            arrived.TrySetResult();
+            await FaultSite.Hang()(context);
+        });
+        using var shutdown = new CancellationTokenSource();
+        var source = host.Services.GetRequiredService<CoopFeeds.Sources.SourceCatalogProvider>().Current.FindSource("news")!;
+
+        var run = host.Services.GetRequiredService<CoopFeeds.Ingestion.SourceIngester>().IngestAsync(source, shutdown.Token);
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await shutdown.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        var after = await host.StatusAsync("news");
+        Assert.Equal(before.GetProperty("lastAttemptAt").GetDateTimeOffset(), after.GetProperty("lastAttemptAt").GetDateTimeOffset());
+        Assert.Equal("healthy", after.GetProperty("state").GetString());
+        Assert.Equal(3, (await host.FeedItemsAsync()).Count);
+    }
+
     private static int ClosedLoopbackPort()
     {
         var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
