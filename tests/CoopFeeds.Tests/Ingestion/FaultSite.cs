@@ -24,8 +24,10 @@ internal sealed class FaultSite : IAsyncDisposable
     /// <summary>Every request seen: path, User-Agent and If-None-Match.</summary>
     public ConcurrentQueue<SeenRequest> Requests { get; } = new();
 
-    /// <summary>The site's robots.txt; null answers 404.</summary>
+    /// <summary>The site's robots.txt; null answers <see cref="RobotsStatus"/>.</summary>
     public string? RobotsTxt { get; set; } = "User-agent: *\nDisallow: /private/\n";
+
+    public int RobotsStatus { get; set; } = 404;
 
     public static async Task<FaultSite> StartAsync()
     {
@@ -55,7 +57,7 @@ internal sealed class FaultSite : IAsyncDisposable
         {
             if (RobotsTxt is null)
             {
-                context.Response.StatusCode = 404;
+                context.Response.StatusCode = RobotsStatus;
                 return;
             }
             context.Response.ContentType = "text/plain";

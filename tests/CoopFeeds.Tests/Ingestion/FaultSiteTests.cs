@@ -240,6 +240,43 @@ public sealed class FaultSiteTests
     }
 
     [Fact]
+    public async Task AUtf8PageIsReadRightFromItsByteOrderMarkAlone()
+    {
+        await using var site = await FaultSite.StartAsync();
+        var html = "<html><head><title>x</title></head><body><ul><li class=\"item\"><a href=\"/a\">Coopérative à Zürich</a></li></ul></body></html>";
+        site.Serve("/news", FaultSite.Bytes([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(html)], "text/html"));
+        await using var file = FaultSources.Write(new SourceSpec("news", site.Url("/news")));
+
+        await using var host = await file.StartServiceAsync();
+
+        Assert.Equal("Coopérative à Zürich", Assert.Single(await host.FeedItemsAsync()).Title);
+    }
+
+    [Fact]
+    public async Task AMissingRobotsTxtAllowsEverythingButAnUnreachableOneStopsTheFetch()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.RobotsTxt = null;
+        site.RobotsStatus = 404;
+        site.Serve("/news", FaultSite.Html(FaultSite.Listing(2)));
+        await using var file = FaultSources.Write(new SourceSpec("news", site.Url("/news")));
+        await using var allowed = await file.StartServiceAsync();
+        Assert.Equal("healthy", (await allowed.StatusAsync("news")).GetProperty("state").GetString());
+
+        await using var other = await FaultSite.StartAsync();
+        other.RobotsTxt = null;
+        other.RobotsStatus = 500;
+        other.Serve("/news", FaultSite.Html(FaultSite.Listing(2)));
+        await using var file2 = FaultSources.Write(new SourceSpec("news", other.Url("/news")));
+        await using var refused = await file2.StartServiceAsync();
+
+        var status = await refused.StatusAsync("news");
+        Assert.Equal("failing", status.GetProperty("state").GetString());
+        Assert.Contains("robots.txt", status.GetProperty("lastError").GetString());
+        Assert.Equal(0, other.CountRequests("/news"));
+    }
+
+    [Fact]
     public async Task RedirectsAreFollowedAndLinksResolveAgainstTheFinalAddress()
     {
         await using var site = await FaultSite.StartAsync();
