@@ -352,7 +352,7 @@ public sealed class ListingFetcher
         var cause = ex.InnerException;
         if (cause is AuthenticationException || ex.HttpRequestError == HttpRequestError.SecureConnectionError)
             return FetchResult.Failed(OutcomeKind.Tls, $"TLS with {url.Authority} failed: {(cause ?? ex).Message}");
-        if (ex.HttpRequestError == HttpRequestError.NameResolutionError)
+        if (ex.HttpRequestError == HttpRequestError.NameResolutionError || cause is SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData })
             return FetchResult.Failed(OutcomeKind.Connection, $"DNS lookup of {url.IdnHost} failed");
         if (cause is SocketException socket)
             return FetchResult.Failed(OutcomeKind.Connection, $"connection to {url.Authority} failed: {socket.SocketErrorCode}");

@@ -83,6 +83,7 @@ public sealed class FaultSiteTests
         Assert.True(throttled.GetProperty("nextAttemptAt").GetDateTimeOffset() - throttled.GetProperty("lastAttemptAt").GetDateTimeOffset() >= TimeSpan.FromHours(1));
         Assert.Contains("169.254.169.254", (await host.StatusAsync("metadata")).GetProperty("lastError").GetString());
         Assert.Contains("Disallow: /private/", (await host.StatusAsync("robots")).GetProperty("lastError").GetString());
+        Assert.Contains("DNS lookup of no-such-host.invalid failed", (await host.StatusAsync("dns")).GetProperty("lastError").GetString());
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("readyz")).StatusCode);
         Assert.Empty(await host.FeedItemsAsync());
