@@ -89,7 +89,17 @@ public sealed class IngestionWorker(
     private async Task LoadStoredScheduleAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        foreach (var state in await store.GetSourceStatesAsync(cancellationToken))
+        IReadOnlyList<SourceState> states;
+        try
+        {
+            states = await store.GetSourceStatesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Reading the stored schedule failed; every source runs now");
+            return;
+        }
+        foreach (var state in states)
         {
             if (state is { Health: SourceHealth.Failing, NextAttemptAt: { } next } && next > now)
                 _stored[state.SourceId] = next;
