@@ -51,6 +51,13 @@ public interface IItemStore
     /// <summary>The state of every source that ran, ordered by source id.</summary>
     Task<IReadOnlyList<SourceState>> GetSourceStatesAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The newest changes of source health, newest first, at most <paramref name="limit"/>; only of <paramref name="sourceId"/> when given.
+    /// A change is recorded by <see cref="SaveAsync"/> in the same transaction as the run that caused it; a first run that is
+    /// healthy is no change.
+    /// </summary>
+    Task<IReadOnlyList<SourceStateChange>> GetSourceStateChangesAsync(string? sourceId, int limit, CancellationToken cancellationToken);
+
     /// <summary>Removes a source's items (those first seen at or after <paramref name="since"/> when given); returns how many.</summary>
     Task<int> PurgeAsync(string sourceId, DateTimeOffset? since, CancellationToken cancellationToken);
 }

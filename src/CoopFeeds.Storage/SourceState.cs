@@ -18,7 +18,10 @@ public enum OutcomeKind
     NotHtml,
     Empty,
     RobotsDisallowed,
+    /// <summary>A redirect (or next page) led to a network the source's configured URL is not on (loopback, private, link-local).</summary>
     RedirectRefused,
+    /// <summary>More redirects than Ingestion:MaxRedirects, or a redirect loop.</summary>
+    TooManyRedirects,
     FileMissing,
     /// <summary>The page was fetched but selectors yielded far fewer items than usual (layout drift).</summary>
     Degraded,
@@ -78,4 +81,24 @@ public sealed record SourceState
     public IReadOnlyList<int> RecentFirstPageCounts { get; init; } = [];
 
     public int StoredItemCount { get; init; }
+}
+
+/// <summary>
+/// One change of a source's health, recorded with the run that caused it: from null (its first run) or one health to another.
+/// <see cref="Sequence"/> increases with every change and never repeats, so it names the change for ever (status feed ids).
+/// </summary>
+public sealed record SourceStateChange
+{
+    public required long Sequence { get; init; }
+    public required string SourceId { get; init; }
+    public required string Section { get; init; }
+    public required DateTimeOffset ChangedAt { get; init; }
+    public SourceHealth? From { get; init; }
+    public required SourceHealth To { get; init; }
+    public required OutcomeKind Outcome { get; init; }
+    public int? HttpStatus { get; init; }
+    public string? Detail { get; init; }
+
+    /// <summary>Back to healthy after being degraded or failing.</summary>
+    public bool IsRecovery => To == SourceHealth.Healthy && From is not null and not SourceHealth.Healthy;
 }

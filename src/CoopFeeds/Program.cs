@@ -16,15 +16,17 @@ public partial class Program
         var builder = WebApplication.CreateBuilder(configArgs);
         if (settings.Urls is not null) builder.WebHost.UseUrls(settings.Urls);
 
-        builder.AddSourceCatalog(settings.SourcesPath);
+        builder.AddSourceCatalog(settings.SourcesPath, watch: true);
         builder.AddItemStore(settings.DataDirectory);
         builder.AddIngestion(schedule: true);
         builder.AddPublishing();
+        builder.AddStatus();
 
         var app = builder.Build();
         app.UsePublishing();
         app.MapHealthEndpoints();
         app.MapPublishing();
+        app.MapStatusEndpoints();
         return app;
     }
 }

@@ -22,7 +22,7 @@ public sealed class MigrationTests
         using var connection = db.OpenRawConnection();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA user_version;";
-        Assert.Equal(1L, command.ExecuteScalar());
+        Assert.Equal(2L, command.ExecuteScalar());
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", command.ExecuteScalar());
     }
@@ -41,7 +41,7 @@ public sealed class MigrationTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => db.Store.MigrateAsync(None));
 
         Assert.Contains("schema version 99", error.Message);
-        Assert.Contains("up to 1", error.Message);
+        Assert.Contains("up to 2", error.Message);
     }
 
     [Fact]

@@ -89,6 +89,19 @@ public sealed class SqliteItemStore : IItemStore
             recent_first_page_counts = excluded.recent_first_page_counts;
         """;
 
+    private const string InsertSourceStateChange = """
+        INSERT INTO source_state_changes (source_id, section, changed_at, from_health, to_health, outcome, http_status, detail)
+        VALUES (@source_id, @section, @changed_at, @from_health, @to_health, @outcome, @http_status, @detail);
+        """;
+
+    private const string SelectSourceStateChanges = """
+        SELECT seq, source_id, section, changed_at, from_health, to_health, outcome, http_status, detail
+        FROM source_state_changes
+        WHERE @source_id IS NULL OR source_id = @source_id
+        ORDER BY seq DESC
+        LIMIT @limit;
+        """;
+
     private const string SelectIdentityKeys = "SELECT identity_key FROM items WHERE source_id = @source_id;";
 
     // Each id once per section, as the section's feed shows it.
@@ -196,6 +209,20 @@ public sealed class SqliteItemStore : IItemStore
         var previous = await ReadSourceStateAsync(connection, transaction, source.SourceId, cancellationToken);
         var next = SourceStateTransition.Apply(previous, source, outcome, result);
         await ExecuteAsync(connection, transaction, UpsertSourceState, SourceStateParameters(next), cancellationToken);
+        if (next.Health != (previous?.Health ?? SourceHealth.Healthy))
+        {
+            await ExecuteAsync(connection, transaction, InsertSourceStateChange,
+            [
+                ("@source_id", next.SourceId),
+                ("@section", next.Section),
+                ("@changed_at", outcome.AttemptedAt.UtcTicks),
+                ("@from_health", previous?.Health.ToString()),
+                ("@to_health", next.Health.ToString()),
+                ("@outcome", outcome.Kind.ToString()),
+                ("@http_status", outcome.HttpStatus),
+                ("@detail", outcome.Detail),
+            ], cancellationToken);
+        }
 
         cancellationToken.ThrowIfCancellationRequested();
         transaction.Commit();
@@ -311,6 +338,33 @@ public sealed class SqliteItemStore : IItemStore
         }
 
         return states;
+    }
+
+    public async Task<IReadOnlyList<SourceStateChange>> GetSourceStateChangesAsync(string? sourceId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = CreateCommand(connection, null, SelectSourceStateChanges, [("@source_id", sourceId), ("@limit", limit)]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var changes = new List<SourceStateChange>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            changes.Add(new SourceStateChange
+            {
+                Sequence = reader.GetInt64(0),
+                SourceId = reader.GetString(1),
+                Section = reader.GetString(2),
+                ChangedAt = ReadInstant(reader, 3)!.Value,
+                From = reader.IsDBNull(4) ? null : Enum.Parse<SourceHealth>(reader.GetString(4)),
+                To = Enum.Parse<SourceHealth>(reader.GetString(5)),
+                Outcome = Enum.Parse<OutcomeKind>(reader.GetString(6)),
+                HttpStatus = reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                Detail = ReadString(reader, 8),
+            });
+        }
+
+        return changes;
     }
 
     public async Task<int> PurgeAsync(string sourceId, DateTimeOffset? since, CancellationToken cancellationToken)

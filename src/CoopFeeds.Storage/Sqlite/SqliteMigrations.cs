@@ -65,7 +65,25 @@ internal static class SqliteMigrations
         INSERT INTO store_version (id, version) VALUES (1, 0);
         """;
 
-    public static IReadOnlyList<string> Scripts { get; } = [Initial];
+    // Every change of a source's health (degraded, failing, recovered), written in the transaction that records the run,
+    // so the status feed never shows a change whose run was rolled back. seq orders changes and names entries for ever.
+    private const string SourceStateChanges = """
+        CREATE TABLE source_state_changes (
+            seq          INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+            source_id    TEXT    NOT NULL,
+            section      TEXT    NOT NULL,
+            changed_at   INTEGER NOT NULL,
+            from_health  TEXT    NULL,
+            to_health    TEXT    NOT NULL,
+            outcome      TEXT    NOT NULL,
+            http_status  INTEGER NULL,
+            detail       TEXT    NULL
+        ) STRICT;
+
+        CREATE INDEX ix_source_state_changes_source ON source_state_changes (source_id, seq);
+        """;
+
+    public static IReadOnlyList<string> Scripts { get; } = [Initial, SourceStateChanges];
 
     /// <summary>Applies every script the database lacks, each in its own transaction. A no-op when up to date.</summary>
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -20,10 +20,23 @@ public sealed record FetchResult
     public string? ETag { get; init; }
     public string? LastModified { get; init; }
 
+    /// <summary>How long the site asked us to wait (Retry-After on 429 and 503), when it did.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public bool HasBody => Kind == OutcomeKind.Success && Body is not null;
 
     public static FetchResult Failed(OutcomeKind kind, string detail, int? statusCode = null) =>
         new() { Kind = kind, Detail = detail, StatusCode = statusCode };
+}
+
+/// <summary>
+/// What a fetch may do on behalf of one source: the network its configured URL is on (redirects and next pages may reach
+/// public addresses and that network only) and whether robots.txt is obeyed.
+/// </summary>
+public sealed record FetchPolicy(Uri Origin, bool RespectRobots)
+{
+    public static FetchPolicy For(CoopFeeds.Core.Sources.ConfiguredSource source) =>
+        new(source.Location, source.Definition.RespectRobots);
 }
 
 /// <summary>The validators of the last good response, sent back as If-None-Match / If-Modified-Since.</summary>

@@ -32,5 +32,29 @@ public sealed class IngestionOptions
     [Range(1, 20)]
     public int MaxRedirects { get; set; } = 5;
 
-    public string EffectiveUserAgent => ContactUrl is { Length: > 0 } contact ? $"{UserAgent} {contact}".Trim() : UserAgent;
+    /// <summary>Retries of one request after a transient failure (timeout, connection, 408, 429, 5xx), with exponential backoff and jitter.</summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>The first retry's delay; each next one doubles it (jittered).</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The longest Retry-After (429, 503) waited inside one fetch. A longer one ends the fetch, and the source is next
+    /// tried no sooner than the site asked.
+    /// </summary>
+    public TimeSpan MaxRetryAfterWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a site's robots.txt is trusted before it is fetched again.</summary>
+    public TimeSpan RobotsCacheDuration { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The longest a failing source waits before its next attempt (its interval doubles per consecutive failure).</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Each next attempt is pushed later by a random part of the interval up to this fraction, so sources spread out.</summary>
+    [Range(0.0, 0.5)]
+    public double IntervalJitter { get; set; } = 0.1;
+
+    /// <summary>The User-Agent sent: the configured one, with the contact URL as a comment (RFC 9110 10.1.5: product tokens and comments).</summary>
+    public string EffectiveUserAgent => ContactUrl is { Length: > 0 } contact ? $"{UserAgent.Trim()} (+{contact.Trim()})" : UserAgent;
 }

@@ -1,81 +1,221 @@
-using CoopFeeds.Sources;
 using CoopFeeds.Core.Sources;
+using CoopFeeds.Sources;
+using CoopFeeds.Storage;
+using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Ingestion;
 
 /// <summary>
-/// Ingests every enabled source at start, then each on its own interval. Sources run concurrently up to
-/// MaxConcurrency; one source failing never stops the others. Waiting goes through <see cref="TimeProvider"/>,
-/// so tests advance time instead of sleeping.
+/// Runs every enabled source at start, then each when it is due (its interval with jitter, backed off after failures, see
+/// <see cref="IngestionSchedule"/>). At most MaxConcurrency sources run at once; one source failing or hanging never holds
+/// up the others. A reloaded sources file takes effect at once: new and edited sources run now, removed ones stop (their
+/// items stay). On shutdown the running sources are cancelled and awaited, so each one's save commits or rolls back whole.
+/// Waiting goes through <see cref="TimeProvider"/>, so tests advance time instead of sleeping.
 /// </summary>
 public sealed class IngestionWorker(
     SourceCatalogProvider catalogs,
     SourceIngester ingester,
+    IItemStore store,
     IngestionReadiness readiness,
-    Microsoft.Extensions.Options.IOptions<IngestionOptions> options,
+    IngestionActivity activity,
+    IOptions<IngestionOptions> options,
     TimeProvider clock,
     ILogger<IngestionWorker> logger) : BackgroundService
 {
-    private readonly Dictionary<string, DateTimeOffset> _nextDue = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _nudge = new(0);
+    private readonly List<Task> _running = [];
+    private readonly Dictionary<string, DateTimeOffset> _stored = new(StringComparer.Ordinal);
+
+    private sealed class Slot
+    {
+        public required ConfiguredSource Source { get; set; }
+        public required string Fingerprint { get; set; }
+        public DateTimeOffset NextDue { get; set; }
+        public bool Running { get; set; }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var limit = new SemaphoreSlim(options.Value.MaxConcurrency);
         try
         {
-            await RunDueSourcesAsync(stoppingToken);
+            await LoadStoredScheduleAsync(stoppingToken);
+            List<Task> firstPass;
+            lock (_running)
+            {
+                SyncWithCatalog(catalogs.Current);
+                firstPass = StartDueSources(limit, stoppingToken);
+            }
+            await Task.WhenAll(firstPass);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
         finally
         {
             readiness.MarkReady();
         }
 
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            var now = clock.GetUtcNow();
-            var wait = _nextDue.Count == 0 ? TimeSpan.FromMinutes(1) : _nextDue.Values.Min() - now;
-            if (wait > TimeSpan.Zero)
+            while (!stoppingToken.IsCancellationRequested)
             {
-                try
+                var catalogChanged = catalogs.ChangeToken;
+                lock (_running)
                 {
-                    await Task.Delay(wait, clock, stoppingToken);
+                    SyncWithCatalog(catalogs.Current);
+                    StartDueSources(limit, stoppingToken);
                 }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                await WaitForWorkAsync(catalogChanged, stoppingToken);
             }
-            await RunDueSourcesAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Let each running source finish or roll back: its save is one transaction that the cancellation aborts whole.
+            Task[] running;
+            lock (_running) running = [.. _running];
+            await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
-    /// <summary>Runs every enabled source whose time has come (all of them on the first call).</summary>
-    internal async Task RunDueSourcesAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A source backing off after failures keeps its stored next attempt across restarts, so a crash loop does not hammer a
+    /// site that is down; every other source runs at start, as before.
+    /// </summary>
+    private async Task LoadStoredScheduleAsync(CancellationToken cancellationToken)
     {
-        var catalog = catalogs.Current;
         var now = clock.GetUtcNow();
-        var due = catalog.Sources
-            .Where(s => s.Definition.Enabled)
-            .Where(s => !_nextDue.TryGetValue(s.Id, out var at) || at <= now)
-            .ToList();
-        foreach (var removed in _nextDue.Keys.Except(catalog.Sources.Select(s => s.Id)).ToList())
-            _nextDue.Remove(removed);
+        IReadOnlyList<SourceState> states;
+        try
+        {
+            states = await store.GetSourceStatesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Reading the stored schedule failed; every source runs now");
+            return;
+        }
+        foreach (var state in states)
+        {
+            if (state is { Health: SourceHealth.Failing, NextAttemptAt: { } next } && next > now)
+                _stored[state.SourceId] = next;
+        }
+    }
 
-        await Parallel.ForEachAsync(
-            due,
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrency, CancellationToken = cancellationToken },
-            async (source, ct) =>
+    /// <summary>Adds new and enabled sources (due now), drops removed and disabled ones, and makes edited ones due now.</summary>
+    private void SyncWithCatalog(SourceCatalog catalog)
+    {
+        var now = clock.GetUtcNow();
+        var enabled = catalog.Sources.Where(s => s.Definition.Enabled).ToDictionary(s => s.Id, StringComparer.Ordinal);
+        foreach (var id in _slots.Keys.Where(id => !enabled.ContainsKey(id)).ToList())
+        {
+            if (_slots[id].Running) continue; // dropped once its run ends
+            _slots.Remove(id);
+            activity.Unscheduled(id);
+            logger.LogInformation("{SourceId} is no longer scheduled (removed or disabled); its items are kept", id);
+        }
+
+        foreach (var (id, source) in enabled)
+        {
+            var fingerprint = SourceCatalogWatcher.Fingerprint(source);
+            if (!_slots.TryGetValue(id, out var slot))
             {
-                try
-                {
-                    await ingester.IngestAsync(source, ct);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogError(ex, "Ingesting {SourceId} threw; its stored items are kept", source.Id);
-                }
-            });
+                var due = _stored.Remove(id, out var stored) ? stored : now;
+                _slots[id] = new Slot { Source = source, Fingerprint = fingerprint, NextDue = due };
+                activity.Scheduled(id, due);
+            }
+            else if (slot.Fingerprint != fingerprint)
+            {
+                slot.Source = source;
+                slot.Fingerprint = fingerprint;
+                slot.NextDue = now;
+                activity.Scheduled(id, now);
+            }
+        }
+    }
 
-        foreach (var source in due)
-            _nextDue[source.Id] = now + source.Definition.Interval;
+    private List<Task> StartDueSources(SemaphoreSlim limit, CancellationToken stoppingToken)
+    {
+        var now = clock.GetUtcNow();
+        var started = new List<Task>();
+        foreach (var slot in _slots.Values.Where(s => !s.Running && s.NextDue <= now).OrderBy(s => s.NextDue).ToList())
+        {
+            slot.Running = true;
+            var task = RunAsync(slot, limit, stoppingToken);
+            started.Add(task);
+            lock (_running) _running.Add(task);
+        }
+        return started;
+    }
+
+    private async Task RunAsync(Slot slot, SemaphoreSlim limit, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var source = slot.Source;
+        IngestReport? report = null;
+        try
+        {
+            await limit.WaitAsync(stoppingToken);
+            try
+            {
+                activity.Started(source.Id, clock.GetUtcNow());
+                report = await ingester.IngestAsync(source, stoppingToken);
+            }
+            finally
+            {
+                limit.Release();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            logger.LogInformation("Ingesting {SourceId} stopped by shutdown; nothing of the run was saved", source.Id);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Ingesting {SourceId} threw; its stored items are kept", source.Id);
+        }
+        finally
+        {
+            // The scheduler's own state is touched on its loop only; hand the result back through the slot.
+            var next = report?.Outcome.NextAttemptAt ?? clock.GetUtcNow() + source.Definition.Interval;
+            lock (_running)
+            {
+                if (ReferenceEquals(slot.Source, source)) slot.NextDue = next; // an edit meanwhile keeps "due now"
+                slot.Running = false;
+                _running.RemoveAll(t => t.IsCompleted);
+            }
+            activity.Scheduled(source.Id, slot.NextDue);
+            activity.Completed(source.Id, report);
+            _nudge.Release();
+        }
+    }
+
+    /// <summary>Waits until the next source is due, a run finishes, or the sources file changes.</summary>
+    private async Task WaitForWorkAsync(CancellationToken catalogChanged, CancellationToken stoppingToken)
+    {
+        DateTimeOffset? next;
+        lock (_running) next = _slots.Values.Where(s => !s.Running).Select(s => (DateTimeOffset?)s.NextDue).Min();
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, catalogChanged);
+        var waits = new List<Task> { _nudge.WaitAsync(wake.Token) };
+        if (next is { } due)
+        {
+            var wait = due - clock.GetUtcNow();
+            if (wait <= TimeSpan.Zero) return;
+            waits.Add(Task.Delay(wait, clock, wake.Token));
+        }
+        else
+        {
+            waits.Add(Task.Delay(Timeout.InfiniteTimeSpan, clock, wake.Token));
+        }
+
+        await Task.WhenAny(waits);
+        stoppingToken.ThrowIfCancellationRequested();
+        await wake.CancelAsync();
+        // A nudge consumed here is fine; one that raced with the delay stays counted and wakes the next wait at once.
+        await Task.WhenAll(waits).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 }

@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Text;
+using CoopFeeds.Status;
 using CoopFeeds.Storage;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
@@ -13,52 +16,193 @@ namespace CoopFeeds.Ingestion;
 /// Fetches one page of a listing: http(s) through the resilient <see cref="HttpClient"/>, saved pages from disk.
 /// Every way a fetch can end is named here, once (compare Miniflux's response_handler.go).
 /// </summary>
-public sealed class ListingFetcher(HttpClient http, IOptions<IngestionOptions> options, ILogger<ListingFetcher> logger)
+/// <remarks>
+/// Politeness and safety sit here, around each request: robots.txt (RFC 9309), one request at a time per host
+/// (<see cref="HostGate"/>), and redirects followed by hand (the handler's AllowAutoRedirect is off) so that each hop is
+/// checked against the network policy before it is requested. The connect callback checks the resolved address again
+/// (<see cref="IngestionRegistration"/>), which also covers a name whose DNS answer changes between the two.
+/// </remarks>
+public sealed class ListingFetcher
 {
     public const string HttpClientName = "listings";
 
-    private readonly IngestionOptions _options = options.Value;
+    /// <summary>
+    /// One named client per network a source's URL can be on, each with its own connection pool and a connect callback bound
+    /// to that network: a pooled connection opened for a loopback source can never carry a request of a public one.
+    /// </summary>
+    public static string HttpClientNameFor(NetworkScope origin) => $"{HttpClientName}-{origin.ToString().ToLowerInvariant()}";
 
-    public async Task<FetchResult> FetchAsync(Uri url, ConditionalValidators validators, CancellationToken cancellationToken)
+    private readonly Func<NetworkScope, HttpClient> clientFor;
+    private readonly HostGate gate;
+    private readonly RobotsCache robots;
+    private readonly CoopFeedsMetrics? metrics;
+    private readonly TimeProvider clock;
+    private readonly ILogger<ListingFetcher> logger;
+    private readonly IngestionOptions _options;
+
+    [ActivatorUtilitiesConstructor]
+    public ListingFetcher(
+        IHttpClientFactory clients,
+        HostGate gate,
+        RobotsCache robots,
+        CoopFeedsMetrics? metrics,
+        IOptions<IngestionOptions> options,
+        TimeProvider clock,
+        ILogger<ListingFetcher> logger)
+    {
+        clientFor = origin => clients.CreateClient(HttpClientNameFor(origin));
+        this.gate = gate;
+        this.robots = robots;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.logger = logger;
+        _options = options.Value;
+    }
+
+    /// <summary>A fetcher of its own (no metrics, its own per-host gate and robots cache), for tools and tests.</summary>
+    public ListingFetcher(HttpClient http, IOptions<IngestionOptions> options, ILogger<ListingFetcher> logger)
+        : this(new SingleClient(http), new HostGate(TimeProvider.System, options), new RobotsCache(TimeProvider.System, options), null, options, TimeProvider.System, logger)
+    {
+    }
+
+    private sealed class SingleClient(HttpClient http) : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => http;
+    }
+
+    public async Task<FetchResult> FetchAsync(Uri url, ConditionalValidators validators, FetchPolicy policy, CancellationToken cancellationToken)
     {
         if (url.IsFile) return await ReadFileAsync(url, cancellationToken);
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml;q=0.9,*/*;q=0.5");
-        if (validators.ETag is { Length: > 0 } etag && EntityTagHeaderValue.TryParse(etag, out var tag))
-            request.Headers.IfNoneMatch.Add(tag);
-        if (validators.LastModified is { Length: > 0 } lastModified && DateTimeOffset.TryParse(lastModified, out var since))
-            request.Headers.IfModifiedSince = since;
+        var started = clock.GetTimestamp();
+        var originScope = await NetworkScopes.OfHostAsync(policy.Origin.IdnHost, cancellationToken);
+        var result = await FetchHttpAsync(url, validators, policy, originScope, robotsFile: false, cancellationToken);
+        metrics?.RecordFetch(result.Kind, clock.GetElapsedTime(started));
+        if (!result.HasBody && result.Kind != OutcomeKind.NotModified)
+            logger.LogDebug("Fetching {Url} ended {Outcome} {StatusCode}: {Detail}", url, result.Kind, result.StatusCode, result.Detail);
+        return result;
+    }
 
-        try
+    private async Task<FetchResult> FetchHttpAsync(
+        Uri url, ConditionalValidators validators, FetchPolicy policy, NetworkScope originScope, bool robotsFile, CancellationToken cancellationToken)
+    {
+        var current = url;
+        for (var hop = 0; ; hop++)
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            return await ReadResponseAsync(response, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is TimeoutRejectedException or TaskCanceledException or TimeoutException)
-        {
-            return FetchResult.Failed(OutcomeKind.Timeout, $"no answer within {_options.RequestTimeout:c}");
-        }
-        catch (BrokenCircuitException ex)
-        {
-            return FetchResult.Failed(OutcomeKind.Connection, $"circuit open for {url.Host}: {ex.Message}");
-        }
-        catch (HttpRequestException ex)
-        {
-            return Classify(ex);
+            if (current.Scheme is not ("http" or "https"))
+                return FetchResult.Failed(OutcomeKind.RedirectRefused, $"{Describe(hop)} {current} refused: only http and https are fetched");
+            if (!string.Equals(current.IdnHost, policy.Origin.IdnHost, StringComparison.OrdinalIgnoreCase))
+            {
+                var scope = await NetworkScopes.OfHostAsync(current.IdnHost, cancellationToken);
+                if (!NetworkScopes.Permits(originScope, scope))
+                {
+                    return FetchResult.Failed(OutcomeKind.RedirectRefused,
+                        $"{Describe(hop)} {current} refused: {current.IdnHost} is a {Name(scope)} address and the source's URL is not on that network");
+                }
+            }
+
+            if (policy.RespectRobots && !robotsFile)
+            {
+                var refusal = await CheckRobotsAsync(current, policy, originScope, cancellationToken);
+                if (refusal is not null) return refusal;
+            }
+
+            using var lease = await gate.EnterAsync(current.IdnHost, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Get, current);
+            request.Headers.Accept.ParseAdd(robotsFile ? "text/plain,*/*;q=0.5" : "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5");
+            if (validators.ETag is { Length: > 0 } etag && EntityTagHeaderValue.TryParse(etag, out var tag))
+                request.Headers.IfNoneMatch.Add(tag);
+            if (validators.LastModified is { Length: > 0 } lastModified && DateTimeOffset.TryParse(lastModified, out var since))
+                request.Headers.IfModifiedSince = since;
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await clientFor(originScope).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex) when (ex is TimeoutRejectedException or TaskCanceledException or TimeoutException)
+            {
+                return FetchResult.Failed(OutcomeKind.Timeout, $"no answer from {current.Authority} within {_options.RequestTimeout:c}");
+            }
+            catch (BrokenCircuitException)
+            {
+                return FetchResult.Failed(OutcomeKind.Connection, $"circuit open for {current.Authority}: too many recent failures, not asking again yet");
+            }
+            catch (HttpRequestException ex)
+            {
+                return Classify(ex, current);
+            }
+
+            using (response)
+            {
+                if (IsRedirect(response.StatusCode))
+                {
+                    var location = response.Headers.Location;
+                    if (location is null)
+                        return FetchResult.Failed(OutcomeKind.HttpError, $"HTTP {(int)response.StatusCode} without a Location header", (int)response.StatusCode);
+                    if (hop >= _options.MaxRedirects)
+                    {
+                        return FetchResult.Failed(OutcomeKind.TooManyRedirects,
+                            $"more than {_options.MaxRedirects} redirects (the last from {current} to {location})", (int)response.StatusCode);
+                    }
+                    current = new UriBuilder(new Uri(current, location)) { Fragment = "" }.Uri;
+                    continue;
+                }
+
+                return await ReadResponseAsync(response, current, robotsFile, cancellationToken);
+            }
         }
     }
 
-    private async Task<FetchResult> ReadResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>Null when robots.txt lets us fetch <paramref name="url"/>; else why not, as the source's outcome.</summary>
+    private async Task<FetchResult?> CheckRobotsAsync(Uri url, FetchPolicy policy, NetworkScope originScope, CancellationToken cancellationToken)
+    {
+        var rules = robots.GetFresh(url);
+        using var fetching = rules is null ? await robots.LockAsync(url, cancellationToken) : null;
+        rules ??= robots.GetFresh(url);
+        if (rules is null)
+        {
+            var robotsUrl = new Uri(url, "/robots.txt");
+            var fetched = await FetchHttpAsync(robotsUrl, ConditionalValidators.None, policy, originScope, robotsFile: true, cancellationToken);
+            switch (fetched.Kind)
+            {
+                case OutcomeKind.Success:
+                    rules = RobotsRules.Parse(Encoding.UTF8.GetString(fetched.Body!), _options.UserAgent);
+                    robots.Set(url, rules);
+                    break;
+                case OutcomeKind.Empty or OutcomeKind.NotFound or OutcomeKind.Gone or OutcomeKind.Forbidden or OutcomeKind.HttpError:
+                    // RFC 9309 2.3.1.3: robots.txt "unavailable" (4xx) means no restriction.
+                    rules = RobotsRules.AllowAll;
+                    robots.Set(url, rules);
+                    break;
+                default:
+                    // RFC 9309 2.3.1.4: "unreachable" (5xx, network, 429) means complete disallow, unless we still hold older rules.
+                    rules = robots.GetAny(url);
+                    if (rules is null)
+                    {
+                        return fetched with
+                        {
+                            Detail = $"robots.txt of {url.Authority} could not be fetched ({fetched.Detail}); its pages are not fetched until it can be",
+                        };
+                    }
+                    break;
+            }
+        }
+
+        if (rules.Allows(url)) return null;
+        return FetchResult.Failed(OutcomeKind.RobotsDisallowed,
+            $"robots.txt of {url.Authority} disallows {url.PathAndQuery} ({rules.DecidingRule(url)}); \"RespectRobots\": false on the source overrides it");
+    }
+
+    private async Task<FetchResult> ReadResponseAsync(HttpResponseMessage response, Uri finalUrl, bool robotsFile, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
-        var finalUrl = response.RequestMessage?.RequestUri;
         if (response.StatusCode == HttpStatusCode.NotModified)
-            return new FetchResult { Kind = OutcomeKind.NotModified, StatusCode = status, FinalUrl = finalUrl };
+            return new FetchResult { Kind = OutcomeKind.NotModified, StatusCode = status, FinalUrl = finalUrl, Detail = "not modified since the last good fetch" };
 
         if (!response.IsSuccessStatusCode)
         {
@@ -71,18 +215,43 @@ public sealed class ListingFetcher(HttpClient http, IOptions<IngestionOptions> o
                 _ when status >= 500 => OutcomeKind.ServerError,
                 _ => OutcomeKind.HttpError,
             };
-            return FetchResult.Failed(kind, $"HTTP {status} {response.ReasonPhrase}".TrimEnd(), status);
+            var retryAfter = RetryAfterOf(response, clock);
+            var detail = $"HTTP {status} {response.ReasonPhrase}".TrimEnd() + $" from {finalUrl}"
+                + (retryAfter is { } wait ? $" (Retry-After {wait:c})" : "");
+            return FetchResult.Failed(kind, detail, status) with { RetryAfter = retryAfter, FinalUrl = finalUrl };
         }
 
         var contentType = response.Content.Headers.ContentType;
-        if (contentType?.MediaType is { } media && !IsHtml(media))
+        if (!robotsFile && contentType?.MediaType is { } media && !IsHtml(media))
             return FetchResult.Failed(OutcomeKind.NotHtml, $"content type is {media}, not HTML", status);
 
-        if (response.Content.Headers.ContentLength > _options.MaxBodyBytes)
-            return TooLarge(status);
+        var limit = robotsFile ? RobotsRules.MaxBytes : _options.MaxBodyBytes;
+        if (!robotsFile && response.Content.Headers.ContentLength > limit)
+            return TooLarge(status, response.Content.Headers.ContentLength);
 
-        var body = await ReadLimitedAsync(response.Content, cancellationToken);
-        if (body is null) return TooLarge(status);
+        byte[]? body;
+        // The resilience pipeline's timeouts end with the headers; the body gets its own, or a trickling site would hold us for ever.
+        using (var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            bodyTimeout.CancelAfter(_options.RequestTimeout);
+            try
+            {
+                body = await ReadLimitedAsync(response.Content, limit, truncate: robotsFile, bodyTimeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return FetchResult.Failed(OutcomeKind.Timeout, $"the body of {finalUrl} did not arrive within {_options.RequestTimeout:c}", status);
+            }
+            catch (HttpRequestException ex)
+            {
+                return Classify(ex, finalUrl) with { StatusCode = status };
+            }
+            catch (IOException ex)
+            {
+                return FetchResult.Failed(OutcomeKind.Connection, $"the connection broke while reading the body: {ex.Message}", status);
+            }
+        }
+        if (body is null) return TooLarge(status, null);
         if (body.Length == 0) return FetchResult.Failed(OutcomeKind.Empty, "the response body is empty", status);
 
         return new FetchResult
@@ -97,8 +266,8 @@ public sealed class ListingFetcher(HttpClient http, IOptions<IngestionOptions> o
         };
     }
 
-    /// <summary>Reads at most MaxBodyBytes and gives up as soon as the body is larger, without reading the rest.</summary>
-    private async Task<byte[]?> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)
+    /// <summary>Reads at most <paramref name="limit"/> bytes; past it, gives up (null) or keeps the start, without reading the rest.</summary>
+    private static async Task<byte[]?> ReadLimitedAsync(HttpContent content, long limit, bool truncate, CancellationToken cancellationToken)
     {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
         using var buffer = new MemoryStream();
@@ -106,14 +275,48 @@ public sealed class ListingFetcher(HttpClient http, IOptions<IngestionOptions> o
         int read;
         while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            if (buffer.Length + read > _options.MaxBodyBytes) return null;
+            if (buffer.Length + read > limit)
+            {
+                if (!truncate) return null;
+                buffer.Write(chunk, 0, (int)(limit - buffer.Length));
+                break;
+            }
             buffer.Write(chunk, 0, read);
         }
         return buffer.ToArray();
     }
 
-    private FetchResult TooLarge(int status) =>
-        FetchResult.Failed(OutcomeKind.TooLarge, $"the body is larger than {_options.MaxBodyBytes} bytes", status);
+    /// <summary>Retry-After as a delay (RFC 9110 10.2.3: seconds or an HTTP date), when the response carries one.</summary>
+    public static TimeSpan? RetryAfterOf(HttpResponseMessage response, TimeProvider clock)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        if (header?.Date is { } date)
+        {
+            var wait = date - clock.GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+        return null;
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) =>
+        status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+            or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    private static string Describe(int hop) => hop == 0 ? "fetching" : "redirect to";
+
+    private static string Name(NetworkScope scope) => scope switch
+    {
+        NetworkScope.Loopback => "loopback",
+        NetworkScope.Private => "private-network",
+        NetworkScope.LinkLocal => "link-local (cloud metadata)",
+        NetworkScope.Reserved => "reserved",
+        _ => "public",
+    };
+
+    private FetchResult TooLarge(int status, long? length) =>
+        FetchResult.Failed(OutcomeKind.TooLarge,
+            $"the body is larger than {_options.MaxBodyBytes} bytes" + (length is { } l ? $" (Content-Length {l})" : " (stopped reading)"), status);
 
     private static bool IsHtml(string mediaType) =>
         mediaType is "text/html" or "application/xhtml+xml" or "text/plain" or "application/xml" or "text/xml";
@@ -124,7 +327,7 @@ public sealed class ListingFetcher(HttpClient http, IOptions<IngestionOptions> o
         {
             var body = await File.ReadAllBytesAsync(url.LocalPath, cancellationToken);
             if (body.Length == 0) return FetchResult.Failed(OutcomeKind.Empty, $"'{url.LocalPath}' is empty");
-            if (body.Length > _options.MaxBodyBytes) return TooLarge(200);
+            if (body.Length > _options.MaxBodyBytes) return TooLarge(200, body.Length);
             // No charset: AngleSharp takes it from a BOM or <meta charset>, as a browser opening the file would.
             return new FetchResult { Kind = OutcomeKind.Success, Body = body, ContentType = "text/html", FinalUrl = url };
         }
@@ -139,17 +342,20 @@ public sealed class ListingFetcher(HttpClient http, IOptions<IngestionOptions> o
         }
     }
 
-    private static FetchResult Classify(HttpRequestException ex)
+    private static FetchResult Classify(HttpRequestException ex, Uri url)
     {
-        var inner = ex.InnerException;
-        if (inner is AuthenticationException || ex.HttpRequestError == HttpRequestError.SecureConnectionError)
-            return FetchResult.Failed(OutcomeKind.Tls, $"TLS failed: {(inner ?? ex).Message}");
-        if (ex.HttpRequestError == HttpRequestError.NameResolutionError)
-            return FetchResult.Failed(OutcomeKind.Connection, $"DNS lookup failed: {ex.Message}");
-        if (inner is SocketException socket)
-            return FetchResult.Failed(OutcomeKind.Connection, $"connection failed: {socket.SocketErrorCode}");
-        if (ex.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
-            return FetchResult.Failed(OutcomeKind.HttpError, $"too many redirects: {ex.Message}");
-        return FetchResult.Failed(OutcomeKind.Connection, ex.Message);
+        for (Exception? inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is AddressRefusedException refused)
+                return FetchResult.Failed(OutcomeKind.RedirectRefused, refused.Message);
+        }
+        var cause = ex.InnerException;
+        if (cause is AuthenticationException || ex.HttpRequestError == HttpRequestError.SecureConnectionError)
+            return FetchResult.Failed(OutcomeKind.Tls, $"TLS with {url.Authority} failed: {(cause ?? ex).Message}");
+        if (ex.HttpRequestError == HttpRequestError.NameResolutionError || cause is SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData })
+            return FetchResult.Failed(OutcomeKind.Connection, $"DNS lookup of {url.IdnHost} failed");
+        if (cause is SocketException socket)
+            return FetchResult.Failed(OutcomeKind.Connection, $"connection to {url.Authority} failed: {socket.SocketErrorCode}");
+        return FetchResult.Failed(OutcomeKind.Connection, $"{url.Authority}: {ex.Message}");
     }
 }

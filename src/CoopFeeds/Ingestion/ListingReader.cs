@@ -15,6 +15,10 @@ public sealed record ListingRead
     public required OutcomeKind Kind { get; init; }
     public string? Detail { get; init; }
     public int? StatusCode { get; init; }
+
+    /// <summary>How long the site asked us to wait (Retry-After on the first page's 429 or 503).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public IReadOnlyList<Item> Items { get; init; } = [];
     public IReadOnlyList<string> Warnings { get; init; } = [];
     public IReadOnlyList<PageRead> Pages { get; init; } = [];
@@ -56,12 +60,12 @@ public sealed class ListingReader(ListingFetcher fetcher, TimeProvider clock)
                 break;
             }
 
-            var fetched = await fetcher.FetchAsync(next, pages.Count == 0 ? validators : ConditionalValidators.None, cancellationToken);
+            var fetched = await fetcher.FetchAsync(next, pages.Count == 0 ? validators : ConditionalValidators.None, FetchPolicy.For(source), cancellationToken);
             if (pages.Count == 0)
             {
                 first = fetched;
                 if (!fetched.HasBody)
-                    return new ListingRead { Kind = fetched.Kind, Detail = fetched.Detail, StatusCode = fetched.StatusCode };
+                    return new ListingRead { Kind = fetched.Kind, Detail = fetched.Detail, StatusCode = fetched.StatusCode, RetryAfter = fetched.RetryAfter };
             }
             else if (!fetched.HasBody)
             {

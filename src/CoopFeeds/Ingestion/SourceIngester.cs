@@ -1,6 +1,8 @@
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Publishing;
+using CoopFeeds.Status;
 using CoopFeeds.Storage;
+using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Ingestion;
 
@@ -12,10 +14,16 @@ public sealed record IngestReport(string SourceId, IngestOutcome Outcome, SaveRe
 
 /// <summary>
 /// Runs one source through the pipeline — read the listing, then save items and outcome in one transaction.
-/// A failed read saves no items, so everything stored before is kept.
+/// A failed or degraded read saves no items, so everything stored before is kept and stays in the feeds.
 /// </summary>
 public sealed class SourceIngester(
-    ListingReader reader, IItemStore store, FeedChangeSignal changes, TimeProvider clock, ILogger<SourceIngester> logger)
+    ListingReader reader,
+    IItemStore store,
+    FeedChangeSignal changes,
+    CoopFeedsMetrics metrics,
+    IOptions<IngestionOptions> options,
+    TimeProvider clock,
+    ILogger<SourceIngester> logger)
 {
     public async Task<IngestReport> IngestAsync(ConfiguredSource source, CancellationToken cancellationToken)
     {
@@ -37,33 +45,62 @@ public sealed class SourceIngester(
             LastModified = read.LastModified,
             ItemsFound = read.Items.Count,
             FirstPageItemCount = firstPageCount,
-            NextAttemptAt = startedAt + source.Definition.Interval,
         };
+        if (outcome.Kind == OutcomeKind.Success)
+            outcome = await CheckDriftAsync(source, read, outcome, state, cancellationToken);
 
-        if (outcome.Kind == OutcomeKind.Success && read.Items.Count == 0)
+        var failures = outcome.IsSuccess || outcome.Kind == OutcomeKind.Degraded ? 0 : (state?.ConsecutiveFailures ?? 0) + 1;
+        var ingestion = options.Value;
+        outcome = outcome with
         {
-            // A page that parses but yields nothing is never "no items": the layout changed or the page is a wall.
-            outcome = outcome with
-            {
-                Kind = OutcomeKind.Degraded,
-                Detail = $"Selectors.Item '{source.Definition.Selectors.Item}' matched {read.FirstPageMatches?.Items ?? 0} items",
-            };
-        }
+            NextAttemptAt = IngestionSchedule.NextAttempt(
+                startedAt, source.Definition.Interval, failures, read.RetryAfter, ingestion.MaxBackoff,
+                ingestion.IntervalJitter, ingestion.IntervalJitter > 0 ? Random.Shared.NextDouble() : 0),
+        };
 
         var saved = await store.SaveAsync(new SourceRun(source.Id, source.Section), outcome.IsSuccess ? read.Items : [], outcome, cancellationToken);
         if (saved.New + saved.Updated > 0) changes.Notify();
+        metrics.RecordRun(source.Id, outcome.Kind, saved);
 
         foreach (var warning in read.Warnings) logger.LogDebug("{SourceId}: {Warning}", source.Id, warning);
         if (outcome.IsSuccess)
         {
             logger.LogInformation(
-                "Ingested {SourceId}: {Outcome}, {ItemCount} items found, {New} new, {Updated} updated, {PageCount} pages",
-                source.Id, outcome.Kind, outcome.ItemsFound, saved.New, saved.Updated, read.Pages.Count);
+                "Ingested {SourceId}: {Outcome}, {ItemCount} items found, {New} new, {Updated} updated, {PageCount} pages, next at {NextAttemptAt:u}",
+                source.Id, outcome.Kind, outcome.ItemsFound, saved.New, saved.Updated, read.Pages.Count, outcome.NextAttemptAt);
         }
         else
         {
-            logger.LogWarning("Ingesting {SourceId} failed: {Outcome} {StatusCode} {Detail}", source.Id, outcome.Kind, outcome.HttpStatus, outcome.Detail);
+            logger.LogWarning(
+                "Ingesting {SourceId} failed: {Outcome} {StatusCode} {Detail}; {ConsecutiveFailures} in a row, next at {NextAttemptAt:u}",
+                source.Id, outcome.Kind, outcome.HttpStatus, outcome.Detail, failures, outcome.NextAttemptAt);
         }
         return new IngestReport(source.Id, outcome, saved, read.Warnings);
+    }
+
+    /// <summary>
+    /// Layout drift: a first page that used to give items and now gives none, or fewer than DriftThreshold × the median of
+    /// the last good first pages, marks the run Degraded. Nothing is saved from it, so no item is lost and none is marked
+    /// gone; the detail says which selector stopped matching, or what kind of wall the page is.
+    /// </summary>
+    private async Task<IngestOutcome> CheckDriftAsync(
+        ConfiguredSource source, ListingRead read, IngestOutcome outcome, SourceState? state, CancellationToken cancellationToken)
+    {
+        // Items with a title: a Title selector that stops matching empties the first page as surely as a broken Item selector.
+        var usable = read.FirstPageMatches is { } m ? Math.Min(m.Items, m.Title) : outcome.FirstPageItemCount ?? 0;
+        var baseline = IngestionSchedule.Median(state?.RecentFirstPageCounts ?? []);
+        var threshold = options.Value.DriftThreshold;
+
+        string? finding = null;
+        if (read.Items.Count == 0)
+            finding = "the page gave no items";
+        else if (baseline is > 0 && usable < threshold * baseline)
+            finding = $"the first page gave {usable} items, under {threshold:0.##} × {baseline:0.#} (the median of the last {state!.RecentFirstPageCounts.Count} good runs)";
+        if (finding is null) return outcome;
+
+        var wall = await PageDiagnosis.DescribeWallAsync(read.FirstPageBody, source.BaseUrl ?? source.Location, cancellationToken);
+        var detail = string.Join("; ", new[] { finding, wall, PageDiagnosis.DescribeSelectors(source.Selectors, read.FirstPageMatches) }
+            .Where(p => p is not null));
+        return outcome with { Kind = OutcomeKind.Degraded, Detail = $"{detail}; stored items are kept" };
     }
 }

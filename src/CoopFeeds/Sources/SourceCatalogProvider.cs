@@ -9,19 +9,48 @@ public sealed class SourceCatalogException(string path, IReadOnlyList<string> pr
     public IReadOnlyList<string> Problems { get; } = problems;
 }
 
-/// <summary>The catalog in force. Read once at start; a bad file stops the start with every problem named.</summary>
+/// <summary>
+/// The catalog in force. Read at start, where a bad file stops the start with every problem named; afterwards
+/// <see cref="Reload"/> swaps in a new catalog only when the whole file validates, so a broken edit keeps the previous one.
+/// </summary>
 public sealed class SourceCatalogProvider
 {
+    private readonly Lock _gate = new();
     private volatile SourceCatalog _current;
+    private CancellationTokenSource _changed = new();
 
     public SourceCatalogProvider(SourceCatalog initial) => _current = initial;
 
     public SourceCatalog Current => _current;
+
+    /// <summary>Cancelled when <see cref="Current"/> is replaced; read it again afterwards for the next change.</summary>
+    public CancellationToken ChangeToken => _changed.Token;
 
     public static SourceCatalogProvider Load(string path)
     {
         var result = SourceCatalogLoader.Load(path);
         if (!result.IsValid) throw new SourceCatalogException(Path.GetFullPath(path), result.Problems);
         return new SourceCatalogProvider(result.Catalog!);
+    }
+
+    /// <summary>Reads the file again. Valid: it becomes <see cref="Current"/> and <see cref="ChangeToken"/> fires. Not valid: nothing changes.</summary>
+    public SourceCatalogLoadResult Reload()
+    {
+        var result = SourceCatalogLoader.Load(_current.FilePath);
+        if (result.IsValid) Replace(result.Catalog!);
+        return result;
+    }
+
+    public void Replace(SourceCatalog catalog)
+    {
+        CancellationTokenSource previous;
+        lock (_gate)
+        {
+            _current = catalog;
+            previous = _changed;
+            _changed = new CancellationTokenSource();
+        }
+        previous.Cancel();
+        previous.Dispose();
     }
 }

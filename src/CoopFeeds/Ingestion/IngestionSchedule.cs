@@ -1,0 +1,36 @@
+namespace CoopFeeds.Ingestion;
+
+/// <summary>When a source is next due. Pure: the caller passes the clock's time and the random draw.</summary>
+public static class IngestionSchedule
+{
+    /// <summary>
+    /// The next attempt after a run that started at <paramref name="startedAt"/>: one interval later, pushed back by up to
+    /// <paramref name="jitterFraction"/> of it (<paramref name="draw"/> in [0, 1)); after consecutive failures the interval
+    /// doubles for each failure after the first (min(interval × 2^(failures−1), max(MaxBackoff, interval))), so one failed
+    /// run is retried on time but a site that stays down is asked less and less; never before the site's Retry-After.
+    /// </summary>
+    public static DateTimeOffset NextAttempt(
+        DateTimeOffset startedAt, TimeSpan interval, int consecutiveFailures, TimeSpan? retryAfter,
+        TimeSpan maxBackoff, double jitterFraction, double draw)
+    {
+        var wait = interval;
+        if (consecutiveFailures > 1)
+        {
+            var cap = maxBackoff > interval ? maxBackoff : interval;
+            var factor = Math.Pow(2, Math.Min(consecutiveFailures - 1, 30));
+            wait = interval.TotalSeconds * factor >= cap.TotalSeconds ? cap : interval * factor;
+        }
+        wait += wait * (jitterFraction * Math.Clamp(draw, 0, 1));
+        if (retryAfter is { } asked && asked > wait) wait = asked;
+        return startedAt + wait;
+    }
+
+    /// <summary>The median of recent good first-page counts (the layout-drift baseline); null without history.</summary>
+    public static double? Median(IReadOnlyList<int> counts)
+    {
+        if (counts.Count == 0) return null;
+        var sorted = counts.Order().ToArray();
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2.0;
+    }
+}

@@ -1,0 +1,81 @@
+using CoopFeeds.Ingestion;
+using CoopFeeds.Sources;
+using CoopFeeds.Storage;
+
+namespace CoopFeeds.Status;
+
+/// <summary>One source as a maintainer sees it: configuration, last run, and what happens next. Field names are the JSON's.</summary>
+public sealed record SourceStatus
+{
+    public required string Id { get; init; }
+    public required string Section { get; init; }
+
+    /// <summary>healthy, degraded, failing, disabled; "pending" before its first run; "removed" when no longer in the sources file.</summary>
+    public required string State { get; init; }
+
+    public string? Url { get; init; }
+    public TimeSpan? Interval { get; init; }
+    public bool RespectRobots { get; init; } = true;
+    public bool Running { get; init; }
+    public DateTimeOffset? LastAttemptAt { get; init; }
+    public DateTimeOffset? LastSuccessAt { get; init; }
+    public string? LastOutcome { get; init; }
+    public int? LastHttpStatus { get; init; }
+    public int ItemsFound { get; init; }
+    public int ItemsNew { get; init; }
+    public int ItemsUpdated { get; init; }
+    public int StoredItems { get; init; }
+    public int ConsecutiveFailures { get; init; }
+    public string? LastError { get; init; }
+    public DateTimeOffset? NextAttemptAt { get; init; }
+}
+
+/// <summary>Joins the sources file, the store's source states and the scheduler's activity into <see cref="SourceStatus"/>es.</summary>
+public sealed class SourceStatusReader(SourceCatalogProvider catalogs, IItemStore store, IngestionActivity activity)
+{
+    public async Task<IReadOnlyList<SourceStatus>> ReadAsync(CancellationToken cancellationToken)
+    {
+        var catalog = catalogs.Current;
+        var states = (await store.GetSourceStatesAsync(cancellationToken)).ToDictionary(s => s.SourceId, StringComparer.Ordinal);
+        var statuses = new List<SourceStatus>();
+
+        foreach (var source in catalog.Sources)
+        {
+            states.Remove(source.Id, out var state);
+            var enabled = source.Definition.Enabled;
+            statuses.Add(From(state, source.Id, source.Section) with
+            {
+                State = !enabled ? "disabled" : state is null ? "pending" : Name(state.Health),
+                Url = source.Location.IsFile ? source.Definition.Url : source.Location.AbsoluteUri,
+                Interval = source.Definition.Interval,
+                RespectRobots = source.Definition.RespectRobots,
+                NextAttemptAt = !enabled ? null : activity.NextDue.TryGetValue(source.Id, out var due) ? due : state?.NextAttemptAt,
+            });
+        }
+
+        // Sources gone from the file: no longer fetched, their items still published.
+        statuses.AddRange(states.Values.Select(state => From(state, state.SourceId, state.Section) with { State = "removed", NextAttemptAt = null }));
+        return [.. statuses.OrderBy(s => s.Id, StringComparer.Ordinal)];
+    }
+
+    public static string Name(SourceHealth health) => health.ToString().ToLowerInvariant();
+
+    private SourceStatus From(SourceState? state, string id, string section) => new()
+    {
+        Id = id,
+        Section = section,
+        State = state is null ? "pending" : Name(state.Health),
+        Running = activity.Running.ContainsKey(id),
+        LastAttemptAt = state?.LastAttemptAt,
+        LastSuccessAt = state?.LastSuccessAt,
+        LastOutcome = state?.LastOutcome?.ToString(),
+        LastHttpStatus = state?.LastHttpStatus,
+        ItemsFound = state?.ItemsFound ?? 0,
+        ItemsNew = state?.ItemsNew ?? 0,
+        ItemsUpdated = state?.ItemsUpdated ?? 0,
+        StoredItems = state?.StoredItemCount ?? 0,
+        ConsecutiveFailures = state?.ConsecutiveFailures ?? 0,
+        LastError = state?.LastError,
+        NextAttemptAt = state?.NextAttemptAt,
+    };
+}

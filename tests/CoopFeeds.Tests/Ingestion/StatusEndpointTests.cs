@@ -1,0 +1,101 @@
+using System.Net;
+using System.Text.Json;
+using System.Xml.Linq;
+using CoopFeeds.Ingestion;
+using Microsoft.Extensions.Http;
+
+namespace CoopFeeds.Tests.Ingestion;
+
+/// <summary>What maintainers read: the JSON and HTML status, the state-change feed and the metrics.</summary>
+public sealed class StatusEndpointTests
+{
+    private static readonly XNamespace Atom = "http://www.w3.org/2005/Atom";
+
+    [Fact]
+    public async Task TheStatusListsEverySourceWithItsStateAndDisabledOnesToo()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/ok", FaultSite.Html(FaultSite.Listing(2)));
+        site.Serve("/down", FaultSite.Status(502));
+        await using var file = FaultSources.Write(
+            new SourceSpec("ok", site.Url("/ok")),
+            new SourceSpec("down", site.Url("/down")),
+            new SourceSpec("off", site.Url("/ok").AbsoluteUri, Enabled: false));
+
+        await using var host = await file.StartServiceAsync();
+
+        using var json = JsonDocument.Parse(await host.Client.GetStringAsync("api/sources"));
+        var states = json.RootElement.EnumerateArray().ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("state").GetString());
+        Assert.Equal(new Dictionary<string, string?> { ["down"] = "failing", ["off"] = "disabled", ["ok"] = "healthy" }, states);
+        var ok = await host.StatusAsync("ok");
+        Assert.Equal(2, ok.GetProperty("itemsFound").GetInt32());
+        Assert.Equal(2, ok.GetProperty("itemsNew").GetInt32());
+        Assert.Equal(200, ok.GetProperty("lastHttpStatus").GetInt32());
+        Assert.True(ok.GetProperty("nextAttemptAt").GetDateTimeOffset() > ok.GetProperty("lastAttemptAt").GetDateTimeOffset());
+        Assert.True(ok.GetProperty("respectRobots").GetBoolean());
+
+        using var page = await host.Client.GetAsync("sources");
+        Assert.Equal("text/html; charset=utf-8", page.Content.Headers.ContentType?.ToString());
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<tr class=\"failing\" id=\"down\">", html);
+        Assert.Contains("HTTP 502", html);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("api/sources/nope")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("api/sources/down")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheStatusFeedHasOneStableEntryPerChangeAndAnswers304()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/news", FaultSite.Status(500));
+        await using var file = FaultSources.Write(new SourceSpec("news", site.Url("/news")));
+        await using var host = await file.StartServiceAsync();
+        await host.RunAsync("news"); // still failing: no new entry
+        site.Serve("/news", FaultSite.Html(FaultSite.Listing(1)));
+        await host.RunAsync("news");
+
+        using var response = await host.Client.GetAsync("sources.atom");
+        Assert.Equal("application/atom+xml; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        var first = await response.Content.ReadAsStringAsync();
+        var entries = XDocument.Parse(first).Root!.Elements(Atom + "entry").ToList();
+        Assert.Equal(["news recovered", "news is failing: ServerError (HTTP 500)"], entries.Select(e => e.Element(Atom + "title")!.Value));
+        Assert.Equal(first, await host.Client.GetStringAsync("sources.atom"));
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, "sources.atom");
+        conditional.Headers.IfNoneMatch.Add(response.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await host.Client.SendAsync(conditional)).StatusCode);
+    }
+
+    [Fact]
+    public async Task MetricsAreExportedInPrometheusTextFormat()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/news", FaultSite.Html(FaultSite.Listing(2)));
+        await using var file = FaultSources.Write(new SourceSpec("news", site.Url("/news")));
+        await using var host = await file.StartServiceAsync();
+
+        var text = await host.Client.GetStringAsync("metrics");
+
+        Assert.Contains("coopfeeds_ingest_runs_total{", text);
+        Assert.Contains("outcome=\"Success\"", text);
+        Assert.Contains("coopfeeds_items_new_total{", text);
+        Assert.Contains("coopfeeds_fetch_duration_seconds_bucket{", text);
+    }
+
+    [Fact]
+    public async Task TheClientOfPublicSourcesRefusesALoopbackAddressWithoutConnecting()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/secret", FaultSite.Html("secret"));
+        await using var file = FaultSources.Write(new SourceSpec("any", site.Url("/secret")));
+        await using var host = await file.StartServiceAsync();
+        var seen = site.CountRequests("/secret");
+        var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient(ListingFetcher.HttpClientNameFor(NetworkScope.Public));
+        using var request = new HttpRequestMessage(HttpMethod.Get, site.Url("/secret"));
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(request));
+
+        Assert.IsType<AddressRefusedException>(error.InnerException);
+        Assert.Equal(seen, site.CountRequests("/secret"));
+    }
+}
