@@ -14,7 +14,10 @@ internal static class CliHost
             Args = configArgs.ToArray(),
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A verb prints its own results on stdout; logs go to stderr, warnings and worse only.
+        // A provider rule outranks appsettings.json's "Logging:LogLevel:Default".
+        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning);
+        builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
         if (sourcesPath is not null) builder.AddSourceCatalog(sourcesPath);
         if (dataDirectory is not null) builder.AddItemStore(dataDirectory);
         builder.AddIngestion(schedule: false);

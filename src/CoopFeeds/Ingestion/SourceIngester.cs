@@ -59,7 +59,7 @@ public sealed class SourceIngester(
         };
 
         var saved = await store.SaveAsync(new SourceRun(source.Id, source.Section), outcome.IsSuccess ? read.Items : [], outcome, cancellationToken);
-        if (saved.New + saved.Updated > 0) changes.Notify();
+        if (saved.New + saved.Updated > 0) changes.Notify(source.Section);
         metrics.RecordRun(source.Id, outcome.Kind, saved);
 
         foreach (var warning in read.Warnings) logger.LogDebug("{SourceId}: {Warning}", source.Id, warning);

@@ -1,3 +1,4 @@
+using CoopFeeds.Status;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Sources;
 using Microsoft.Extensions.Options;
@@ -42,11 +43,12 @@ public static class FeedEndpoints
         FeedRenderer renderer,
         FeedCache cache,
         FeedRateLimiter limiter,
+        CoopFeedsMetrics metrics,
         IOptions<PublishingOptions> options)
     {
         // Served many times per rendering: a current document is found on the request's own address before anything is parsed.
         var key = CacheKey(context.Request, options.Value);
-        if (cache.TryGetCurrent(key, out var current)) return FeedResponse.Send(context, current, limiter);
+        if (cache.TryGetCurrent(key, out var current)) return Send(current);
 
         var feedFormat = FeedFormat.Find(format);
         var catalog = catalogs.Current;
@@ -61,7 +63,13 @@ public static class FeedEndpoints
         var rawQuery = context.Request.QueryString.Value ?? "";
         // Rendering is shared by concurrent requests, so one client's disconnect must not cancel it.
         var feed = await cache.GetOrRenderAsync(key, () => renderer.RenderAsync(target, feedFormat, query, rawQuery, urls, CancellationToken.None));
-        return FeedResponse.Send(context, feed, limiter);
+        return Send(feed);
+
+        IResult Send(RenderedFeed rendered)
+        {
+            metrics.RecordFeedRequest(slug, format, FeedResponse.IsNotModified(context.Request, rendered));
+            return FeedResponse.Send(context, rendered, limiter);
+        }
     }
 
     private static async Task<IResult> GetArchiveAsync(
