@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace CoopFeeds.Core.Tests.Syndication;
+namespace CoopFeeds.Tests.Shared;
 
 /// <summary>
-/// Runs the feed through tools readers and validators really use: feedparser (Debian python3-feedparser, via
+/// Shared by both test projects (linked from tests/Shared). Runs the feed through tools readers and validators really use: feedparser (Debian python3-feedparser, via
 /// tests/tools/feedcheck.py) and jing with RFC 4287's RELAX NG schema (tests/tools/atom.rnc).
 /// A missing tool fails the test with the install command; set COOPFEEDS_SKIP_EXTERNAL=1 to skip these tests instead.
 /// </summary>
@@ -57,7 +57,7 @@ internal static class RealParsers
     }
 
     /// <summary>Validates an Atom document against RFC 4287's RELAX NG schema with jing; fails with jing's messages.</summary>
-    public static void AssertValidAtom(byte[] feed)
+    public static void AssertValidAtom(byte[] feed, Uri? selfUrl = null)
     {
         var jing = FindOnPath("jing") ?? FailMissing("jing not found on PATH. Install it with: apt-get install -y jing");
         var schema = Path.Combine(RepoRoot, "tests", "tools", "atom.rnc");
@@ -65,7 +65,7 @@ internal static class RealParsers
 
         // jing prints validation errors on stdout; Debian's wrapper adds classpath notes on stderr that mean nothing here.
         var (exitCode, stdout, stderr) = Run(jing, ["-c", schema, file.Path]);
-        Assert.True(exitCode == 0, $"jing -c atom.rnc rejected the document (exit {exitCode}):{Environment.NewLine}{stdout}{stderr}");
+        Assert.True(exitCode == 0, $"jing -c atom.rnc rejected {selfUrl?.AbsoluteUri ?? "the document"} (exit {exitCode}):{Environment.NewLine}{stdout}{stderr}");
     }
 
     private static string FailMissing(string message)
