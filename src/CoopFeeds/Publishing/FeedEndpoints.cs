@@ -67,8 +67,9 @@ public static class FeedEndpoints
 
         IResult Send(RenderedFeed rendered)
         {
-            metrics.RecordFeedRequest(slug, format, FeedResponse.IsNotModified(context.Request, rendered));
-            return FeedResponse.Send(context, rendered, limiter);
+            var result = FeedResponse.Send(context, rendered, limiter, out var notModified);
+            metrics.RecordFeedRequest(slug, format, notModified);
+            return result;
         }
     }
 

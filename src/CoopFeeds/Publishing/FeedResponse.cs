@@ -11,10 +11,14 @@ public static class FeedResponse
     // Checklist 6.12: a browser script may read these only when exposed (Cache-Control, Content-Type, Last-Modified already are).
     private const string ExposedHeaders = "ETag, Link";
 
-    public static IResult Send(HttpContext context, RenderedFeed feed, FeedRateLimiter limiter)
+    public static IResult Send(HttpContext context, RenderedFeed feed, FeedRateLimiter limiter) =>
+        Send(context, feed, limiter, out _);
+
+    /// <param name="notModified">Whether the answer is a 304, for the caller's metrics.</param>
+    public static IResult Send(HttpContext context, RenderedFeed feed, FeedRateLimiter limiter, out bool notModified)
     {
         var representation = feed.For(ContentCoding.Choose(context.Request));
-        var notModified = IsNotModified(context.Request, feed);
+        notModified = IsNotModified(context.Request, feed);
 
         // Only a full response costs a permit: a matching revalidation is the behaviour we want readers to have.
         if (!notModified && !limiter.TryAcquire(context, out var retryAfter))
