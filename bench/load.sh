@@ -49,6 +49,11 @@ echo "wrk -t${threads} -c${connections} -d${duration}, ${rounds} rounds, ${mode}
 "${pin_wrk[@]}" wrk -t"$threads" -c"$connections" -d15s "${base}${static}" >/dev/null
 
 rps() { awk '/^Requests\/sec:/ {print $2}'; }
+requests() { awk '/ requests in / {print $1}'; }
+# The service's CPU time (user + system, clock ticks) from /proc: what one path costs the server per request, which other
+# processes on a shared machine disturb far less than they disturb throughput.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/${service}/stat"; }
+tick_us=$((1000000 / $(getconf CLK_TCK)))
 unexpected() { awk -F': ' '/^non-[0-9]+ responses:/ {print $2}'; }
 
 # BENCH_MODE=sequential (default): each round runs the feed, then the static bytes (the order flips every round), one short
@@ -59,10 +64,10 @@ static_etag="\"static-bytes\""
 for kind in 200 304; do
   echo "== ${kind} responses"
   if [ "$kind" = 200 ]; then script=bench/status.lua; feed_tag=""; static_tag=""; else script=bench/if-none-match.lua; feed_tag="$etag"; static_tag="$static_etag"; fi
-  ratios=()
+  ratios=(); cpu_ratios=()
   for round in $(seq 1 "$rounds"); do
-    run_feed() { ETAG="$feed_tag" "${pin_wrk[@]}" wrk -t"$threads" -c"$connections" -d"$duration" -s "$script" "${base}${feed}" >"$data/feed.out"; }
-    run_static() { ETAG="$static_tag" "${pin_wrk[@]}" wrk -t"$threads" -c"$connections" -d"$duration" -s "$script" "${base}${static}" >"$data/static.out"; }
+    run_feed() { local t0; t0=$(cpu_ticks); ETAG="$feed_tag" "${pin_wrk[@]}" wrk -t"$threads" -c"$connections" -d"$duration" -s "$script" "${base}${feed}" >"$data/feed.out"; echo $(( $(cpu_ticks) - t0 )) >"$data/feed.cpu"; }
+    run_static() { local t0; t0=$(cpu_ticks); ETAG="$static_tag" "${pin_wrk[@]}" wrk -t"$threads" -c"$connections" -d"$duration" -s "$script" "${base}${static}" >"$data/static.out"; echo $(( $(cpu_ticks) - t0 )) >"$data/static.cpu"; }
     if [ "$mode" = concurrent ]; then
       if [ $((round % 2)) = 1 ]; then run_feed & a=$!; run_static & b=$!; else run_static & b=$!; run_feed & a=$!; fi
       wait "$a" "$b"
@@ -72,7 +77,16 @@ for kind in 200 304; do
     f=$(rps <"$data/feed.out"); s=$(rps <"$data/static.out")
     ratio=$(awk -v f="$f" -v s="$s" 'BEGIN {printf "%.3f", f / s}')
     ratios+=("$ratio")
-    echo "round ${round}: feed ${f} req/s / static ${s} req/s = ${ratio}  (unexpected statuses: feed $(unexpected <"$data/feed.out"), static $(unexpected <"$data/static.out"))"
+    # CPU per request (µs) of each path; their ratio static/feed reads like the throughput ratio (1 = costs the same).
+    fu=$(awk -v t="$(cat "$data/feed.cpu")" -v n="$(requests <"$data/feed.out")" -v us="$tick_us" 'BEGIN {printf "%.2f", t * us / n}')
+    su=$(awk -v t="$(cat "$data/static.cpu")" -v n="$(requests <"$data/static.out")" -v us="$tick_us" 'BEGIN {printf "%.2f", t * us / n}')
+    cpu_ratio=$(awk -v f="$fu" -v s="$su" 'BEGIN {printf "%.3f", (f > 0 ? s / f : 0)}')
+    # Run at the same time, the two CPU readings overlap: only the sequential mode measures each path alone.
+    [ "$mode" = concurrent ] && cpu_ratio=n/a
+    cpu_ratios+=("$cpu_ratio")
+    echo "round ${round}: feed ${f} req/s / static ${s} req/s = ${ratio}; service CPU per request: feed ${fu} us, static ${su} us, static/feed ${cpu_ratio}  (unexpected statuses: feed $(unexpected <"$data/feed.out"), static $(unexpected <"$data/static.out"))"
   done
-  printf '%s\n' "${ratios[@]}" | sort -n | awk -v kind="$kind" '{a[NR]=$1} END {printf "median ratio (%s): %s  (min %s, max %s, %d rounds)\n", kind, (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[1], a[NR], NR}'
+  median() { sort -n | awk -v what="$1" '{a[NR]=$1} END {printf "median %s: %s  (min %s, max %s, %d rounds)\n", what, (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[1], a[NR], NR}'; }
+  printf '%s\n' "${ratios[@]}" | median "throughput ratio feed/static (${kind})"
+  printf '%s\n' "${cpu_ratios[@]}" | median "CPU-per-request ratio static/feed (${kind})"
 done

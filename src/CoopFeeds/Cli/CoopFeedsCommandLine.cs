@@ -32,6 +32,12 @@ public static class CoopFeedsCommandLine
             await Console.Error.WriteLineAsync("Configuration is invalid:\n  - " + string.Join("\n  - ", ex.Failures));
             return 2;
         }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // Kestrel's message names the address ("Failed to bind to address http://127.0.0.1:5000: address already in use.").
+            await Console.Error.WriteLineAsync($"Cannot serve: {ex.Message} Choose another with --urls, or stop the process that holds it.");
+            return 2;
+        }
     }
 
     internal static RootCommand Build()

@@ -6,20 +6,30 @@ namespace CoopFeeds.Publishing;
 /// Rendered feeds kept as bytes (identity, Brotli and gzip) until the items change: a feed is rendered on its first request
 /// after a change and then served from memory. Concurrent first requests share one rendering.
 /// </summary>
-public sealed class FeedCache(FeedChangeSignal changes)
+public sealed class FeedCache
 {
     /// <summary>Each entry holds three encodings of one document; filtered URLs are open-ended, so the count is bounded.</summary>
     private const int MaxEntries = 1024;
 
     private sealed record Entry(long Version, Lazy<Task<RenderedFeed?>> Rendering);
 
+    private readonly FeedChangeSignal _changes;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
+    // Looks entries up by a key written into a stack buffer, so the served-from-memory path allocates no key string.
+    private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _entriesBySpan;
+
+    public FeedCache(FeedChangeSignal changes)
+    {
+        _changes = changes;
+        _entriesBySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
     /// <summary>The fast path: the document under <paramref name="key"/> when it is rendered and current; no allocation.</summary>
-    public bool TryGetCurrent(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RenderedFeed? feed)
+    public bool TryGetCurrent(ReadOnlySpan<char> key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RenderedFeed? feed)
     {
         feed = null;
-        if (!_entries.TryGetValue(key, out var cached) || cached.Version != changes.Version || !cached.Rendering.IsValueCreated) return false;
+        if (!_entriesBySpan.TryGetValue(key, out var cached) || cached.Version != _changes.Version || !cached.Rendering.IsValueCreated) return false;
         var rendering = cached.Rendering.Value;
         if (!rendering.IsCompletedSuccessfully) return false;
         feed = rendering.Result;
@@ -32,7 +42,7 @@ public sealed class FeedCache(FeedChangeSignal changes)
     /// <summary>As <see cref="GetOrRenderAsync"/> for documents that may not exist (an archive page not yet full): null is cached too.</summary>
     public async Task<RenderedFeed?> GetOrRenderOptionalAsync(string key, Func<Task<RenderedFeed?>> render)
     {
-        var version = changes.Version;
+        var version = _changes.Version;
         if (_entries.TryGetValue(key, out var cached) && cached.Version == version)
             return await cached.Rendering.Value;
 

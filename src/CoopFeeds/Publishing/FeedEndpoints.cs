@@ -47,8 +47,7 @@ public static class FeedEndpoints
         IOptions<PublishingOptions> options)
     {
         // Served many times per rendering: a current document is found on the request's own address before anything is parsed.
-        var key = CacheKey(context.Request, options.Value);
-        if (cache.TryGetCurrent(key, out var current)) return Send(current);
+        if (TryGetCurrent(cache, context.Request, options.Value, out var current)) return Send(current);
 
         var feedFormat = FeedFormat.Find(format);
         var catalog = catalogs.Current;
@@ -62,7 +61,7 @@ public static class FeedEndpoints
         var urls = PublicUrls.For(context.Request, options.Value);
         var rawQuery = context.Request.QueryString.Value ?? "";
         // Rendering is shared by concurrent requests, so one client's disconnect must not cancel it.
-        var feed = await cache.GetOrRenderAsync(key, () => renderer.RenderAsync(target, feedFormat, query, rawQuery, urls, CancellationToken.None));
+        var feed = await cache.GetOrRenderAsync(CacheKey(context.Request, options.Value), () => renderer.RenderAsync(target, feedFormat, query, rawQuery, urls, CancellationToken.None));
         return Send(feed);
 
         IResult Send(RenderedFeed rendered)
@@ -84,8 +83,7 @@ public static class FeedEndpoints
         FeedRateLimiter limiter,
         IOptions<PublishingOptions> options)
     {
-        var key = CacheKey(context.Request, options.Value);
-        if (cache.TryGetCurrent(key, out var current)) return FeedResponse.Send(context, current, limiter);
+        if (TryGetCurrent(cache, context.Request, options.Value, out var current)) return FeedResponse.Send(context, current, limiter);
 
         // RFC 5005 archives are an Atom mechanism, carried in RSS by appendix B; JSON Feed has none.
         var feedFormat = FeedFormat.Find(format);
@@ -96,7 +94,7 @@ public static class FeedEndpoints
             return TypedResults.BadRequest("Bad query: archive documents take no parameters\n");
 
         var urls = PublicUrls.For(context.Request, options.Value);
-        var feed = await cache.GetOrRenderOptionalAsync(key, () => renderer.RenderArchiveAsync(target, feedFormat, page, urls, CancellationToken.None));
+        var feed = await cache.GetOrRenderOptionalAsync(CacheKey(context.Request, options.Value), () => renderer.RenderArchiveAsync(target, feedFormat, page, urls, CancellationToken.None));
         if (feed is null)
         {
             var pages = await renderer.FullArchivePagesAsync(target, context.RequestAborted);
@@ -110,17 +108,45 @@ public static class FeedEndpoints
     private static async Task<IResult> GetOpmlAsync(
         HttpContext context, FeedRenderer renderer, FeedCache cache, FeedRateLimiter limiter, IOptions<PublishingOptions> options)
     {
-        var key = CacheKey(context.Request, options.Value);
-        if (cache.TryGetCurrent(key, out var current)) return FeedResponse.Send(context, current, limiter);
+        if (TryGetCurrent(cache, context.Request, options.Value, out var current)) return FeedResponse.Send(context, current, limiter);
 
         var urls = PublicUrls.For(context.Request, options.Value);
-        var feed = await cache.GetOrRenderAsync(key, () => renderer.RenderOpmlAsync(urls, CancellationToken.None));
+        var feed = await cache.GetOrRenderAsync(CacheKey(context.Request, options.Value), () => renderer.RenderOpmlAsync(urls, CancellationToken.None));
         return FeedResponse.Send(context, feed, limiter);
     }
 
-    /// <summary>The public base (when it comes from the request), the path and the query: one cache entry per distinct document address.</summary>
-    private static string CacheKey(HttpRequest request, PublishingOptions options) =>
-        string.Concat(PublicUrls.CacheKeyBase(request, options), "|", request.Path.Value, request.QueryString.Value);
+    /// <summary>One cache entry per distinct document address (see <see cref="PublicUrls.CacheKeyParts"/>).</summary>
+    private static string CacheKey(HttpRequest request, PublishingOptions options)
+    {
+        var parts = new KeyParts();
+        return string.Concat(parts[..PublicUrls.CacheKeyParts(request, options, parts)]);
+    }
+
+    /// <summary>The current rendering at the request's <see cref="CacheKey"/>, looked up with the key written on the stack.</summary>
+    private static bool TryGetCurrent(FeedCache cache, HttpRequest request, PublishingOptions options, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RenderedFeed? feed)
+    {
+        const int MaxStackKey = 512;
+        var parts = new KeyParts();
+        var count = PublicUrls.CacheKeyParts(request, options, parts);
+        var length = 0;
+        foreach (var part in parts[..count]) length += part?.Length ?? 0;
+        if (length > MaxStackKey) return cache.TryGetCurrent(CacheKey(request, options), out feed);
+
+        Span<char> key = stackalloc char[length];
+        var written = 0;
+        foreach (var part in parts[..count])
+        {
+            part.AsSpan().CopyTo(key[written..]);
+            written += part?.Length ?? 0;
+        }
+        return cache.TryGetCurrent(key, out feed);
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(PublicUrls.MaxCacheKeyParts)]
+    private struct KeyParts
+    {
+        private string? _first;
+    }
 
     private static IResult NoFeed(HttpContext context, SourceCatalog catalog)
     {

@@ -49,11 +49,14 @@ public static class FeedResponse
     /// </summary>
     internal static bool IsNotModified(HttpRequest request, RenderedFeed feed)
     {
-        if (request.Headers.IfNoneMatch.Count > 0)
+        var ifNoneMatch = request.Headers.IfNoneMatch;
+        if (ifNoneMatch.Count > 0)
         {
-            if (!EntityTagHeaderValue.TryParseList(request.Headers.IfNoneMatch, out var candidates)) return false;
-            return candidates.Any(candidate =>
-                candidate.Equals(EntityTagHeaderValue.Any) || feed.IsTagOfThisDocument(candidate.Tag.AsSpan(1, candidate.Tag.Length - 2).ToString()));
+            foreach (var value in ifNoneMatch)
+            {
+                if (value is not null && EntityTagList.Matches(value, feed)) return true;
+            }
+            return false;
         }
 
         if (HeaderUtilities.TryParseDate(request.Headers.IfModifiedSince.ToString(), out var since))
@@ -65,6 +68,35 @@ public static class FeedResponse
         }
 
         return false;
+    }
+}
+
+/// <summary>
+/// RFC 9110 §13.1.2 If-None-Match = "*" / #entity-tag, entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE, matched weakly. Read from
+/// the header's characters without allocating: a 304 is the answer readers get most often. A malformed list matches nothing,
+/// so the client gets the full document rather than a 304 it did not ask for.
+/// </summary>
+internal static class EntityTagList
+{
+    public static bool Matches(ReadOnlySpan<char> list, RenderedFeed feed)
+    {
+        var matched = false;
+        var rest = list;
+        while (true)
+        {
+            rest = rest.TrimStart(" \t,");
+            if (rest.IsEmpty) return matched;
+            // "*" (any current representation) stands alone; within a list it is malformed.
+            if (rest[0] == '*') return list.Trim(" \t").SequenceEqual("*");
+            if (rest.StartsWith("W/", StringComparison.Ordinal)) rest = rest[2..];
+            if (rest.IsEmpty || rest[0] != '"') return false;
+            // etagc excludes only DQUOTE (commas may appear inside a tag), so the tag ends at the next quote.
+            var close = rest[1..].IndexOf('"');
+            if (close < 0) return false;
+            matched |= feed.IsTagOfThisDocument(rest.Slice(1, close));
+            rest = rest[(close + 2)..].TrimStart(" \t");
+            if (!rest.IsEmpty && rest[0] != ',') return false;
+        }
     }
 }
 

@@ -18,11 +18,28 @@ public sealed record PublicUrls(Uri Base)
     public static PublicUrls From(Uri baseUrl) => new(WithSlash(baseUrl));
 
     /// <summary>
-    /// A string naming the base <see cref="For"/> would give, made without building a Uri: with the request path and query it
-    /// keys the feed cache, so a request for a document already rendered finds it without parsing anything.
+    /// The pieces of a string naming the document a request asks for — the base <see cref="For"/> would give (when it comes
+    /// from the request), the path and the query — made without building a Uri. Joined, they key the feed cache, so a request
+    /// for a document already rendered finds it without parsing anything. Returns how many of <paramref name="parts"/> it set.
     /// </summary>
-    public static string CacheKeyBase(HttpRequest request, PublishingOptions options) =>
-        options.PublicBaseUrl is not null ? "" : string.Concat(request.Scheme, "://", request.Host.Value, request.PathBase.Value);
+    public static int CacheKeyParts(HttpRequest request, PublishingOptions options, Span<string?> parts)
+    {
+        var count = 0;
+        if (options.PublicBaseUrl is null)
+        {
+            parts[count++] = request.Scheme;
+            parts[count++] = "://";
+            parts[count++] = request.Host.Value;
+            parts[count++] = request.PathBase.Value;
+        }
+        parts[count++] = "|";
+        parts[count++] = request.Path.Value;
+        parts[count++] = request.QueryString.Value;
+        return count;
+    }
+
+    /// <summary>The most <see cref="CacheKeyParts"/> sets.</summary>
+    public const int MaxCacheKeyParts = 7;
 
     public Uri Home => Base;
     public Uri SectionPage(string slug) => new(Base, $"sections/{Uri.EscapeDataString(slug)}");

@@ -73,14 +73,27 @@ public sealed class RenderedFeed
     public FeedRepresentation Identity => _representations[0];
 
     /// <summary>The representation for a content coding (null: identity).</summary>
-    public FeedRepresentation For(string? contentCoding) =>
-        _representations.FirstOrDefault(r => r.ContentEncoding == contentCoding) ?? Identity;
+    public FeedRepresentation For(string? contentCoding)
+    {
+        foreach (var representation in _representations)
+        {
+            if (representation.ContentEncoding == contentCoding) return representation;
+        }
+        return Identity;
+    }
 
     /// <summary>
     /// True when <paramref name="opaqueTag"/> names any representation of this document: a reader that kept the gzip tag and
     /// now asks without gzip (or the other way round) still holds the same content, so it may revalidate with any of them.
     /// </summary>
-    public bool IsTagOfThisDocument(string opaqueTag) => _representations.Any(r => r.ETag.AsSpan(1, r.ETag.Length - 2).SequenceEqual(opaqueTag));
+    public bool IsTagOfThisDocument(ReadOnlySpan<char> opaqueTag)
+    {
+        foreach (var representation in _representations)
+        {
+            if (representation.ETag.AsSpan(1, representation.ETag.Length - 2).SequenceEqual(opaqueTag)) return true;
+        }
+        return false;
+    }
 
     /// <summary>A strong tag derived from the uncompressed bytes: 128 bits of SHA-256, base64url.</summary>
     public static string OpaqueTagOf(ReadOnlySpan<byte> body)

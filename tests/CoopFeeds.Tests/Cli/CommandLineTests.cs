@@ -34,6 +34,21 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task ServeOnAnAddressInUseSaysSoWithoutAStackTrace()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        var folder = CoopFeedsProcess.CopyOfSamples();
+
+        var result = await CoopFeedsProcess.RunAsync(folder, "serve", "--sources", "sources.json", "--data", "data", "--urls", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"Cannot serve: Failed to bind to address http://127.0.0.1:{port}: address already in use.", result.StandardError);
+        Assert.DoesNotContain("Unhandled exception", result.StandardError);
+    }
+
+    [Fact]
     public async Task PreviewJsonPrintsOnlyTheItemArray()
     {
         var result = await CoopFeedsProcess.RunAsync(RepoPaths.Root, "preview", "--sources", RepoPaths.SampleSources, "--source", "ilo-coop-publications", "--json");
