@@ -4,7 +4,7 @@
 #
 #   bench/load.sh [FEED_PATH] [ROUNDS] [DURATION] [CONNECTIONS] [THREADS]
 #   defaults:      feeds/all.rss 15     3s         16            1
-#   environment:   BENCH_MODE=sequential|concurrent (see below), BENCH_PORT=5099
+#   environment:   BENCH_MODE=sequential|concurrent (see below), BENCH_PORT=5099, BENCH_KINDS="200 304"
 #
 # Needs Debian's wrk (apt-get install wrk). Starts the service in Release on the bundled samples with
 # Publishing:BenchStaticEndpoint=true (adds /bench/static/{length}) and a rate limit far above what wrk can reach,
@@ -61,7 +61,7 @@ unexpected() { awk -F': ' '/^non-[0-9]+ responses:/ {print $2}'; }
 # BENCH_MODE=concurrent: both at the same time, one wrk each: both see the same machine, but on a saturated server the shared
 # queue dominates both latencies and pulls the ratio towards 1, so it understates a difference; use it as a cross-check only.
 static_etag="\"static-bytes\""
-for kind in 200 304; do
+for kind in ${BENCH_KINDS:-200 304}; do
   echo "== ${kind} responses"
   if [ "$kind" = 200 ]; then script=bench/status.lua; feed_tag=""; static_tag=""; else script=bench/if-none-match.lua; feed_tag="$etag"; static_tag="$static_etag"; fi
   ratios=(); cpu_ratios=()

@@ -240,7 +240,10 @@ public static partial class SourceCatalogLoader
             return null;
         }
 
-        var path = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(filePath)!, url));
+        // A file: URL names its path; anything else is a path relative to the sources file.
+        var path = absolute is { IsFile: true }
+            ? absolute.LocalPath
+            : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(filePath)!, url));
         if (!File.Exists(path))
         {
             problems.Add($"{where}: Url '{url}' is neither an http(s) URL nor an existing file (looked for '{path}')");

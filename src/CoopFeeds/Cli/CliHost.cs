@@ -17,6 +17,8 @@ internal static class CliHost
         // A verb prints its own results on stdout; logs go to stderr, warnings and worse only.
         // A provider rule outranks appsettings.json's "Logging:LogLevel:Default".
         builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning);
+        // The resilience pipeline logs each retried failure with its stack trace; a verb names the fetch outcome itself.
+        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("Polly", LogLevel.None);
         builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
         if (sourcesPath is not null) builder.AddSourceCatalog(sourcesPath);
         if (dataDirectory is not null) builder.AddItemStore(dataDirectory);

@@ -19,8 +19,15 @@ public static class CoopFeedsCommandLine
         if (args.Length == 0 || !Verbs.Contains(args[0], StringComparer.Ordinal)) args = ["serve", .. args];
         try
         {
+            var parsed = Build().Parse(args);
+            var problems = parsed.Errors.Select(e => e.Message).Concat(UnknownOptions(parsed.UnmatchedTokens)).ToList();
+            if (problems.Count > 0)
+            {
+                await Console.Error.WriteLineAsync(string.Join("\n", problems) + $"\nSee 'coopfeeds {args[0]} --help'.");
+                return 2;
+            }
             // Our own handler below prints configuration errors without a stack trace.
-            return await Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (SourceCatalogException ex)
         {
@@ -76,6 +83,27 @@ public static class CoopFeedsCommandLine
         Description = "Folder of the embedded SQLite database",
         DefaultValueFactory = _ => DefaultData,
     };
+
+    /// <summary>
+    /// Unknown tokens are settings only when they name a configuration key (<c>--Section:Key=value</c> or
+    /// <c>--Section:Key value</c>); anything else is a mistyped option, which must not pass silently (<c>--summery</c>).
+    /// </summary>
+    private static IEnumerable<string> UnknownOptions(IReadOnlyList<string> tokens)
+    {
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            var name = token.Split('=', 2)[0];
+            if (name.StartsWith('-') && name.Contains(':'))
+            {
+                if (!token.Contains('=') && i + 1 < tokens.Count && !tokens[i + 1].StartsWith('-')) i++; // its value
+                continue;
+            }
+            yield return name.StartsWith('-')
+                ? $"Unknown option '{name}'. Settings are written --Section:Key=value."
+                : $"Unexpected argument '{token}'.";
+        }
+    }
 
     /// <summary>Tokens the parser did not know (<c>--Storage:Provider=…</c>) become configuration arguments.</summary>
     internal static IReadOnlyList<string> ConfigArgs(ParseResult result) => result.UnmatchedTokens.ToList();

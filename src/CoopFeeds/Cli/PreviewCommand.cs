@@ -151,7 +151,7 @@ internal static class PreviewCommand
         if (selectors.Group is not null && matches.GroupHeadings == 0)
             warnings.Add($"Selectors.Group '{selectors.Group}' matched no heading");
         if (matches.Items <= 1)
-            warnings.Add($"hint: Selectors.Item '{selectors.Item}' matched {matches.Items} element(s); it should match every item of the list (e.g. 'article', 'li.result', '.views-row'), not the list itself");
+            warnings.Add($"hint: Selectors.Item '{selectors.Item}' matched {matches.Items} element(s); if the page lists more items, it should match each of them (e.g. 'article', 'li.result', '.views-row'), not the list around them");
         if (read.Pages.Count > 1)
             warnings.Add($"followed {read.Pages.Count} pages: " + string.Join(", ", read.Pages.Select(p => $"{p.Url} ({p.ItemCount} items)")));
         return warnings;

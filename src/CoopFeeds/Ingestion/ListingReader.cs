@@ -52,6 +52,8 @@ public sealed class ListingReader(ListingFetcher fetcher, TimeProvider clock)
         FetchResult? first = null;
 
         Uri? next = source.Location;
+        // A saved page is read from its file but its links resolve against the address it was saved from (BaseUrl).
+        var nextAddress = source.IsSavedPage ? source.BaseUrl : null;
         while (next is not null && pages.Count < source.Definition.MaxPages)
         {
             if (!visited.Add(next))
@@ -74,9 +76,7 @@ public sealed class ListingReader(ListingFetcher fetcher, TimeProvider clock)
                 break;
             }
 
-            var address = source.IsSavedPage && source.BaseUrl is not null && pages.Count == 0
-                ? source.BaseUrl
-                : fetched.FinalUrl ?? next;
+            var address = nextAddress ?? fetched.FinalUrl ?? next;
             using var document = await ListingDocument.ParseAsync(new MemoryStream(fetched.Body!), address, fetched.ContentType, cancellationToken);
             var page = ListingExtractor.Extract(document, source.Selectors, pages.Count + 1);
             firstMatches ??= page.Matches;
@@ -97,7 +97,7 @@ public sealed class ListingReader(ListingFetcher fetcher, TimeProvider clock)
             if (knownKeys is not null && pages.Count > 0 && normalized.Items.All(i => knownKeys.Contains(i.IdentityKey)))
                 break; // Incremental run: this page holds nothing new, so older pages hold nothing new either.
 
-            next = ResolveNextPage(page.NextPage, document.BaseUri, source);
+            (next, nextAddress) = ResolveNextPage(page.NextPage, pages[^1].Url, document.BaseUri, source, warnings);
         }
 
         return new ListingRead
@@ -114,12 +114,22 @@ public sealed class ListingReader(ListingFetcher fetcher, TimeProvider clock)
         };
     }
 
-    private static Uri? ResolveNextPage(string? raw, string baseUri, ConfiguredSource source)
+    /// <summary>The next page to read and, for a saved page, the public address its links resolve against.</summary>
+    private static (Uri? Next, Uri? Address) ResolveNextPage(string? raw, Uri current, string baseUri, ConfiguredSource source, List<string> warnings)
     {
-        if (string.IsNullOrWhiteSpace(raw) || !Uri.TryCreate(baseUri, UriKind.Absolute, out var documentBase)) return null;
-        if (!Uri.TryCreate(documentBase, raw.Trim(), out var next)) return null;
-        // A saved page only follows links to other saved pages: the default run never reaches the network.
-        if (source.IsSavedPage) return next.IsFile ? next : null;
-        return next.Scheme is "http" or "https" ? new UriBuilder(next) { Fragment = "" }.Uri : null;
+        if (string.IsNullOrWhiteSpace(raw) || !Uri.TryCreate(baseUri, UriKind.Absolute, out var documentBase)) return (null, null);
+        if (!Uri.TryCreate(documentBase, raw.Trim(), out var next)) return (null, null);
+        if (!source.IsSavedPage)
+            return next.Scheme is "http" or "https" ? (new UriBuilder(next) { Fragment = "" }.Uri, null) : (null, null);
+
+        // A saved page follows only links to other saved pages, so the default run never reaches the network: a relative
+        // link is looked for beside the current file, and the page found there keeps the public address the link names.
+        if (next.IsFile) return (next, null);
+        // (A file has no query or fragment: in a file URI "?" and "#" would be part of the name.)
+        var path = raw.Trim().Split('?', '#')[0];
+        if (path.Length > 0 && Uri.TryCreate(path, UriKind.Relative, out _) && Uri.TryCreate(current, path, out var beside) && beside.IsFile)
+            return (beside, new UriBuilder(next) { Fragment = "" }.Uri);
+        warnings.Add($"NextPage '{raw.Trim()}' was not followed: a saved page follows only relative links to other saved pages");
+        return (null, null);
     }
 }

@@ -87,7 +87,7 @@ public static class PageEndpoints
 
     private static void AppendDiscovery(StringBuilder head, PublicUrls urls, string slug, string title, FeedFormat format) =>
         head.Append("<link rel=\"alternate\" type=\"").Append(format.BareMediaType).Append("\" title=\"")
-            .Append(Html.Encode($"{title} ({format.Extension.ToUpperInvariant()})")).Append("\" href=\"")
+            .Append(Html.Encode($"{title} ({format.Label})")).Append("\" href=\"")
             .Append(Html.Encode(urls.Feed(slug, format).AbsoluteUri)).Append("\">\n");
 
     /// <summary>OPML 2.0 note 8 (checklist 8.5): the subscription list is discoverable like a feed.</summary>
@@ -97,7 +97,7 @@ public static class PageEndpoints
 
     private static void AppendFeedLinks(StringBuilder body, PublicUrls urls, string slug) =>
         body.AppendJoin(" · ", FeedFormat.All.Select(f =>
-            $"<a href=\"{Html.Encode(urls.Feed(slug, f).AbsoluteUri)}\">{f.Extension.ToUpperInvariant()}</a>"));
+            $"<a href=\"{Html.Encode(urls.Feed(slug, f).AbsoluteUri)}\">{f.Label}</a>"));
 
     private static IResult Page(string title, string head, string body) =>
         TypedResults.Content(

@@ -49,6 +49,38 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task AMistypedOptionIsRefusedWhileSettingsStillPass()
+    {
+        var page = Path.Combine(RepoPaths.Samples, "pages", "ilo-coop-resources.html");
+
+        var mistyped = await CoopFeedsProcess.RunAsync(RepoPaths.Root, "preview", "--url", page, "--item", "article.listing-item", "--title", "h3", "--summery", ".x");
+        var withSetting = await CoopFeedsProcess.RunAsync(RepoPaths.Root, "preview", "--url", new Uri(page).AbsoluteUri, "--item", "article.listing-item", "--title", "h3",
+            "--Ingestion:UserAgent=CoopFeeds-test", "--Ingestion:MaxRedirects", "2", "--json");
+
+        Assert.Equal(2, mistyped.ExitCode);
+        Assert.Contains("Unknown option '--summery'", mistyped.StandardError);
+        Assert.Equal("", mistyped.StandardOutput);
+        Assert.Equal(0, withSetting.ExitCode); // a file: URL names a saved page too
+        Assert.Equal(10, JsonSerializer.Deserialize<JsonArray>(withSetting.StandardOutput)!.Count);
+    }
+
+    [Fact]
+    public async Task PreviewOfAnUnreachableSiteSaysWhyInOneLineWithoutRetryLogs()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop(); // nothing listens there now: every connection is refused
+
+        var result = await CoopFeedsProcess.RunAsync(RepoPaths.Root, "preview", "--url", $"http://127.0.0.1:{port}/news.html", "--item", "article", "--title", "h2",
+            "--Ingestion:RetryBaseDelay=00:00:00.010");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.DoesNotContain("   at ", result.StandardError);
+        Assert.True(result.StandardError.Trim().Split('\n').Length <= 2, result.StandardError);
+    }
+
+    [Fact]
     public async Task PreviewJsonPrintsOnlyTheItemArray()
     {
         var result = await CoopFeedsProcess.RunAsync(RepoPaths.Root, "preview", "--sources", RepoPaths.SampleSources, "--source", "ilo-coop-publications", "--json");

@@ -71,4 +71,31 @@ public sealed class PaginationTests
         Assert.Equal(2, later.Pages.Count); // page 1 had "a"; page 2 held nothing new
         Assert.Equal(["Item a", "Item b", "Item c", "Item d", "Item e"], Titles(later));
     }
+
+    [Fact]
+    public async Task SavedPagesWithABaseUrlFollowTheirNeighbouringFilesAndResolveLinksAgainstThePublicAddresses()
+    {
+        var folder = Directory.CreateTempSubdirectory("coopfeeds-paged-").FullName;
+        File.WriteAllText(Path.Combine(folder, "page1.html"),
+            """<ul><li class="result"><a href="items/a">Item a</a></li></ul><a rel="next" href="page2.html?p=2#top">Older</a>""");
+        File.WriteAllText(Path.Combine(folder, "page2.html"),
+            """<ul><li class="result"><a href="items/b">Item b</a></li></ul><a rel="next" href="https://example.org/list/page3.html">Older</a>""");
+        var json = """
+            {
+              "Sections": [ { "Slug": "archive", "Title": "Archive" } ],
+              "Sources": [ {
+                "Id": "paged", "Section": "archive", "Url": "page1.html", "BaseUrl": "https://example.org/list/page1.html", "MaxPages": 5,
+                "Selectors": { "Item": "li.result", "Title": "a", "NextPage": "a[rel=next]@href" }
+              } ]
+            }
+            """;
+        var loaded = SourceCatalogLoader.Parse(json, Path.Combine(folder, "sources.json"));
+        Assert.Empty(loaded.Problems);
+
+        var read = await SampleExtractionTests.CreateReader().ReadAsync(loaded.Catalog!.Sources[0], ConditionalValidators.None, null, CancellationToken.None);
+
+        Assert.Equal(["https://example.org/list/items/a", "https://example.org/list/items/b"], read.Items.Select(i => i.Link!.AbsoluteUri));
+        Assert.Equal(new Uri(Path.Combine(folder, "page2.html")), read.Pages[1].Url);
+        Assert.Contains(read.Warnings, w => w.Contains("'https://example.org/list/page3.html' was not followed", StringComparison.Ordinal));
+    }
 }
