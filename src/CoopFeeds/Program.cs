@@ -13,7 +13,8 @@ public partial class Program
     /// <summary>The service that <c>serve</c> runs, one line per concern.</summary>
     public static WebApplication BuildWebApp(ServeSettings settings, string[] configArgs)
     {
-        var builder = WebApplication.CreateBuilder(configArgs);
+        // appsettings.json ships beside the executable; the working directory is wherever the service was started.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = configArgs, ContentRootPath = AppContext.BaseDirectory });
         if (settings.Urls is not null) builder.WebHost.UseUrls(settings.Urls);
 
         builder.AddSourceCatalog(settings.SourcesPath, watch: true);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace CoopFeeds.Core.Syndication;
 
 /// <summary>How dates and URLs are spelled on the wire, shared by the three writers so they always agree.</summary>
-internal static class WireFormat
+public static class WireFormat
 {
     /// <summary>
     /// RFC 822 as the RSS profile wants it (§3.2): English names, four-digit year, GMT.

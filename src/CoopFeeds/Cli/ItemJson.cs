@@ -29,7 +29,7 @@ public sealed record ItemJson(
     public static ItemJson From(Item item) => new(
         item.Id,
         item.Title,
-        item.Link?.AbsoluteUri,
+        item.Link is null ? null : Core.Syndication.WireFormat.Uri(item.Link), // as the feeds write it (an IDN host in ASCII)
         item.Published?.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
         item.Summary,
         item.Category);
