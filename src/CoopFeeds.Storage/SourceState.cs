@@ -55,6 +55,9 @@ public sealed record IngestOutcome
     /// <summary>When the source is due next, as the scheduler decided.</summary>
     public DateTimeOffset? NextAttemptAt { get; init; }
 
+    /// <summary>The fingerprint of the source's definition this run used (see <see cref="SourceState.DefinitionFingerprint"/>).</summary>
+    public string? DefinitionFingerprint { get; init; }
+
     public bool IsSuccess => Kind is OutcomeKind.Success or OutcomeKind.NotModified;
 }
 
@@ -79,6 +82,12 @@ public sealed record SourceState
 
     /// <summary>First-page item counts of the last good runs, newest last (for layout-drift detection).</summary>
     public IReadOnlyList<int> RecentFirstPageCounts { get; init; } = [];
+
+    /// <summary>
+    /// The fingerprint of the definition that last read the page (null when never recorded). The validators and the counts
+    /// above belong to that definition: once the source is edited they say nothing of what the new selectors will find.
+    /// </summary>
+    public string? DefinitionFingerprint { get; init; }
 
     public int StoredItemCount { get; init; }
 }

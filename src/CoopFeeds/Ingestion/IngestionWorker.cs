@@ -121,7 +121,7 @@ public sealed class IngestionWorker(
 
         foreach (var (id, source) in enabled)
         {
-            var fingerprint = SourceCatalogWatcher.Fingerprint(source);
+            var fingerprint = SourceFingerprint.Of(source.Definition);
             if (!_slots.TryGetValue(id, out var slot))
             {
                 var due = _stored.Remove(id, out var stored) ? stored : now;
