@@ -23,6 +23,11 @@ public enum OutcomeKind
     /// <summary>More redirects than Ingestion:MaxRedirects, or a redirect loop.</summary>
     TooManyRedirects,
     FileMissing,
+    /// <summary>
+    /// Not asked: the site's circuit breaker is open after too many recent failures (this source's or another of the same
+    /// site), and stays open for Ingestion:CircuitBreakDuration before one request tries again.
+    /// </summary>
+    CircuitOpen,
     /// <summary>The page was fetched but selectors yielded far fewer items than usual (layout drift).</summary>
     Degraded,
 }

@@ -45,6 +45,16 @@ public sealed class IngestionOptions
     /// </summary>
     public TimeSpan MaxRetryAfterWait { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Requests to one site within the breaker's sampling window before it may open (and then only when half failed).
+    /// Counted per attempt, so one fetch that fails with every retry can open it.
+    /// </summary>
+    [Range(2, 10_000)]
+    public int CircuitMinimumThroughput { get; set; } = 3;
+
+    /// <summary>How long an open circuit refuses requests to its site before one request tries again.</summary>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long a site's robots.txt is trusted before it is fetched again.</summary>
     public TimeSpan RobotsCacheDuration { get; set; } = TimeSpan.FromHours(24);
 

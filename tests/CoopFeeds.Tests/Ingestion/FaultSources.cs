@@ -8,9 +8,15 @@ namespace CoopFeeds.Tests.Ingestion;
 /// <summary>A sources file in a temporary folder whose sources read <see cref="FaultSite.Listing"/> pages, and the service on it.</summary>
 internal sealed class FaultSources : IAsyncDisposable
 {
-    /// <summary>Small timeouts and no politeness delay, so the fault tests stay fast; no jitter, so due times are exact.</summary>
+    /// <summary>
+    /// Small timeouts and no politeness delay, so the fault tests stay fast; no jitter, so due times are exact. The tests
+    /// run one site's sources back to back as if an interval apart, which the circuit breaker (counting within minutes)
+    /// would take for a site that is down: it is kept shut here and tested with its shipped settings in
+    /// <see cref="CircuitBreakerTests"/>.
+    /// </summary>
     public static readonly string[] FastSettings =
     [
+        "--Ingestion:CircuitMinimumThroughput=10000",
         "--Ingestion:RequestTimeout=00:00:01",
         "--Ingestion:MaxRetries=2",
         "--Ingestion:RetryBaseDelay=00:00:00.010",
