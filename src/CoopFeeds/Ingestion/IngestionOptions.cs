@@ -55,6 +55,12 @@ public sealed class IngestionOptions
     /// <summary>How long an open circuit refuses requests to its site before one request tries again.</summary>
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The longest /readyz waits for the first ingest pass. Two minutes lets a pass over healthy sites finish first (a fresh
+    /// store then serves full feeds), while one hanging site — four 30 s attempts with backoff — cannot hold a deployment.
+    /// </summary>
+    public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long a site's robots.txt is trusted before it is fetched again.</summary>
     public TimeSpan RobotsCacheDuration { get; set; } = TimeSpan.FromHours(24);
 

@@ -19,6 +19,7 @@ public static class IngestionRegistration
             .Validate(o => o.RequestTimeout > TimeSpan.Zero, "Ingestion:RequestTimeout must be positive")
             .Validate(o => o.PerHostDelay >= TimeSpan.Zero, "Ingestion:PerHostDelay must not be negative")
             .Validate(o => o.MaxBackoff > TimeSpan.Zero, "Ingestion:MaxBackoff must be positive")
+            .Validate(o => o.ReadyTimeout > TimeSpan.Zero, "Ingestion:ReadyTimeout must be positive")
             // Polly's own bounds for a break.
             .Validate(o => o.CircuitBreakDuration >= TimeSpan.FromSeconds(0.5) && o.CircuitBreakDuration <= TimeSpan.FromDays(1),
                 "Ingestion:CircuitBreakDuration must be between 00:00:00.5 and 1.00:00:00")
