@@ -23,6 +23,11 @@ public enum OutcomeKind
     /// <summary>More redirects than Ingestion:MaxRedirects, or a redirect loop.</summary>
     TooManyRedirects,
     FileMissing,
+    /// <summary>
+    /// Not asked: the site's circuit breaker is open after too many recent failures (this source's or another of the same
+    /// site), and stays open for Ingestion:CircuitBreakDuration before one request tries again.
+    /// </summary>
+    CircuitOpen,
     /// <summary>The page was fetched but selectors yielded far fewer items than usual (layout drift).</summary>
     Degraded,
 }
@@ -55,6 +60,9 @@ public sealed record IngestOutcome
     /// <summary>When the source is due next, as the scheduler decided.</summary>
     public DateTimeOffset? NextAttemptAt { get; init; }
 
+    /// <summary>The fingerprint of the source's definition this run used (see <see cref="SourceState.DefinitionFingerprint"/>).</summary>
+    public string? DefinitionFingerprint { get; init; }
+
     public bool IsSuccess => Kind is OutcomeKind.Success or OutcomeKind.NotModified;
 }
 
@@ -79,6 +87,12 @@ public sealed record SourceState
 
     /// <summary>First-page item counts of the last good runs, newest last (for layout-drift detection).</summary>
     public IReadOnlyList<int> RecentFirstPageCounts { get; init; } = [];
+
+    /// <summary>
+    /// The fingerprint of the definition that last read the page (null when never recorded). The validators and the counts
+    /// above belong to that definition: once the source is edited they say nothing of what the new selectors will find.
+    /// </summary>
+    public string? DefinitionFingerprint { get; init; }
 
     public int StoredItemCount { get; init; }
 }

@@ -22,6 +22,17 @@ internal static class SourceStateTransition
             ItemsUpdated = saved.Updated,
         };
 
+        // An edited source: the counts were read by other selectors, so they are no baseline for these (SourceIngester's
+        // drift check ignored them too). Null on either side is no edit: a row stored before fingerprints were recorded
+        // adopts the current one on its next run instead of losing its baseline.
+        var edited = outcome.DefinitionFingerprint is { } used && previous?.DefinitionFingerprint is { } stored && used != stored;
+
+        // The fingerprint moves on only with a run that read the page with it (or when none was known): after a failed or
+        // degraded run of an edited source the next one is still unconditional, so a 304 for the old page never stands in
+        // for what the new selectors find.
+        if (outcome.Kind == OutcomeKind.Success || state.DefinitionFingerprint is null)
+            state = state with { DefinitionFingerprint = outcome.DefinitionFingerprint ?? state.DefinitionFingerprint };
+
         if (outcome.Kind == OutcomeKind.Degraded)
         {
             // The site answered, so this is no fetch failure (the backoff counter resets), but the run was not good:
@@ -37,6 +48,7 @@ internal static class SourceStateTransition
 
         if (outcome.IsSuccess)
         {
+            IReadOnlyList<int> baseline = edited && outcome.Kind == OutcomeKind.Success ? [] : state.RecentFirstPageCounts;
             return state with
             {
                 Health = SourceHealth.Healthy,
@@ -47,8 +59,8 @@ internal static class SourceStateTransition
                 ETag = outcome.ETag ?? state.ETag,
                 LastModified = outcome.LastModified ?? state.LastModified,
                 RecentFirstPageCounts = outcome.FirstPageItemCount is { } count
-                    ? [.. state.RecentFirstPageCounts.Append(count).TakeLast(RecentFirstPageCountLimit)]
-                    : state.RecentFirstPageCounts,
+                    ? [.. baseline.Append(count).TakeLast(RecentFirstPageCountLimit)]
+                    : baseline,
             };
         }
 

@@ -22,7 +22,7 @@ public sealed class MigrationTests
         using var connection = db.OpenRawConnection();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA user_version;";
-        Assert.Equal(2L, command.ExecuteScalar());
+        Assert.Equal(3L, command.ExecuteScalar());
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", command.ExecuteScalar());
     }
@@ -41,7 +41,37 @@ public sealed class MigrationTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => db.Store.MigrateAsync(None));
 
         Assert.Contains("schema version 99", error.Message);
-        Assert.Contains("up to 2", error.Message);
+        Assert.Contains("up to 3", error.Message);
+    }
+
+    [Fact]
+    public async Task AVersionTwoDatabaseKeepsItsSourceStateAndAdoptsTheFingerprintWithoutLosingItsBaseline()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        await db.Store.SaveAsync(News, [Item("a")], Success(T0, itemsFound: 1, firstPageCount: 10, etag: "\"v1\""), None);
+        using (var connection = db.OpenRawConnection())
+        using (var command = connection.CreateCommand())
+        {
+            // The schema as version 2 left it: no fingerprint column.
+            command.CommandText = "ALTER TABLE source_state DROP COLUMN definition_fingerprint; PRAGMA user_version = 2;";
+            command.ExecuteNonQuery();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        await SqliteItemStore.ForFile(db.FilePath).MigrateAsync(None);
+
+        var migrated = await db.Store.GetSourceStateAsync(News.SourceId, None);
+        Assert.NotNull(migrated);
+        Assert.Null(migrated.DefinitionFingerprint);
+        Assert.Equal("\"v1\"", migrated.ETag);
+        Assert.Equal([10], migrated.RecentFirstPageCounts);
+        Assert.Single(await db.Store.AllItemsAsync());
+
+        await db.Store.SaveAsync(News, [], Success(T0.AddHours(1), firstPageCount: 9) with { DefinitionFingerprint = "f1" }, None);
+
+        var adopted = await db.Store.GetSourceStateAsync(News.SourceId, None);
+        Assert.Equal("f1", adopted?.DefinitionFingerprint);
+        Assert.Equal([10, 9], adopted?.RecentFirstPageCounts);
     }
 
     [Fact]

@@ -143,6 +143,32 @@ public sealed class SourceStateTests
     }
 
     [Fact]
+    public async Task AnEditedDefinitionStartsANewBaselineOnlyOnceAGoodRunHasReadThePageWithIt()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        await db.Store.SaveAsync(News, [], Success(T0, firstPageCount: 10) with { DefinitionFingerprint = "old" }, None);
+        await db.Store.SaveAsync(News, [], Success(T0.AddHours(1), firstPageCount: 9) with { DefinitionFingerprint = "old" }, None);
+
+        await db.Store.SaveAsync(News, [], Failure(T0.AddHours(2)) with { DefinitionFingerprint = "new" }, None);
+        await db.Store.SaveAsync(News, [], new IngestOutcome
+        {
+            Kind = OutcomeKind.Degraded, AttemptedAt = T0.AddHours(3), FirstPageItemCount = 0, DefinitionFingerprint = "new",
+        }, None);
+
+        // Neither run read a good page with the new definition: the next one must still be unconditional.
+        var unread = await db.Store.GetSourceStateAsync(News.SourceId, None);
+        Assert.Equal("old", unread?.DefinitionFingerprint);
+        Assert.Equal([10, 9], unread?.RecentFirstPageCounts);
+
+        await db.Store.SaveAsync(News, [], Success(T0.AddHours(4), firstPageCount: 4) with { DefinitionFingerprint = "new" }, None);
+
+        var read = await db.Store.GetSourceStateAsync(News.SourceId, None);
+        Assert.Equal("new", read?.DefinitionFingerprint);
+        Assert.Equal([4], read?.RecentFirstPageCounts);
+        Assert.Equal(SourceHealth.Healthy, read?.Health);
+    }
+
+    [Fact]
     public async Task EverySourceThatRanIsListedInIdOrder()
     {
         await using var db = await TempDatabase.CreateAsync();

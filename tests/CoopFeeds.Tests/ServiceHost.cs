@@ -26,14 +26,22 @@ internal sealed class ServiceHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts the service and waits (on a signal, not a timer) until its first ingest pass has finished.</summary>
-    public static async Task<ServiceHost> StartAsync(string? sourcesPath = null, params string[] configArgs)
+    public static Task<ServiceHost> StartAsync(string? sourcesPath = null, params string[] configArgs) =>
+        StartAsync(sourcesPath, Directory.CreateTempSubdirectory("coopfeeds-test-").FullName, r => r.FirstPassCompleted, configArgs);
+
+    /// <summary>
+    /// Starts the service on <paramref name="dataDirectory"/> (which it deletes when disposed) and waits only until
+    /// <paramref name="started"/> says so, e.g. until it is ready while its first pass still runs.
+    /// </summary>
+    public static async Task<ServiceHost> StartAsync(
+        string? sourcesPath, string dataDirectory, Func<IngestionReadiness, Task> started, params string[] configArgs)
     {
-        var data = Directory.CreateTempSubdirectory("coopfeeds-test-").FullName;
+        var data = dataDirectory;
         var app = Program.BuildWebApp(
             new ServeSettings(sourcesPath ?? RepoPaths.SampleSources, data, "http://127.0.0.1:0"),
             ["--Logging:LogLevel:Default=Warning", .. configArgs]);
         await app.StartAsync();
-        await app.Services.GetRequiredService<IngestionReadiness>().FirstPassCompleted.WaitAsync(TimeSpan.FromMinutes(1));
+        await started(app.Services.GetRequiredService<IngestionReadiness>()).WaitAsync(TimeSpan.FromMinutes(1));
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ServiceHost(app, data, new Uri(address + "/"));
     }

@@ -56,7 +56,7 @@ public sealed class SqliteItemStore : IItemStore
     private const string SourceStateColumns = """
         s.source_id, s.section, s.health, s.last_attempt_at, s.last_success_at, s.last_outcome, s.last_http_status, s.last_error,
         s.consecutive_failures, s.items_found, s.items_new, s.items_updated, s.etag, s.last_modified, s.next_attempt_at,
-        s.recent_first_page_counts,
+        s.recent_first_page_counts, s.definition_fingerprint,
         (SELECT count(*) FROM items AS i WHERE i.source_id = s.source_id) AS stored_item_count
         """;
 
@@ -75,10 +75,10 @@ public sealed class SqliteItemStore : IItemStore
     private const string UpsertSourceState = """
         INSERT INTO source_state (source_id, section, health, last_attempt_at, last_success_at, last_outcome, last_http_status,
                                   last_error, consecutive_failures, items_found, items_new, items_updated, etag, last_modified,
-                                  next_attempt_at, recent_first_page_counts)
+                                  next_attempt_at, recent_first_page_counts, definition_fingerprint)
         VALUES (@source_id, @section, @health, @last_attempt_at, @last_success_at, @last_outcome, @last_http_status,
                 @last_error, @consecutive_failures, @items_found, @items_new, @items_updated, @etag, @last_modified,
-                @next_attempt_at, @recent_first_page_counts)
+                @next_attempt_at, @recent_first_page_counts, @definition_fingerprint)
         ON CONFLICT (source_id) DO UPDATE SET
             section = excluded.section, health = excluded.health, last_attempt_at = excluded.last_attempt_at,
             last_success_at = excluded.last_success_at, last_outcome = excluded.last_outcome,
@@ -86,7 +86,7 @@ public sealed class SqliteItemStore : IItemStore
             consecutive_failures = excluded.consecutive_failures, items_found = excluded.items_found,
             items_new = excluded.items_new, items_updated = excluded.items_updated, etag = excluded.etag,
             last_modified = excluded.last_modified, next_attempt_at = excluded.next_attempt_at,
-            recent_first_page_counts = excluded.recent_first_page_counts;
+            recent_first_page_counts = excluded.recent_first_page_counts, definition_fingerprint = excluded.definition_fingerprint;
         """;
 
     private const string InsertSourceStateChange = """
@@ -521,6 +521,7 @@ public sealed class SqliteItemStore : IItemStore
         ("@last_modified", state.LastModified),
         ("@next_attempt_at", state.NextAttemptAt?.UtcTicks),
         ("@recent_first_page_counts", JsonSerializer.Serialize(state.RecentFirstPageCounts.ToArray())),
+        ("@definition_fingerprint", state.DefinitionFingerprint),
     ];
 
     /// <summary>Reads a row selected with <see cref="SourceStateColumns"/>, in that column order.</summary>
@@ -542,7 +543,8 @@ public sealed class SqliteItemStore : IItemStore
         LastModified = ReadString(reader, 13),
         NextAttemptAt = ReadInstant(reader, 14),
         RecentFirstPageCounts = JsonSerializer.Deserialize<int[]>(reader.GetString(15)) ?? [],
-        StoredItemCount = reader.GetInt32(16),
+        DefinitionFingerprint = ReadString(reader, 16),
+        StoredItemCount = reader.GetInt32(17),
     };
 
     private static string? ReadString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -83,7 +83,13 @@ internal static class SqliteMigrations
         CREATE INDEX ix_source_state_changes_source ON source_state_changes (source_id, seq);
         """;
 
-    public static IReadOnlyList<string> Scripts { get; } = [Initial, SourceStateChanges];
+    // The fingerprint of the source definition that last read the page. Nullable, so rows stored before it keep all they
+    // hold; the next run of each records it (SourceStateTransition).
+    private const string DefinitionFingerprint = """
+        ALTER TABLE source_state ADD COLUMN definition_fingerprint TEXT NULL;
+        """;
+
+    public static IReadOnlyList<string> Scripts { get; } = [Initial, SourceStateChanges, DefinitionFingerprint];
 
     /// <summary>Applies every script the database lacks, each in its own transaction. A no-op when up to date.</summary>
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CoopFeeds.Ingestion;
 using CoopFeeds.Sources;
+using CoopFeeds.Storage;
 
 namespace CoopFeeds.Cli;
 
@@ -36,8 +37,10 @@ internal static class IngestCommand
                 var report = await ingester.IngestAsync(source, cancellationToken);
                 var errors = report.Failed ? 1 : 0;
                 failed += errors;
+                // A 304 reads nothing: say so rather than "0 found".
+                var found = report.Outcome.Kind == OutcomeKind.NotModified ? "nothing read" : $"{report.Outcome.ItemsFound} found";
                 Console.WriteLine(
-                    $"{source.Id}: {report.Outcome.Kind}, {report.Outcome.ItemsFound} found, {report.Saved.New} new, {report.Saved.Updated} updated, {errors} errors"
+                    $"{source.Id}: {report.Outcome.Kind}, {found}, {report.Saved.New} new, {report.Saved.Updated} updated, {errors} errors"
                     + (report.Outcome.Detail is { } detail ? $" ({detail})" : ""));
             }
             await host.StopAsync(cancellationToken);

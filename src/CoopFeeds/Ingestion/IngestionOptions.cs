@@ -45,6 +45,22 @@ public sealed class IngestionOptions
     /// </summary>
     public TimeSpan MaxRetryAfterWait { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Requests to one site within the breaker's sampling window before it may open (and then only when half failed).
+    /// Counted per attempt, so one fetch that fails with every retry can open it.
+    /// </summary>
+    [Range(2, 10_000)]
+    public int CircuitMinimumThroughput { get; set; } = 3;
+
+    /// <summary>How long an open circuit refuses requests to its site before one request tries again.</summary>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The longest /readyz waits for the first ingest pass. Two minutes lets a pass over healthy sites finish first (a fresh
+    /// store then serves full feeds), while one hanging site — four 30 s attempts with backoff — cannot hold a deployment.
+    /// </summary>
+    public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long a site's robots.txt is trusted before it is fetched again.</summary>
     public TimeSpan RobotsCacheDuration { get; set; } = TimeSpan.FromHours(24);
 

@@ -3,6 +3,7 @@ using CoopFeeds.Status;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.CircuitBreaker;
 
 namespace CoopFeeds.Ingestion;
 
@@ -18,6 +19,10 @@ public static class IngestionRegistration
             .Validate(o => o.RequestTimeout > TimeSpan.Zero, "Ingestion:RequestTimeout must be positive")
             .Validate(o => o.PerHostDelay >= TimeSpan.Zero, "Ingestion:PerHostDelay must not be negative")
             .Validate(o => o.MaxBackoff > TimeSpan.Zero, "Ingestion:MaxBackoff must be positive")
+            .Validate(o => o.ReadyTimeout > TimeSpan.Zero, "Ingestion:ReadyTimeout must be positive")
+            // Polly's own bounds for a break.
+            .Validate(o => o.CircuitBreakDuration >= TimeSpan.FromSeconds(0.5) && o.CircuitBreakDuration <= TimeSpan.FromDays(1),
+                "Ingestion:CircuitBreakDuration must be between 00:00:00.5 and 1.00:00:00")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -43,7 +48,8 @@ public static class IngestionRegistration
                     ConnectCallback = (context, cancellationToken) => ConnectCheckedAsync(origin, context, cancellationToken),
                 })
                 .AddStandardResilienceHandler()
-                .Configure((resilience, sp) => Configure(resilience, sp.GetRequiredService<IOptions<IngestionOptions>>().Value))
+                .Configure((resilience, sp) => Configure(
+                    resilience, sp.GetRequiredService<IOptions<IngestionOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()))
                 // One breaker (and one set of pipelines) per site: a site that is down opens its own circuit, nobody else's.
                 .SelectPipelineByAuthority();
         }
@@ -58,7 +64,12 @@ public static class IngestionRegistration
         return builder;
     }
 
-    private static void Configure(HttpStandardResilienceOptions resilience, IngestionOptions ingestion)
+    /// <summary>The failure ratio and sampling window of the breaker; see <see cref="Configure"/>.</summary>
+    internal const double CircuitFailureRatio = 0.5;
+
+    internal static readonly TimeSpan CircuitSamplingDuration = TimeSpan.FromMinutes(10);
+
+    private static void Configure(HttpStandardResilienceOptions resilience, IngestionOptions ingestion, ILoggerFactory loggers)
     {
         var attempt = ingestion.RequestTimeout;
         resilience.AttemptTimeout.Timeout = attempt;
@@ -72,17 +83,49 @@ public static class IngestionRegistration
         // Every attempt, every backoff delay and the longest Retry-After we wait, with room to spare.
         var delays = TimeSpan.FromTicks(ingestion.RetryBaseDelay.Ticks * ((1L << Math.Min(ingestion.MaxRetries, 20)) - 1) * 2);
         resilience.TotalRequestTimeout.Timeout = attempt * (ingestion.MaxRetries + 1) + delays + ingestion.MaxRetryAfterWait + TimeSpan.FromSeconds(5);
-        // The breaker's sampling window must be at least twice the attempt timeout.
-        resilience.CircuitBreaker.SamplingDuration = attempt * 2 + TimeSpan.FromSeconds(1);
+
+        // Polly's defaults (100 requests in 30 s, a 5 s break) suit a busy API client; a feed fetcher asks a site once per
+        // source per interval, 1 + MaxRetries attempts a few seconds apart, so they never trip. Here: at least
+        // CircuitMinimumThroughput (3) attempts to the site within 10 minutes, half of them failed, is a site that is
+        // down now. 10 minutes holds a whole fetch with its retries (4 × 30 s timeouts plus backoff) and the sources of
+        // one site that run together. The break (5 minutes) outlasts a fetch with retries, so other sources of a dead site
+        // stop asking at once, yet is shorter than any sensible interval, so the next scheduled run finds the circuit
+        // half-open and one request decides. The window must also be at least twice the attempt timeout (Polly's rule).
+        var window = attempt * 2 + TimeSpan.FromSeconds(1);
+        resilience.CircuitBreaker.SamplingDuration = window > CircuitSamplingDuration ? window : CircuitSamplingDuration;
+        resilience.CircuitBreaker.MinimumThroughput = ingestion.CircuitMinimumThroughput;
+        resilience.CircuitBreaker.FailureRatio = CircuitFailureRatio;
+        resilience.CircuitBreaker.BreakDuration = ingestion.CircuitBreakDuration;
+        // A refused address is our policy, not the site failing: it must not open the site's circuit.
+        resilience.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(
+            !IsAddressRefused(args.Outcome.Exception) && HttpClientResiliencePredicates.IsTransient(args.Outcome));
+        var logger = loggers.CreateLogger(typeof(IngestionRegistration).FullName!);
+        resilience.CircuitBreaker.OnOpened = args =>
+        {
+            // The source's status says only "circuit open"; the log keeps what opened it.
+            logger.LogWarning(
+                "Circuit opened for {Site} for {BreakDuration}: {Cause}",
+                args.Context.GetRequestMessage()?.RequestUri?.GetLeftPart(UriPartial.Authority), args.BreakDuration,
+                args.Outcome.Result is { } response ? $"HTTP {(int)response.StatusCode}" : args.Outcome.Exception?.Message);
+            return ValueTask.CompletedTask;
+        };
     }
 
-    /// <summary>Transient failures only; never a refused address, and never a Retry-After longer than we wait inside one fetch.</summary>
+    private static bool IsAddressRefused(Exception? exception)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is AddressRefusedException) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Transient failures only; never a refused address or an open circuit, and never a Retry-After longer than we wait inside one fetch.</summary>
     internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfterWait)
     {
-        for (var ex = outcome.Exception; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is AddressRefusedException) return false;
-        }
+        if (IsAddressRefused(outcome.Exception)) return false;
+        // An open circuit has decided the site is down; retrying would only be refused again until the break ends.
+        if (outcome.Exception is BrokenCircuitException) return false;
         if (!HttpClientResiliencePredicates.IsTransient(outcome)) return false;
         if (outcome.Result is { } response && ListingFetcher.RetryAfterOf(response, TimeProvider.System) is { } wait && wait > maxRetryAfterWait)
             return false;

@@ -38,23 +38,31 @@ public sealed class IngestionWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var limit = new SemaphoreSlim(options.Value.MaxConcurrency);
-        try
+        // Bounded: a first pass held up by hanging sites (each costs its timeouts and retries) must not keep /readyz at 503.
+        using (clock.CreateTimer(_ => ReadyAfterTimeout(), null, options.Value.ReadyTimeout, Timeout.InfiniteTimeSpan))
         {
-            await LoadStoredScheduleAsync(stoppingToken);
-            List<Task> firstPass;
-            lock (_running)
+            try
             {
-                SyncWithCatalog(catalogs.Current);
-                firstPass = StartDueSources(limit, stoppingToken);
+                var stored = await LoadStoredScheduleAsync(stoppingToken);
+                List<Task> firstPass;
+                lock (_running)
+                {
+                    var catalog = catalogs.Current;
+                    // A restart with every source already stored has feeds to serve: ready now, not after a pass.
+                    if (catalog.Sources.Where(s => s.Definition.Enabled).All(s => stored.Contains(s.Id)) && readiness.MarkReady())
+                        logger.LogInformation("Ready: the store holds every enabled source; the first ingest pass runs on");
+                    SyncWithCatalog(catalog);
+                    firstPass = StartDueSources(limit, stoppingToken);
+                }
+                await Task.WhenAll(firstPass);
             }
-            await Task.WhenAll(firstPass);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            readiness.MarkReady();
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+            }
+            finally
+            {
+                readiness.MarkFirstPassCompleted();
+            }
         }
 
         try
@@ -86,7 +94,8 @@ public sealed class IngestionWorker(
     /// A source backing off after failures keeps its stored next attempt across restarts, so a crash loop does not hammer a
     /// site that is down; every other source runs at start, as before.
     /// </summary>
-    private async Task LoadStoredScheduleAsync(CancellationToken cancellationToken)
+    /// <returns>The ids of the sources the store holds state for (none when it cannot say).</returns>
+    private async Task<IReadOnlySet<string>> LoadStoredScheduleAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         IReadOnlyList<SourceState> states;
@@ -97,13 +106,23 @@ public sealed class IngestionWorker(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Reading the stored schedule failed; every source runs now");
-            return;
+            return new HashSet<string>();
         }
         foreach (var state in states)
         {
             if (state is { Health: SourceHealth.Failing, NextAttemptAt: { } next } && next > now)
                 _stored[state.SourceId] = next;
         }
+        return states.Select(s => s.SourceId).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private void ReadyAfterTimeout()
+    {
+        if (!readiness.MarkReady()) return;
+        string[] running;
+        lock (_running) running = [.. _slots.Values.Where(s => s.Running).Select(s => s.Source.Id).OrderBy(id => id, StringComparer.Ordinal)];
+        logger.LogWarning("Ready after {ReadyTimeout} although the first ingest pass has not finished; still running: {SourceIds}",
+            options.Value.ReadyTimeout, string.Join(", ", running));
     }
 
     /// <summary>Adds new and enabled sources (due now), drops removed and disabled ones, and makes edited ones due now.</summary>
@@ -121,7 +140,7 @@ public sealed class IngestionWorker(
 
         foreach (var (id, source) in enabled)
         {
-            var fingerprint = SourceCatalogWatcher.Fingerprint(source);
+            var fingerprint = SourceFingerprint.Of(source.Definition);
             if (!_slots.TryGetValue(id, out var slot))
             {
                 var due = _stored.Remove(id, out var stored) ? stored : now;

@@ -130,7 +130,8 @@ public sealed class ListingFetcher
             }
             catch (BrokenCircuitException)
             {
-                return FetchResult.Failed(OutcomeKind.Connection, $"circuit open for {current.Authority}: too many recent failures, not asking again yet");
+                return FetchResult.Failed(OutcomeKind.CircuitOpen,
+                    $"circuit open for {current.Authority}: half or more of its last requests failed; not asked again for up to {_options.CircuitBreakDuration:c}");
             }
             catch (HttpRequestException ex)
             {

@@ -30,8 +30,13 @@ public sealed class SourceIngester(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SourceId"] = source.Id, ["Section"] = source.Section });
         var startedAt = clock.GetUtcNow();
         var state = await store.GetSourceStateAsync(source.Id, cancellationToken);
-        var validators = state is null ? ConditionalValidators.None : new ConditionalValidators(state.ETag, state.LastModified);
-        var knownKeys = state?.LastSuccessAt is null ? null : await store.GetIdentityKeysAsync(source.Id, cancellationToken);
+        var fingerprint = SourceFingerprint.Of(source.Definition);
+        // Edited since the page was last read: the stored validators would earn a 304 for the page the old selectors read,
+        // and the new ones would never run; the drift baseline counted what the old ones found. Read it all afresh.
+        var edited = state?.DefinitionFingerprint is { } stored && stored != fingerprint;
+        var validators = state is null || edited ? ConditionalValidators.None : new ConditionalValidators(state.ETag, state.LastModified);
+        IReadOnlyList<int> baseline = edited ? [] : state?.RecentFirstPageCounts ?? [];
+        var knownKeys = state?.LastSuccessAt is null || edited ? null : await store.GetIdentityKeysAsync(source.Id, cancellationToken);
 
         var read = await reader.ReadAsync(source, validators, knownKeys, cancellationToken);
         var firstPageCount = read.Pages.Count > 0 ? read.Pages[0].ItemCount : (int?)null;
@@ -45,9 +50,10 @@ public sealed class SourceIngester(
             LastModified = read.LastModified,
             ItemsFound = read.Items.Count,
             FirstPageItemCount = firstPageCount,
+            DefinitionFingerprint = fingerprint,
         };
         if (outcome.Kind == OutcomeKind.Success)
-            outcome = await CheckDriftAsync(source, read, outcome, state, cancellationToken);
+            outcome = await CheckDriftAsync(source, read, outcome, baseline, cancellationToken);
 
         var failures = outcome.IsSuccess || outcome.Kind == OutcomeKind.Degraded ? 0 : (state?.ConsecutiveFailures ?? 0) + 1;
         var ingestion = options.Value;
@@ -84,18 +90,18 @@ public sealed class SourceIngester(
     /// gone; the detail says which selector stopped matching, or what kind of wall the page is.
     /// </summary>
     private async Task<IngestOutcome> CheckDriftAsync(
-        ConfiguredSource source, ListingRead read, IngestOutcome outcome, SourceState? state, CancellationToken cancellationToken)
+        ConfiguredSource source, ListingRead read, IngestOutcome outcome, IReadOnlyList<int> recentCounts, CancellationToken cancellationToken)
     {
         // Items with a title: a Title selector that stops matching empties the first page as surely as a broken Item selector.
         var usable = read.FirstPageMatches is { } m ? Math.Min(m.Items, m.Title) : outcome.FirstPageItemCount ?? 0;
-        var baseline = IngestionSchedule.Median(state?.RecentFirstPageCounts ?? []);
+        var baseline = IngestionSchedule.Median(recentCounts);
         var threshold = options.Value.DriftThreshold;
 
         string? finding = null;
         if (read.Items.Count == 0)
             finding = "the page gave no items";
         else if (baseline is > 0 && usable < threshold * baseline)
-            finding = $"the first page gave {usable} items, under {threshold:0.##} × {baseline:0.#} (the median of the last {state!.RecentFirstPageCounts.Count} good runs)";
+            finding = $"the first page gave {usable} items, under {threshold:0.##} × {baseline:0.#} (the median of the last {recentCounts.Count} good runs)";
         if (finding is null) return outcome;
 
         var wall = await PageDiagnosis.DescribeWallAsync(read.FirstPageBody, source.BaseUrl ?? source.Location, cancellationToken);

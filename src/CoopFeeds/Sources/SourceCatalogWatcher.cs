@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using CoopFeeds.Core.Sources;
 using Microsoft.Extensions.Options;
 
@@ -59,14 +58,13 @@ public sealed class SourceCatalogWatcher(
         var after = catalogs.Current;
         var added = after.Sources.Select(s => s.Id).Except(before.Sources.Select(s => s.Id)).ToList();
         var removed = before.Sources.Select(s => s.Id).Except(after.Sources.Select(s => s.Id)).ToList();
-        var edited = after.Sources.Where(s => before.FindSource(s.Id) is { } old && Fingerprint(old) != Fingerprint(s)).Select(s => s.Id).ToList();
+        var edited = after.Sources
+            .Where(s => before.FindSource(s.Id) is { } old && SourceFingerprint.Of(old.Definition) != SourceFingerprint.Of(s.Definition))
+            .Select(s => s.Id).ToList();
         logger.LogInformation("Sources file {Path} reloaded: {SourceCount} sources; added [{Added}], removed [{Removed}], edited [{Edited}]",
             path, after.Sources.Count, string.Join(", ", added), string.Join(", ", removed), string.Join(", ", edited));
         return true;
     }
-
-    /// <summary>A source's definition as text: equal texts mean an unchanged source.</summary>
-    public static string Fingerprint(ConfiguredSource source) => JsonSerializer.Serialize(source.Definition);
 
     private byte[]? Hash(string path)
     {

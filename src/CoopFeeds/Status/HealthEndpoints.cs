@@ -4,7 +4,8 @@ using CoopFeeds.Storage;
 namespace CoopFeeds.Status;
 
 /// <summary>
-/// <c>/healthz</c>: the process answers. <c>/readyz</c>: the first ingest pass has finished and the store answers.
+/// <c>/healthz</c>: the process answers. <c>/readyz</c>: the first ingest pass has finished (or the store already held
+/// every source, or Ingestion:ReadyTimeout passed; see <see cref="IngestionReadiness"/>) and the store answers.
 /// A failing source site fails neither: a load balancer must not pull an instance because someone else's site is down.
 /// </summary>
 public static class HealthEndpoints

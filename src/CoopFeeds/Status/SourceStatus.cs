@@ -21,7 +21,9 @@ public sealed record SourceStatus
     public DateTimeOffset? LastSuccessAt { get; init; }
     public string? LastOutcome { get; init; }
     public int? LastHttpStatus { get; init; }
-    public int ItemsFound { get; init; }
+    /// <summary>Items the last run read from the page; null when the site answered 304 Not Modified and nothing was read.</summary>
+    public int? ItemsFound { get; init; }
+
     public int ItemsNew { get; init; }
     public int ItemsUpdated { get; init; }
     public int StoredItems { get; init; }
@@ -70,7 +72,8 @@ public sealed class SourceStatusReader(SourceCatalogProvider catalogs, IItemStor
         LastSuccessAt = state?.LastSuccessAt,
         LastOutcome = state?.LastOutcome?.ToString(),
         LastHttpStatus = state?.LastHttpStatus,
-        ItemsFound = state?.ItemsFound ?? 0,
+        // A 304 reads nothing; "0 found" would look like a page that lost its items.
+        ItemsFound = state?.LastOutcome == OutcomeKind.NotModified ? null : state?.ItemsFound ?? 0,
         ItemsNew = state?.ItemsNew ?? 0,
         ItemsUpdated = state?.ItemsUpdated ?? 0,
         StoredItems = state?.StoredItemCount ?? 0,

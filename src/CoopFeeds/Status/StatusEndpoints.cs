@@ -59,7 +59,8 @@ public static class StatusEndpoints
                 .Append($"<td class=\"state\">{Html.Encode(s.State)}{running}<br><small>{Html.Encode(s.LastOutcome ?? "")}</small></td>")
                 .Append($"<td>{When(s.LastAttemptAt)}</td><td>{When(s.LastSuccessAt)}</td>")
                 .Append($"<td>{s.LastHttpStatus?.ToString(CultureInfo.InvariantCulture) ?? ""}</td>")
-                .Append($"<td>{s.ItemsFound} / {s.ItemsNew} / {s.ItemsUpdated}</td><td>{s.StoredItems}</td><td>{s.ConsecutiveFailures}</td>")
+                .Append($"<td>{(s.ItemsFound is { } found ? $"{found} / {s.ItemsNew} / {s.ItemsUpdated}" : "not modified")}</td>")
+                .Append($"<td>{s.StoredItems}</td><td>{s.ConsecutiveFailures}</td>")
                 .Append($"<td>{When(s.NextAttemptAt)}</td><td>{Html.Encode(s.LastError ?? "")}</td></tr>\n");
         }
         body.Append("</table>\n");

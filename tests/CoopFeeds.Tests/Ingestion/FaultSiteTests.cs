@@ -221,6 +221,8 @@ public sealed class FaultSiteTests
         var status = await host.StatusAsync("news");
         Assert.Equal("healthy", status.GetProperty("state").GetString());
         Assert.Equal(304, status.GetProperty("lastHttpStatus").GetInt32());
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("itemsFound").ValueKind); // nothing was read, not "0 found"
+        Assert.Contains("not modified", await host.Client.GetStringAsync("sources"));
         Assert.Equal(3, (await host.FeedItemsAsync()).Count);
     }
 

@@ -8,9 +8,15 @@ namespace CoopFeeds.Tests.Ingestion;
 /// <summary>A sources file in a temporary folder whose sources read <see cref="FaultSite.Listing"/> pages, and the service on it.</summary>
 internal sealed class FaultSources : IAsyncDisposable
 {
-    /// <summary>Small timeouts and no politeness delay, so the fault tests stay fast; no jitter, so due times are exact.</summary>
+    /// <summary>
+    /// Small timeouts and no politeness delay, so the fault tests stay fast; no jitter, so due times are exact. The tests
+    /// run one site's sources back to back as if an interval apart, which the circuit breaker (counting within minutes)
+    /// would take for a site that is down: it is kept shut here and tested with its shipped settings in
+    /// <see cref="CircuitBreakerTests"/>.
+    /// </summary>
     public static readonly string[] FastSettings =
     [
+        "--Ingestion:CircuitMinimumThroughput=10000",
         "--Ingestion:RequestTimeout=00:00:01",
         "--Ingestion:MaxRetries=2",
         "--Ingestion:RetryBaseDelay=00:00:00.010",
@@ -20,6 +26,12 @@ internal sealed class FaultSources : IAsyncDisposable
         "--Ingestion:MaxBodyBytes=65536",
         "--Ingestion:ContactUrl=https://coopfeeds.example/contact",
     ];
+
+    /// <summary>The selectors that read <see cref="FaultSite.Listing"/> pages whole.</summary>
+    public static readonly IReadOnlyDictionary<string, string> DefaultSelectors = new Dictionary<string, string>
+    {
+        ["Item"] = "li.item", ["Title"] = "a", ["Link"] = "a@href", ["Date"] = "time@datetime", ["Summary"] = ".summary",
+    };
 
     private readonly string _folder;
 
@@ -59,10 +71,7 @@ internal sealed class FaultSources : IAsyncDisposable
                 ["RespectRobots"] = s.RespectRobots,
                 ["Enabled"] = s.Enabled,
                 ["BaseUrl"] = s.BaseUrl ?? (Uri.TryCreate(s.Url, UriKind.Absolute, out var u) && !u.IsFile ? null! : "https://saved.example/"),
-                ["Selectors"] = new Dictionary<string, string>
-                {
-                    ["Item"] = "li.item", ["Title"] = "a", ["Link"] = "a@href", ["Date"] = "time@datetime", ["Summary"] = ".summary",
-                },
+                ["Selectors"] = s.Selectors ?? DefaultSelectors,
             }),
         };
         File.WriteAllText(Path, JsonSerializer.Serialize(document, new JsonSerializerOptions
@@ -83,6 +92,9 @@ internal sealed class FaultSources : IAsyncDisposable
 
 internal sealed record SourceSpec(string Id, string Url, bool RespectRobots = true, bool Enabled = true, string? Interval = null, string? BaseUrl = null)
 {
+    /// <summary>Null: <see cref="FaultSources.DefaultSelectors"/>.</summary>
+    public IReadOnlyDictionary<string, string>? Selectors { get; init; }
+
     public SourceSpec(string id, Uri url, bool respectRobots = true) : this(id, url.AbsoluteUri, respectRobots) { }
 }
 
@@ -94,6 +106,19 @@ internal static class ServiceHostIngestion
         var source = host.Services.GetRequiredService<SourceCatalogProvider>().Current.FindSource(sourceId)
             ?? throw new InvalidOperationException($"no source {sourceId}");
         return host.Services.GetRequiredService<SourceIngester>().IngestAsync(source, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Rewrites the sources file with <paramref name="sources"/>, reloads it as the watcher would, and waits (on a signal)
+    /// for the scheduler to finish its rerun of the edited source.
+    /// </summary>
+    public static async Task EditAsync(this ServiceHost host, FaultSources file, params SourceSpec[] sources)
+    {
+        var activity = host.Services.GetRequiredService<IngestionActivity>();
+        var before = activity.CompletedRuns;
+        file.Rewrite(sources);
+        Assert.True(host.Services.GetRequiredService<SourceCatalogProvider>().Reload().IsValid);
+        await activity.WhenRunsCompletedAsync(before + 1).WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     public static async Task<JsonElement> StatusAsync(this ServiceHost host, string sourceId)

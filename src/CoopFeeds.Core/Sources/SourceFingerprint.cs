@@ -1,0 +1,17 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace CoopFeeds.Core.Sources;
+
+/// <summary>
+/// A short text that changes whenever a source's definition does (its URL, selectors, formats, interval, anything in the
+/// sources file): the scheduler reruns an edited source at once, and the store remembers which definition last read the
+/// page, so an edit is never answered by a 304 for the page the old selectors read.
+/// </summary>
+public static class SourceFingerprint
+{
+    /// <summary>SHA-256 of the definition as JSON (properties in declaration order, so equal definitions give equal text), hex.</summary>
+    public static string Of(SourceDefinition definition) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(definition))));
+}
