@@ -49,10 +49,11 @@ public static class IngestionRegistration
                 })
                 .AddStandardResilienceHandler()
                 .Configure((resilience, sp) => Configure(
-                    resilience, sp.GetRequiredService<IOptions<IngestionOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()))
+                    resilience, sp.GetRequiredService<IOptions<IngestionOptions>>().Value, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<OpenCircuits>()))
                 // One breaker (and one set of pipelines) per site: a site that is down opens its own circuit, nobody else's.
                 .SelectPipelineByAuthority();
         }
+        services.AddSingleton<OpenCircuits>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ListingFetcher>(sp)); // honours [ActivatorUtilitiesConstructor]
 
         services.AddSingleton<ListingReader>();
@@ -69,7 +70,7 @@ public static class IngestionRegistration
 
     internal static readonly TimeSpan CircuitSamplingDuration = TimeSpan.FromMinutes(10);
 
-    private static void Configure(HttpStandardResilienceOptions resilience, IngestionOptions ingestion, ILoggerFactory loggers)
+    private static void Configure(HttpStandardResilienceOptions resilience, IngestionOptions ingestion, ILoggerFactory loggers, OpenCircuits circuits)
     {
         var attempt = ingestion.RequestTimeout;
         resilience.AttemptTimeout.Timeout = attempt;
@@ -93,7 +94,9 @@ public static class IngestionRegistration
         // half-open and one request decides. The window must also be at least twice the attempt timeout (Polly's rule).
         var window = attempt * 2 + TimeSpan.FromSeconds(1);
         resilience.CircuitBreaker.SamplingDuration = window > CircuitSamplingDuration ? window : CircuitSamplingDuration;
-        resilience.CircuitBreaker.MinimumThroughput = ingestion.CircuitMinimumThroughput;
+        // More attempts than one fetch makes (1 + MaxRetries): a single failing run then reports what failed (HTTP 500,
+        // timeout…) instead of the circuit it opened; only a site that keeps failing across runs is left alone.
+        resilience.CircuitBreaker.MinimumThroughput = Math.Max(ingestion.CircuitMinimumThroughput, ingestion.MaxRetries + 2);
         resilience.CircuitBreaker.FailureRatio = CircuitFailureRatio;
         resilience.CircuitBreaker.BreakDuration = ingestion.CircuitBreakDuration;
         // A refused address is our policy, not the site failing: it must not open the site's circuit.
@@ -102,11 +105,12 @@ public static class IngestionRegistration
         var logger = loggers.CreateLogger(typeof(IngestionRegistration).FullName!);
         resilience.CircuitBreaker.OnOpened = args =>
         {
-            // The source's status says only "circuit open"; the log keeps what opened it.
-            logger.LogWarning(
-                "Circuit opened for {Site} for {BreakDuration}: {Cause}",
-                args.Context.GetRequestMessage()?.RequestUri?.GetLeftPart(UriPartial.Authority), args.BreakDuration,
-                args.Outcome.Result is { } response ? $"HTTP {(int)response.StatusCode}" : args.Outcome.Exception?.Message);
+            var site = args.Context.GetRequestMessage()?.RequestUri;
+            var cause = args.Outcome.Result is { } response
+                ? $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd()
+                : args.Outcome.Exception?.Message ?? "failures";
+            if (site is not null) circuits.Opened(site.Authority, cause);
+            logger.LogWarning("Circuit opened for {Site} for {BreakDuration}: {Cause}", site?.GetLeftPart(UriPartial.Authority), args.BreakDuration, cause);
             return ValueTask.CompletedTask;
         };
     }

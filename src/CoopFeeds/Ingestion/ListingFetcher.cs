@@ -39,6 +39,7 @@ public sealed class ListingFetcher
     private readonly TimeProvider clock;
     private readonly ILogger<ListingFetcher> logger;
     private readonly IngestionOptions _options;
+    private readonly OpenCircuits? circuits;
 
     [ActivatorUtilitiesConstructor]
     public ListingFetcher(
@@ -48,9 +49,11 @@ public sealed class ListingFetcher
         CoopFeedsMetrics? metrics,
         IOptions<IngestionOptions> options,
         TimeProvider clock,
-        ILogger<ListingFetcher> logger)
+        ILogger<ListingFetcher> logger,
+        OpenCircuits? circuits = null)
     {
         clientFor = origin => clients.CreateClient(HttpClientNameFor(origin));
+        this.circuits = circuits;
         this.gate = gate;
         this.robots = robots;
         this.metrics = metrics;
@@ -130,8 +133,9 @@ public sealed class ListingFetcher
             }
             catch (BrokenCircuitException)
             {
+                var cause = circuits?.CauseOf(current.Authority) is { } last ? $" (last: {last})" : "";
                 return FetchResult.Failed(OutcomeKind.CircuitOpen,
-                    $"circuit open for {current.Authority}: half or more of its last requests failed; not asked again for up to {_options.CircuitBreakDuration:c}");
+                    $"circuit open for {current.Authority}: half or more of its last requests failed{cause}; not asked again for up to {_options.CircuitBreakDuration:c}");
             }
             catch (HttpRequestException ex)
             {

@@ -27,7 +27,8 @@ public sealed class SourceIngester(
 {
     public async Task<IngestReport> IngestAsync(ConfiguredSource source, CancellationToken cancellationToken)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SourceId"] = source.Id, ["Section"] = source.Section });
+        // A message-template scope: structured properties for log processors, "source X in Y" on the console.
+        using var scope = logger.BeginScope("source {SourceId} in {Section}", source.Id, source.Section);
         var startedAt = clock.GetUtcNow();
         var state = await store.GetSourceStateAsync(source.Id, cancellationToken);
         var fingerprint = SourceFingerprint.Of(source.Definition);

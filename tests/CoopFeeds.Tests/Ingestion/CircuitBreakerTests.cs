@@ -37,9 +37,28 @@ public sealed class CircuitBreakerTests
         Assert.Equal("failing", status.GetProperty("state").GetString());
         Assert.Equal("CircuitOpen", status.GetProperty("lastOutcome").GetString());
         Assert.Contains($"circuit open for {site.BaseAddress.Authority}", status.GetProperty("lastError").GetString());
+        Assert.Contains("(last: HTTP 500", status.GetProperty("lastError").GetString());
         // The circuit is the site's: its other pages are refused too, and other sites are still asked.
         Assert.Equal(OutcomeKind.CircuitOpen, (await host.RunAsync("events")).Outcome.Kind);
         Assert.Equal(0, site.CountRequests("/events"));
         Assert.Equal(OutcomeKind.Success, (await host.RunAsync("elsewhere")).Outcome.Kind);
+    }
+
+    [Fact]
+    public async Task OneFetchThatFailsWithEveryRetryReportsItsOwnFailureNotTheCircuitItOpens()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/news", FaultSite.Status(500));
+        await using var file = FaultSources.Write(new SourceSpec("news", site.Url("/news").AbsoluteUri, RespectRobots: false));
+        var shipped = new IngestionOptions();
+        await using var host = await file.StartServiceAsync(
+            "--Ingestion:MaxRetries=3", "--Ingestion:RetryBaseDelay=00:00:00.001",
+            $"--Ingestion:CircuitMinimumThroughput={shipped.CircuitMinimumThroughput}",
+            $"--Ingestion:CircuitBreakDuration={shipped.CircuitBreakDuration:c}");
+
+        var status = await host.StatusAsync("news"); // the first pass: one fetch, four attempts
+
+        Assert.Equal(4, site.CountRequests("/news"));
+        Assert.Equal("ServerError", status.GetProperty("lastOutcome").GetString());
     }
 }
