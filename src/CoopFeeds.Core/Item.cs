@@ -56,6 +56,11 @@ public sealed record StoredItem
     /// <summary>Insertion order in the store; archives page on it so that a full archive never changes membership.</summary>
     public required long Sequence { get; init; }
 
-    /// <summary>The date a feed shows: the page's date, else the first-seen time stored once.</summary>
-    public DateTimeOffset Published => Item.Published ?? FirstSeen;
+    /// <summary>
+    /// The date a feed shows and sorts on: the page's date, else the first-seen time stored once. A page date later than
+    /// first seen (an event's date, a local date ahead of UTC) shows as first seen: a feed never dates an item in the
+    /// future (RSS 2.0 pubDate; feed-standards checklist 1.9; the W3C validator's ImplausibleDate). The store's
+    /// <c>feed_date</c> column is the same rule.
+    /// </summary>
+    public DateTimeOffset Published => Item.Published is { } page && page <= FirstSeen ? page : FirstSeen;
 }

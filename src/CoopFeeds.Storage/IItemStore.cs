@@ -20,7 +20,7 @@ public interface IItemStore
     Task<SaveResult> SaveAsync(SourceRun source, IReadOnlyList<Item> items, IngestOutcome outcome, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Items of the query, newest first by <see cref="StoredItem.Published"/> (the page's date, else first seen), then by id
+    /// Items of the query, newest first by <see cref="StoredItem.Published"/> (the page's date, else first seen, never after first seen), then by id
     /// (deterministic). An item id stored more than once among the selected sections (two sources list the same link)
     /// appears once: the copy stored first.
     /// </summary>

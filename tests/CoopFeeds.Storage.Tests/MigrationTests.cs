@@ -22,7 +22,7 @@ public sealed class MigrationTests
         using var connection = db.OpenRawConnection();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA user_version;";
-        Assert.Equal(3L, command.ExecuteScalar());
+        Assert.Equal(4L, command.ExecuteScalar());
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", command.ExecuteScalar());
     }
@@ -41,7 +41,7 @@ public sealed class MigrationTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => db.Store.MigrateAsync(None));
 
         Assert.Contains("schema version 99", error.Message);
-        Assert.Contains("up to 3", error.Message);
+        Assert.Contains("up to 4", error.Message);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class MigrationTests
         using (var command = connection.CreateCommand())
         {
             // The schema as version 2 left it: no fingerprint column.
-            command.CommandText = "ALTER TABLE source_state DROP COLUMN definition_fingerprint; PRAGMA user_version = 2;";
+            command.CommandText = TempDatabase.UndoFeedDate + "ALTER TABLE source_state DROP COLUMN definition_fingerprint; PRAGMA user_version = 2;";
             command.ExecuteNonQuery();
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -72,6 +72,28 @@ public sealed class MigrationTests
         var adopted = await db.Store.GetSourceStateAsync(News.SourceId, None);
         Assert.Equal("f1", adopted?.DefinitionFingerprint);
         Assert.Equal([10, 9], adopted?.RecentFirstPageCounts);
+    }
+
+    [Fact]
+    public async Task AVersionThreeDatabaseGainsTheFeedDateAndKeepsItsItemsAndOrder()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        await db.Store.SaveAsync(News, [Item("past", published: T0.AddDays(-1)), Item("future", published: T0.AddDays(9)), Item("undated")], Success(T0), None);
+        using (var connection = db.OpenRawConnection())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = TempDatabase.UndoFeedDate + "PRAGMA user_version = 3;";
+            command.ExecuteNonQuery();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        var store = SqliteItemStore.ForFile(db.FilePath);
+        await store.MigrateAsync(None);
+
+        var items = await store.AllItemsAsync();
+        Assert.Equal(3, items.Count);
+        Assert.Equal(items.OrderByDescending(i => i.Published).ThenBy(i => i.Item.Id, StringComparer.Ordinal).Select(i => i.Item.Id), items.Select(i => i.Item.Id));
+        Assert.Equal(T0.AddDays(9), items.Single(i => i.Item.Id == "urn:test:future").Item.Published);
     }
 
     [Fact]

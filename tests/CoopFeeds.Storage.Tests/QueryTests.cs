@@ -9,6 +9,27 @@ public sealed class QueryTests
     private static readonly SourceRun Events = new("coop-events", "events");
 
     [Fact]
+    public async Task AnItemDatedAfterItWasFirstSeenIsShownAndSortedAtItsFirstSeenTime()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        await db.Store.SaveAsync(News, [
+            Item("older", published: T0.AddDays(-3)),
+            Item("event", published: T0.AddDays(30)),
+            Item("yesterday", published: T0.AddDays(-1)),
+        ], Success(T0), None);
+        await db.Store.SaveAsync(News, [Item("later-undated")], Success(T0.AddHours(1)), None);
+
+        var items = await db.Store.AllItemsAsync();
+
+        // Newest first by the date a feed shows: the event (a month ahead) sits at its first-seen time, not on top.
+        Assert.Equal(["later-undated", "event", "yesterday", "older"], items.Select(s => s.Item.IdentityKey["example.org/".Length..]));
+        var shownEvent = items.Single(s => s.Item.IdentityKey == "example.org/event");
+        Assert.Equal(T0, shownEvent.Published);
+        Assert.Equal(T0.AddDays(30), shownEvent.Item.Published); // the page's date itself is kept
+        Assert.Equal(T0.AddDays(-1), items.Single(s => s.Item.IdentityKey == "example.org/yesterday").Published);
+    }
+
+    [Fact]
     public async Task TheCombinedFeedShowsAnItemListedInTwoSectionsOnce()
     {
         await using var db = await TempDatabase.CreateAsync();

@@ -106,7 +106,7 @@ public sealed class SourceStateChangeTests
         using (var connection = db.OpenRawConnection())
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "DROP TABLE source_state_changes; ALTER TABLE source_state DROP COLUMN definition_fingerprint; PRAGMA user_version = 1;";
+            command.CommandText = TempDatabase.UndoFeedDate + "DROP TABLE source_state_changes; ALTER TABLE source_state DROP COLUMN definition_fingerprint; PRAGMA user_version = 1;";
             command.ExecuteNonQuery();
         }
         SqliteConnection.ClearAllPools();

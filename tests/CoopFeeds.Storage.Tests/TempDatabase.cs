@@ -27,6 +27,15 @@ internal sealed class TempDatabase : IAsyncDisposable
     }
 
     /// <summary>A raw connection for what the store does not expose (pragmas, crafted schema versions).</summary>
+    /// <summary>Takes the items table back to what schema version 3 left (before feed_date), for migration tests.</summary>
+    public const string UndoFeedDate = """
+        DROP INDEX ix_items_newest;
+        DROP INDEX ix_items_section_newest;
+        ALTER TABLE items DROP COLUMN feed_date;
+        CREATE INDEX ix_items_newest ON items (shown_at DESC, item_id);
+        CREATE INDEX ix_items_section_newest ON items (section, shown_at DESC, item_id);
+        """;
+
     public SqliteConnection OpenRawConnection()
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = FilePath, Pooling = false }.ToString());

@@ -240,7 +240,7 @@ public sealed class SqliteItemStore : IItemStore
             SELECT {ItemColumns}
             FROM items AS i
             WHERE {filter.Sql}
-            ORDER BY i.shown_at DESC, i.item_id
+            ORDER BY i.feed_date DESC, i.item_id
             LIMIT @limit OFFSET @offset;
             """;
         await using var connection = await OpenAsync(cancellationToken);

@@ -89,7 +89,18 @@ internal static class SqliteMigrations
         ALTER TABLE source_state ADD COLUMN definition_fingerprint TEXT NULL;
         """;
 
-    public static IReadOnlyList<string> Scripts { get; } = [Initial, SourceStateChanges, DefinitionFingerprint];
+    // Feeds sort on the date they show (StoredItem.Published): the page's date, else first seen, and never later than
+    // first seen. A virtual column, so adding it rewrites nothing; the two "newest" indexes move to it.
+    private const string FeedDate = """
+        DROP INDEX ix_items_newest;
+        DROP INDEX ix_items_section_newest;
+        ALTER TABLE items ADD COLUMN feed_date INTEGER NOT NULL
+            GENERATED ALWAYS AS (min(coalesce(published, first_seen), first_seen)) VIRTUAL;
+        CREATE INDEX ix_items_newest ON items (feed_date DESC, item_id);
+        CREATE INDEX ix_items_section_newest ON items (section, feed_date DESC, item_id);
+        """;
+
+    public static IReadOnlyList<string> Scripts { get; } = [Initial, SourceStateChanges, DefinitionFingerprint, FeedDate];
 
     /// <summary>Applies every script the database lacks, each in its own transaction. A no-op when up to date.</summary>
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)
