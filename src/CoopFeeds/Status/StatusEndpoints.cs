@@ -81,6 +81,8 @@ public static class StatusEndpoints
         var page = new Uri(urls.Base, "sources");
         var document = new FeedDocument
         {
+            // Not a section (slugs have no ':'), so never a section feed's id; from no URL, so the same on every host.
+            Id = FeedIdentity.Of("status:sources"),
             Title = "CoopFeeds source status",
             Description = "One entry each time a source becomes degraded or failing, or recovers.",
             Language = "en",
