@@ -18,8 +18,11 @@ public sealed class FeedRenderer(IItemStore store, SourceCatalogProvider catalog
     public const string OpmlMediaType = Opml20Writer.MediaType + "; charset=utf-8";
     private static readonly Opml20Writer Opml = new();
 
-    /// <summary>The date a feed with no items carries, so that even an empty feed's bytes never depend on the clock.</summary>
-    private static readonly DateTimeOffset Epoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>
+    /// The date a feed with no items carries, so that even an empty feed's bytes never depend on the clock; not 1970, which
+    /// the W3C validator calls an implausible date.
+    /// </summary>
+    internal static readonly DateTimeOffset Epoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>
     /// The subscription document. Unfiltered, it holds the newest FeedSize items plus any item not yet on a full archive page
