@@ -24,6 +24,12 @@ public sealed class PublishingOptions
     /// </summary>
     public TimeSpan ArchiveMaxAge { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// How often the store version is read to learn of changes made outside this process (<c>purge</c>, <c>ingest</c>, other
+    /// instances): the longest such a change waits to reach the feeds.
+    /// </summary>
+    public TimeSpan StoreVersionPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>WebSub hub: advertised in feeds and Link headers, and pinged when a section changes. Needs <see cref="PublicBaseUrl"/>.</summary>
     public Uri? HubUrl { get; set; }
 
