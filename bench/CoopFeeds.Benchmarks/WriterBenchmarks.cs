@@ -31,6 +31,7 @@ public class WriterBenchmarks
         var start = new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero);
         return new FeedDocument
         {
+            Id = FeedIdentity.Of("news"),
             Title = "News on cooperatives",
             Description = "Stories about cooperatives from the ILO newsroom: news, videos, blog posts and features.",
             Language = "en",

@@ -11,7 +11,8 @@ return await CoopFeedsCommandLine.InvokeAsync(args);
 public partial class Program
 {
     /// <summary>The service that <c>serve</c> runs, one line per concern.</summary>
-    public static WebApplication BuildWebApp(ServeSettings settings, string[] configArgs)
+    /// <param name="replaceServices">Tests only: registrations made last, so they win (a fake clock).</param>
+    public static WebApplication BuildWebApp(ServeSettings settings, string[] configArgs, Action<IServiceCollection>? replaceServices = null)
     {
         // appsettings.json ships beside the executable; the working directory is wherever the service was started.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = configArgs, ContentRootPath = AppContext.BaseDirectory });
@@ -22,6 +23,7 @@ public partial class Program
         builder.AddIngestion(schedule: true);
         builder.AddPublishing();
         builder.AddStatus();
+        replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UsePublishing();

@@ -83,9 +83,8 @@ public sealed class EndToEndTests
         await using var host = await ServiceHost.StartAsync();
 
         using var response = await host.Client.GetAsync("feeds/nope.rss");
-        var body = await response.Content.ReadAsStringAsync();
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var body = await Publishing.Served.AssertPlainTextProblemAsync(response, HttpStatusCode.NotFound, "No feed at /feeds/nope.rss");
         foreach (var section in Sections.Select(r => (string)r[0]))
             Assert.Contains(section, body, StringComparison.Ordinal);
     }

@@ -5,11 +5,11 @@ namespace CoopFeeds.Core.Syndication;
 /// <summary>Renders a <see cref="FeedDocument"/> as an Atom 1.0 feed document (RFC 4287).</summary>
 /// <remarks>
 /// <para>
-/// Feed id (RFC 4287 §4.2.6, "MUST NOT change"): the URL of the subscription document — <see cref="FeedDocument.SelfUrl"/>
-/// as given, or <see cref="FeedDocument.CurrentUrl"/> for an RFC 5005 archive, so that the subscription document and all its
-/// archives are one logical feed with one id. Both come from the configured public base URL, never from the request, so they
-/// stay put; the price is that a change of public host is a new feed for readers that key on the feed id. A query variant
-/// (<c>?limit=</c>) is another document and so another feed id. Entry ids never depend on the feed (§4.2.6, checklist 2.7).
+/// Feed id (RFC 4287 §4.2.6, "MUST NOT change"): <see cref="FeedDocument.Id"/>, a <c>urn:uuid:</c> made from what the
+/// feed is (see <see cref="FeedIdentity"/>), never its URL: a URL follows the host the document was fetched from (the request's
+/// Host when no public base URL is configured) and changes when the service moves. RFC 5005 §4 makes the subscription document
+/// and its archives one logical feed, and its examples give them one atom:id, so the caller gives archives the subscription
+/// document's id. A filtered view is another feed with its own id. Entry ids never depend on the feed (§4.2.6, checklist 2.7).
 /// </para>
 /// <para>
 /// Entries: id, title, link rel=alternate (when the item has a link), published, updated, summary type="html" and categories.
@@ -90,8 +90,7 @@ public sealed class Atom10Writer
     /// <summary>RFC 4287 §4.1.1: exactly one id, title and updated; at most one subtitle and generator; all before the entries.</summary>
     private static void WriteMetadata(XmlWriter writer, FeedDocument feed)
     {
-        var logicalFeed = feed.IsArchive && feed.CurrentUrl is not null ? feed.CurrentUrl : feed.SelfUrl;
-        Element(writer, IdElement, WireFormat.Uri(logicalFeed));
+        Element(writer, IdElement, feed.Id);
         TextConstruct(writer, TitleElement, TextType, feed.Title);
 
         var description = XmlChars.Clean(feed.Description);

@@ -5,12 +5,18 @@ namespace CoopFeeds.Core.Syndication;
 /// Writers never read the clock or make up ids, so the same document always gives the same bytes.
 /// </summary>
 /// <remarks>
-/// Mapping: Title → rss channel/title, atom feed/title, json title. Description → rss description, atom subtitle, json description.
+/// Mapping: Id → atom feed/id (RSS and JSON Feed have no feed id). Title → rss channel/title, atom feed/title, json title. Description → rss description, atom subtitle, json description.
 /// HtmlUrl → rss link, atom link rel=alternate, json home_page_url. SelfUrl → atom:link rel=self in both XML formats, json feed_url.
 /// Updated → rss lastBuildDate, atom updated. Ttl → rss ttl (whole minutes).
 /// </remarks>
 public sealed record FeedDocument
 {
+    /// <summary>
+    /// The logical feed's permanent id, an absolute IRI (see <see cref="FeedIdentity"/>): the same for the subscription document
+    /// and all its archives, whatever host or format it is served under.
+    /// </summary>
+    public required string Id { get; init; }
+
     public required string Title { get; init; }
     public required string Description { get; init; }
 

@@ -20,6 +20,17 @@ internal static class FeedDocumentRules
 
     private static IEnumerable<string> Problems(FeedDocument feed)
     {
+        // RFC 4287 §4.1.1 and §4.2.6: exactly one atom:id, an absolute IRI.
+        var feedId = XmlChars.Clean(feed.Id);
+        if (feedId.Trim().Length == 0)
+        {
+            yield return "Id is blank";
+        }
+        else if (!System.Uri.TryCreate(feedId, UriKind.Absolute, out _))
+        {
+            yield return $"Id is not an absolute URI ({feedId})";
+        }
+
         // RSS 2.0 "Required channel elements", RFC 4287 §4.1.1 (title), §4.1.1 + §4.2.1 (author when entries have none).
         if (IsBlank(feed.Title))
         {
@@ -52,7 +63,7 @@ internal static class FeedDocumentRules
             yield return $"Ttl must be positive (was {ttl})";
         }
 
-        // RFC 5005 §4: an archive document points at the subscription document; the Atom id of an archive is that URL too.
+        // RFC 5005 §4: an archive document points at the subscription document.
         if (feed.IsArchive && feed.CurrentUrl is null)
         {
             yield return "CurrentUrl is required when IsArchive is true";

@@ -3,9 +3,11 @@ using System.Threading.Channels;
 namespace CoopFeeds.Publishing;
 
 /// <summary>
-/// Tells the feed cache, and the WebSub notifier, that items changed. In one process the ingester calls
+/// Tells the feed cache, and the WebSub notifier, that feeds changed. In one process the ingester calls
 /// <see cref="Notify(string)"/> with the section it saved (or <see cref="Notify()"/> when it does not know which):
 /// the version moves on, so every cached feed is rendered afresh on its next request, and the change is queued for the hub.
+/// Changes made elsewhere reach it too: a reload of the sources file (<see cref="CatalogReloadNotifier"/>) and any write to the
+/// store by another process or instance (<see cref="StoreVersionPoller"/>).
 /// </summary>
 public sealed class FeedChangeSignal
 {
@@ -17,26 +19,85 @@ public sealed class FeedChangeSignal
     private readonly Channel<FeedChange> _changes = Channel.CreateBounded<FeedChange>(
         new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
+    private readonly Lock _gate = new();
+    private CancellationTokenSource _changed = new();
+
+    // Sections this process notified since the store poller last looked, so that it does not ping the hub for them again.
+    private readonly HashSet<string> _notifiedHere = new(StringComparer.Ordinal);
+    private bool _notifiedAllHere;
+
     public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>Cancelled when <see cref="Version"/> moves on; read it again afterwards for the next change.</summary>
+    public CancellationToken ChangeToken
+    {
+        get
+        {
+            lock (_gate) return _changed.Token;
+        }
+    }
 
     /// <summary>The changes in the order they were notified, for the one reader that pings the hub.</summary>
     public ChannelReader<FeedChange> Changes => _changes.Reader;
 
     /// <summary>Items changed, in a section not named: every section counts as changed.</summary>
-    public void Notify() => Publish(new FeedChange(Section: null));
+    public void Notify()
+    {
+        lock (_gate) _notifiedAllHere = true;
+        Publish(new FeedChange(Section: null));
+    }
 
     /// <summary>Items of <paramref name="section"/> (a section slug) changed.</summary>
     public void Notify(string section)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(section);
+        lock (_gate) _notifiedHere.Add(section);
         Publish(new FeedChange(section));
     }
 
-    private void Publish(FeedChange change)
+    /// <summary>
+    /// What feeds are made from changed, but no section's items did (a source's interval, hence the TTL): every cached feed
+    /// is rendered afresh, and nothing goes to the hub.
+    /// </summary>
+    public void Invalidate() => Publish(change: null);
+
+    /// <summary>As <see cref="Notify(string)"/> for a change the store poller found: not remembered as notified here.</summary>
+    internal void NotifyFromStore(string section)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(section);
+        Publish(new FeedChange(section));
+    }
+
+    /// <summary>
+    /// The sections notified in this process since the last call (<paramref name="all"/>: a change without a section was),
+    /// and forgets them.
+    /// </summary>
+    internal IReadOnlySet<string> TakeNotifiedHere(out bool all)
+    {
+        lock (_gate)
+        {
+            all = _notifiedAllHere;
+            _notifiedAllHere = false;
+            var sections = new HashSet<string>(_notifiedHere, StringComparer.Ordinal);
+            _notifiedHere.Clear();
+            return sections;
+        }
+    }
+
+    private void Publish(FeedChange? change)
     {
         // The version moves first: by the time a hub fetches the feed it pinged about, the cache renders the new items.
         Interlocked.Increment(ref _version);
-        _changes.Writer.TryWrite(change);
+        if (change is not null) _changes.Writer.TryWrite(change);
+
+        CancellationTokenSource previous;
+        lock (_gate)
+        {
+            previous = _changed;
+            _changed = new CancellationTokenSource();
+        }
+        previous.Cancel();
+        previous.Dispose();
     }
 }
 

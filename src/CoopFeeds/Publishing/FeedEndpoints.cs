@@ -56,7 +56,7 @@ public static class FeedEndpoints
 
         var (query, problems) = FeedQuery.Parse(context.Request.Query, options.Value.MaxLimit);
         if (query is null)
-            return TypedResults.BadRequest("Bad query: " + string.Join("; ", problems) + "\n");
+            return Problem(context, StatusCodes.Status400BadRequest, "Bad query: " + string.Join("; ", problems) + "\n");
 
         var urls = PublicUrls.For(context.Request, options.Value);
         var rawQuery = context.Request.QueryString.Value ?? "";
@@ -91,14 +91,14 @@ public static class FeedEndpoints
         var target = FeedTarget.Find(catalog, slug);
         if (feedFormat is null || feedFormat == FeedFormat.Json || target is null) return NoFeed(context, catalog);
         if (context.Request.QueryString.HasValue)
-            return TypedResults.BadRequest("Bad query: archive documents take no parameters\n");
+            return Problem(context, StatusCodes.Status400BadRequest, "Bad query: archive documents take no parameters\n");
 
         var urls = PublicUrls.For(context.Request, options.Value);
         var feed = await cache.GetOrRenderOptionalAsync(CacheKey(context.Request, options.Value), () => renderer.RenderArchiveAsync(target, feedFormat, page, urls, CancellationToken.None));
         if (feed is null)
         {
             var pages = await renderer.FullArchivePagesAsync(target, context.RequestAborted);
-            return TypedResults.NotFound(pages == 0
+            return Problem(context, StatusCodes.Status404NotFound, pages == 0
                 ? $"No archive of '{target.Slug}' yet: it has fewer items than one archive page holds.\n"
                 : $"No archive page {page} of '{target.Slug}': pages 1 to {pages} exist (1 is the oldest).\n");
         }
@@ -151,6 +151,16 @@ public static class FeedEndpoints
     private static IResult NoFeed(HttpContext context, SourceCatalog catalog)
     {
         var known = string.Join(", ", catalog.Sections.Select(s => s.Slug).Append(SectionDefinition.AllSlug));
-        return TypedResults.NotFound($"No feed at {context.Request.Path}. Sections: {known}. Formats: rss, atom, json (archives: rss, atom).\n");
+        return Problem(context, StatusCodes.Status404NotFound, $"No feed at {context.Request.Path}. Sections: {known}. Formats: rss, atom, json (archives: rss, atom).\n");
+    }
+
+    /// <summary>
+    /// A 400 or 404 as one line of plain text (TypedResults.BadRequest(string) would send a JSON string literal), readable
+    /// by the browser partners the feeds are open to (checklist 6.12), as the 429 is.
+    /// </summary>
+    private static IResult Problem(HttpContext context, int statusCode, string message)
+    {
+        context.Response.Headers.AccessControlAllowOrigin = "*";
+        return TypedResults.Text(message, "text/plain; charset=utf-8", statusCode: statusCode);
     }
 }

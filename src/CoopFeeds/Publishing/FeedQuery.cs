@@ -11,6 +11,30 @@ public sealed record FeedQuery(IReadOnlyList<string> Categories, string? Text, i
 
     public bool IsFiltered => Categories.Count > 0 || Text is not null || Limit is not null;
 
+    /// <summary>
+    /// The filter as one string that is the same for every way of writing it, "" when unfiltered: parameters in a fixed order,
+    /// categories and words folded to lower case, de-duplicated and sorted (the store matches both case-insensitively and
+    /// as sets), each value percent-encoded. <c>?q=Coop%20ILO&amp;category=News</c> and <c>?category=news&amp;q=ilo++coop</c>
+    /// give the same string, so they name one feed (its Atom id).
+    /// </summary>
+    public string Canonical
+    {
+        get
+        {
+            var parts = new List<string>();
+            foreach (var category in Categories.Select(c => c.ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal))
+                parts.Add("category=" + Uri.EscapeDataString(category));
+            if (Limit is { } limit)
+                parts.Add("limit=" + limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (Text is not null)
+            {
+                var words = Text.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Distinct().Order(StringComparer.Ordinal);
+                parts.Add("q=" + Uri.EscapeDataString(string.Join(' ', words)));
+            }
+            return string.Join('&', parts);
+        }
+    }
+
     /// <summary>Parses the query string; any unknown or malformed parameter is a problem named in the result.</summary>
     public static (FeedQuery? Query, IReadOnlyList<string> Problems) Parse(IQueryCollection query, int maxLimit)
     {

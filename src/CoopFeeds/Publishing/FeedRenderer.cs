@@ -18,8 +18,11 @@ public sealed class FeedRenderer(IItemStore store, SourceCatalogProvider catalog
     public const string OpmlMediaType = Opml20Writer.MediaType + "; charset=utf-8";
     private static readonly Opml20Writer Opml = new();
 
-    /// <summary>The date a feed with no items carries, so that even an empty feed's bytes never depend on the clock.</summary>
-    private static readonly DateTimeOffset Epoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>
+    /// The date a feed with no items carries, so that even an empty feed's bytes never depend on the clock; not 1970, which
+    /// the W3C validator calls an implausible date.
+    /// </summary>
+    internal static readonly DateTimeOffset Epoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>
     /// The subscription document. Unfiltered, it holds the newest FeedSize items plus any item not yet on a full archive page
@@ -52,7 +55,7 @@ public sealed class FeedRenderer(IItemStore store, SourceCatalogProvider catalog
 
         var selfUrl = urls.Feed(target.Slug, format, rawQuery);
         var ttl = Ttl(target);
-        var document = Document(target, urls, selfUrl, items, ttl) with { PrevArchiveUrl = prevArchive };
+        var document = Document(target, query, urls, selfUrl, items, ttl) with { PrevArchiveUrl = prevArchive };
         return new RenderedFeed(format.Write(document), format.MediaType, document.Updated, ttl, selfUrl, _options.HubUrl);
     }
 
@@ -69,7 +72,8 @@ public sealed class FeedRenderer(IItemStore store, SourceCatalogProvider catalog
         if (items.Count < _options.FeedSize) return null;
 
         var selfUrl = urls.Archive(target.Slug, page, format);
-        var document = Document(target, urls, selfUrl, NewestFirst(items), _options.ArchiveMaxAge) with
+        // RFC 5005 §4: an archive is part of the subscription document's logical feed, so it carries that feed's id.
+        var document = Document(target, FeedQuery.None, urls, selfUrl, NewestFirst(items), _options.ArchiveMaxAge) with
         {
             IsArchive = true,
             CurrentUrl = urls.Feed(target.Slug, format),
@@ -115,8 +119,9 @@ public sealed class FeedRenderer(IItemStore store, SourceCatalogProvider catalog
         return count / _options.FeedSize;
     }
 
-    private FeedDocument Document(FeedTarget target, PublicUrls urls, Uri selfUrl, IReadOnlyList<StoredItem> items, TimeSpan ttl) => new()
+    private FeedDocument Document(FeedTarget target, FeedQuery query, PublicUrls urls, Uri selfUrl, IReadOnlyList<StoredItem> items, TimeSpan ttl) => new()
     {
+        Id = FeedId(target.Slug, query),
         Title = target.Title,
         Description = target.Description,
         Language = target.Language,
@@ -128,6 +133,13 @@ public sealed class FeedRenderer(IItemStore store, SourceCatalogProvider catalog
         HubUrl = _options.HubUrl,
         Entries = items.Select(FeedEntry.From).ToList(),
     };
+
+    /// <summary>
+    /// The Atom id of a section's feed, or of a filtered view of it (RFC 4287 §4.2.6): made from the slug and the canonical
+    /// filter, never from the URL, so it stays put whatever Host the request named or wherever the service moves.
+    /// </summary>
+    public static string FeedId(string slug, FeedQuery query) =>
+        FeedIdentity.Of(query.IsFiltered ? slug + "?" + query.Canonical : slug);
 
     /// <summary>The store's feed order: newest first by the date shown, then by id.</summary>
     private static List<StoredItem> NewestFirst(IEnumerable<StoredItem> items) =>

@@ -8,7 +8,8 @@ namespace CoopFeeds.Publishing;
 
 /// <summary>
 /// WebSub §6: after items of a section change, tells the hub that the section's feeds (and the combined feed) have new content,
-/// with <c>hub.mode=publish&amp;hub.url=&lt;feed URL&gt;</c>, one form-encoded POST per feed URL. Runs only when Publishing:HubUrl is set.
+/// with <c>hub.mode=publish</c> and the feed URL as both <c>hub.url</c> and <c>hub.topic</c>, one form-encoded POST per feed URL.
+/// Runs only when Publishing:HubUrl is set.
 /// </summary>
 /// <remarks>
 /// The signal's version moves before the change is queued, so the hub's fetch of the topic already gets the new bytes (checklist 4.5).
@@ -61,7 +62,14 @@ public sealed class HubNotifier(
         try
         {
             using var client = clients.CreateClient(ClientName);
-            using var form = new FormUrlEncodedContent([new("hub.mode", "publish"), new("hub.url", topic.AbsoluteUri)]);
+            // WebSub leaves how a publisher notifies its hub to the hub: PubSubHubbub 0.4 hubs read hub.url, many newer ones
+            // read hub.topic (the name subscriptions use). Sending both reaches either kind and costs nothing.
+            using var form = new FormUrlEncodedContent(
+            [
+                new("hub.mode", "publish"),
+                new("hub.url", topic.AbsoluteUri),
+                new("hub.topic", topic.AbsoluteUri),
+            ]);
             using var response = await client.PostAsync(hub, form, cancellationToken);
             if (response.IsSuccessStatusCode)
                 logger.LogDebug("Pinged hub {HubUrl} for {Url}: {StatusCode}", hub, topic, (int)response.StatusCode);

@@ -24,6 +24,12 @@ public sealed class PublishingOptions
     /// </summary>
     public TimeSpan ArchiveMaxAge { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// How often the store version is read to learn of changes made outside this process (<c>purge</c>, <c>ingest</c>, other
+    /// instances): the longest such a change waits to reach the feeds.
+    /// </summary>
+    public TimeSpan StoreVersionPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>WebSub hub: advertised in feeds and Link headers, and pinged when a section changes. Needs <see cref="PublicBaseUrl"/>.</summary>
     public Uri? HubUrl { get; set; }
 
@@ -39,7 +45,10 @@ public sealed class PublishingOptions
     /// <summary>Name in the feeds' author element (Atom requires one).</summary>
     public string Author { get; set; } = "CoopFeeds";
 
-    /// <summary>Full (200) responses per client address and window on feeds, archives and the OPML list; revalidations (304) are free.</summary>
+    /// <summary>
+    /// Full (200) responses per client address, document path and window on feeds, archives and the OPML list; revalidations
+    /// (304) are free. Per path, so a reader fetching many documents once each (archives) is never limited.
+    /// </summary>
     public RateLimitOptions RateLimit { get; set; } = new();
 
     /// <summary>Benchmarks only: adds <c>/bench/static</c>, plain bytes the size of a feed, to compare the feed path against.</summary>
@@ -49,7 +58,7 @@ public sealed class PublishingOptions
 /// <summary>Settings under <c>Publishing:RateLimit:</c>.</summary>
 public sealed class RateLimitOptions
 {
-    /// <summary>Full responses a client may get per <see cref="Window"/>; 0 turns the limit off.</summary>
+    /// <summary>Full responses a client may get of one document (its query aside) per <see cref="Window"/>; 0 turns the limit off.</summary>
     [Range(0, 1_000_000)]
     public int PermitLimit { get; set; } = 120;
 

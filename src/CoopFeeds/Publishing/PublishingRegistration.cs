@@ -16,6 +16,10 @@ public static class PublishingRegistration
         builder.Services.AddSingleton<IValidateOptions<PublishingOptions>, PublishingOptionsValidator>();
 
         builder.Services.TryAddSingleton<FeedChangeSignal>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        // Changes other than the ingester's saves: sources file reloads, and writes to the store from elsewhere.
+        builder.Services.AddHostedService<CatalogReloadNotifier>();
+        builder.Services.AddHostedService<StoreVersionPoller>();
         builder.Services.AddSingleton<FeedCache>();
         builder.Services.AddSingleton<FeedRenderer>();
         builder.Services.AddSingleton<FeedRateLimiter>();
@@ -70,6 +74,8 @@ internal sealed class PublishingOptionsValidator : IValidateOptions<PublishingOp
             problems.Add("Publishing:HubUrl needs Publishing:PublicBaseUrl: the hub fetches the feeds at their public URLs");
         if (options.HubRetryDelay <= TimeSpan.Zero)
             problems.Add("Publishing:HubRetryDelay must be positive");
+        if (options.StoreVersionPollInterval <= TimeSpan.Zero)
+            problems.Add("Publishing:StoreVersionPollInterval must be positive");
         if (options.ArchiveMaxAge <= TimeSpan.Zero)
             problems.Add("Publishing:ArchiveMaxAge must be positive");
         if (options.RateLimit.PermitLimit < 0)

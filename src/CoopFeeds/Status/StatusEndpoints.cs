@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using CoopFeeds.Core.Normalization;
@@ -19,6 +18,9 @@ public static class StatusEndpoints
 {
     /// <summary>Entries in the status feed: the newest changes.</summary>
     public const int FeedSize = 100;
+
+    /// <summary>How long readers may keep the status feed: short, because a failing source should show soon.</summary>
+    private static readonly TimeSpan FeedMaxAge = TimeSpan.FromMinutes(1);
 
     private static readonly HtmlEncoder Html = HtmlEncoder.Default;
 
@@ -74,30 +76,34 @@ public static class StatusEndpoints
             "text/html; charset=utf-8");
     }
 
+    /// <summary>
+    /// Served like the section feeds (<see cref="FeedResponse"/>: weak If-None-Match lists, Last-Modified, Cache-Control, content
+    /// codings, CORS), but rendered on every full request rather than cached: a state change does not move the store version
+    /// the feed cache follows, and maintainers are few.
+    /// </summary>
     private static async Task<IResult> FeedAsync(
-        HttpContext context, IItemStore store, IOptions<PublishingOptions> options, CancellationToken cancellationToken)
+        HttpContext context, IItemStore store, FeedRateLimiter limiter, IOptions<PublishingOptions> options, CancellationToken cancellationToken)
     {
         var changes = await store.GetSourceStateChangesAsync(null, FeedSize, cancellationToken);
         var urls = PublicUrls.For(context.Request, options.Value);
         var page = new Uri(urls.Base, "sources");
+        var self = new Uri(urls.Base, "sources.atom");
         var document = new FeedDocument
         {
+            // Not a section (slugs have no ':'), so never a section feed's id; from no URL, so the same on every host.
+            Id = FeedIdentity.Of("status:sources"),
             Title = "CoopFeeds source status",
             Description = "One entry each time a source becomes degraded or failing, or recovers.",
             Language = "en",
             HtmlUrl = page,
-            SelfUrl = new Uri(urls.Base, "sources.atom"),
+            SelfUrl = self,
             // The newest change, never the clock: the same changes give the same bytes.
-            Updated = changes.Count > 0 ? changes[0].ChangedAt : DateTimeOffset.UnixEpoch,
+            Updated = changes.Count > 0 ? changes[0].ChangedAt : FeedRenderer.Epoch,
             Author = options.Value.Author,
             Entries = [.. changes.Select(change => Entry(change, page))],
         };
-        var bytes = new Atom10Writer().Write(document);
-        var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"";
-        context.Response.Headers.ETag = etag;
-        if (context.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*")))
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        return TypedResults.Bytes(bytes, Atom10Writer.MediaType + "; charset=utf-8");
+        var feed = new RenderedFeed(new Atom10Writer().Write(document), FeedFormat.Atom.MediaType, document.Updated, FeedMaxAge, self, hubUrl: null);
+        return FeedResponse.Send(context, feed, limiter);
     }
 
     private static FeedEntry Entry(SourceStateChange change, Uri page)

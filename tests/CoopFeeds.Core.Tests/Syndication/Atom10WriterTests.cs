@@ -43,8 +43,9 @@ public sealed class Atom10WriterTests
         Assert.All(names.Skip(firstEntry), n => Assert.Equal("entry", n));
         Assert.Equal(10, names.Count - firstEntry);
 
-        // The feed id is the subscription document's URL (see Atom10Writer remarks).
-        Assert.Equal("https://feeds.coopfeeds.example/feeds/news.atom", root.Element(Atom + "id")!.Value);
+        // The feed id is the document's Id, never its URL (see Atom10Writer remarks); the literal pins the UUID for ever.
+        Assert.Equal("urn:uuid:e7e1c0b1-45ce-578b-9bb5-0cf635d36c1f", root.Element(Atom + "id")!.Value);
+        Assert.Equal(feed.Id, root.Element(Atom + "id")!.Value);
         Assert.Equal("text", root.Element(Atom + "title")!.Attribute("type")?.Value);
         Assert.Equal(feed.Title, root.Element(Atom + "title")!.Value);
         Assert.Equal(feed.Description, root.Element(Atom + "subtitle")!.Value);
@@ -179,8 +180,8 @@ public sealed class Atom10WriterTests
         Assert.Equal("https://feeds.coopfeeds.example/feeds/news/archive/1.atom", links["prev-archive"].Attribute("href")?.Value);
         Assert.Equal("https://feeds.coopfeeds.example/feeds/news/archive/3.atom", links["next-archive"].Attribute("href")?.Value);
 
-        // One logical feed (RFC 5005 §4): the archive shares the subscription document's id.
-        Assert.Equal("https://feeds.coopfeeds.example/feeds/news.atom", root.Element(Atom + "id")!.Value);
+        // One logical feed (RFC 5005 §4): the archive carries the id it is given, the subscription document's, not its own URL.
+        Assert.Equal(SampleFeeds.Section("atom").Id, root.Element(Atom + "id")!.Value);
 
         // No feed-history relation inside entries (checklist 3.6), and metadata stays before entries.
         Assert.DoesNotContain(

@@ -206,6 +206,7 @@ public sealed class FeedWriterContractTests
         entries[3] = entries[3] with { Published = default };
         var broken = feed with
         {
+            Id = "news",
             Title = "",
             Author = "\uFFFE",
             HtmlUrl = new Uri("/sections/news", UriKind.Relative),
@@ -218,7 +219,7 @@ public sealed class FeedWriterContractTests
 
         foreach (var named in new[]
                  {
-                     "Title is blank", "Author is blank", "HtmlUrl is not an absolute http(s) URL", "Ttl must be positive",
+                     "Id is not an absolute URI (news)", "Title is blank", "Author is blank", "HtmlUrl is not an absolute http(s) URL", "Ttl must be positive",
                      "CurrentUrl is required", "Entries[1].Id is blank", "Entries[1].Title is blank",
                      "Entries[2].Id repeats an earlier entry", "Entries[2].Link is not an absolute http(s) URL",
                      "Entries[3].Published is not set",

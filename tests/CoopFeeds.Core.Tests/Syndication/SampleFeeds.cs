@@ -75,6 +75,7 @@ internal static class SampleFeeds
         var entries = Entries();
         return new FeedDocument
         {
+            Id = FeedIdentity.Of("news"),
             Title = "News on cooperatives",
             Description = "News about cooperatives gathered from the ILO and partner sites",
             Language = "en",

@@ -24,7 +24,7 @@ public sealed class ReadinessTests
             new IngestOutcome { Kind = OutcomeKind.Success, AttemptedAt = before, NextAttemptAt = before.AddHours(1) }, CancellationToken.None);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
-        await using var host = await ServiceHost.StartAsync(file.Path, data, r => r.Ready, [.. FaultSources.FastSettings, SlowTimeout]);
+        await using var host = await ServiceHost.StartAsync(clock: null, file.Path, data, r => r.Ready, [.. FaultSources.FastSettings, SlowTimeout]);
         await arrived.WaitAsync(TimeSpan.FromSeconds(30)); // the source is due, and its site is not answering
 
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("readyz")).StatusCode);
@@ -40,7 +40,7 @@ public sealed class ReadinessTests
         var data = Directory.CreateTempSubdirectory("coopfeeds-test-").FullName;
 
         await using var host = await ServiceHost.StartAsync(
-            file.Path, data, r => r.Ready, [.. FaultSources.FastSettings, SlowTimeout, "--Ingestion:ReadyTimeout=00:00:00.5"]);
+            clock: null, file.Path, data, r => r.Ready, [.. FaultSources.FastSettings, SlowTimeout, "--Ingestion:ReadyTimeout=00:00:00.5"]);
         await arrived.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("readyz")).StatusCode);

@@ -67,6 +67,45 @@ public sealed class StatusEndpointTests
     }
 
     [Fact]
+    public async Task TheStatusFeedIsServedWithTheFeedsCachingHeadersAndWeakListsRevalidate()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/news", FaultSite.Status(500));
+        await using var file = FaultSources.Write(new SourceSpec("news", site.Url("/news")));
+        await using var host = await file.StartServiceAsync();
+
+        using var response = await host.Client.GetAsync("sources.atom");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.CacheControl!.Public);
+        Assert.Equal(TimeSpan.FromMinutes(1), response.Headers.CacheControl.MaxAge);
+        var changedAt = XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!.Element(Atom + "updated")!.Value;
+        Assert.Equal(DateTimeOffset.Parse(changedAt, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds(),
+            response.Content.Headers.LastModified!.Value.ToUnixTimeSeconds());
+        Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+
+        // RFC 9110 §13.1.2: If-None-Match compares weakly and may list several tags.
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, "sources.atom");
+        conditional.Headers.TryAddWithoutValidation("If-None-Match", $"\"other\", W/{response.Headers.ETag!.Tag}");
+        using var revalidated = await host.Client.SendAsync(conditional);
+        Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
+        Assert.Equal(response.Headers.ETag, revalidated.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task TheStatusFeedWithNoChangesCarriesAPlausibleDate()
+    {
+        // The samples are saved pages: every source is healthy from its first run, which is no change.
+        await using var host = await ServiceHost.StartAsync();
+
+        using var response = await host.Client.GetAsync("sources.atom");
+        var feed = XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!;
+
+        Assert.Empty(feed.Elements(Atom + "entry"));
+        Assert.Equal("2000-01-01T00:00:00Z", feed.Element(Atom + "updated")!.Value);
+        Assert.Equal(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero), response.Content.Headers.LastModified);
+    }
+
+    [Fact]
     public async Task MetricsAreExportedInPrometheusTextFormat()
     {
         await using var site = await FaultSite.StartAsync();

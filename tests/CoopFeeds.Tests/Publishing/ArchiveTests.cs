@@ -102,8 +102,7 @@ public sealed class ArchiveTests
 
         using var response = await host.Client.GetAsync(path);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains(message, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await Served.AssertPlainTextProblemAsync(response, HttpStatusCode.NotFound, message);
     }
 
     [Fact]

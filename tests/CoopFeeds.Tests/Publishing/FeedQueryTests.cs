@@ -76,8 +76,7 @@ public sealed class FeedQueryTests
 
         using var response = await host.Client.GetAsync(path);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains(message, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await Served.AssertPlainTextProblemAsync(response, HttpStatusCode.BadRequest, message);
     }
 
     [Fact]

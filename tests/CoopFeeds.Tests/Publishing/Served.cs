@@ -17,6 +17,22 @@ internal static class Served
     /// <summary>Settings for tests that fetch many documents: archives on the samples (10 items a section) and no rate limit.</summary>
     public static readonly string[] SmallPagesNoLimit = ["--Publishing:FeedSize=3", "--Publishing:RateLimit:PermitLimit=0"];
 
+    /// <summary>
+    /// A 400 or 404 of the feed endpoints: the status, one plain-text line naming <paramref name="message"/> (not a JSON string
+    /// literal), and the CORS header a browser partner needs to read it. Returns the body.
+    /// </summary>
+    public static async Task<string> AssertPlainTextProblemAsync(HttpResponseMessage response, HttpStatusCode status, string message)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("text/plain; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.Contains(message, body, StringComparison.Ordinal);
+        Assert.False(body.StartsWith('"'), $"body is a JSON string literal: {body}");
+        Assert.EndsWith("\n", body, StringComparison.Ordinal);
+        return body;
+    }
+
     public static async Task<byte[]> GetBytesAsync(ServiceHost host, string path)
     {
         using var response = await host.Client.GetAsync(path);

@@ -25,6 +25,8 @@ public sealed class WebSubTests
 
         Assert.All(hub.Pings, ping => Assert.Equal("publish", ping.Mode));
         Assert.All(hub.Pings, ping => Assert.Equal("application/x-www-form-urlencoded", ping.ContentType));
+        // Hubs differ in which name they read for the feed that changed, so it goes under both.
+        Assert.All(hub.Pings, ping => Assert.Equal(ping.Url, ping.Topic));
         Assert.Equal(expected.Order(), hub.Pings.Select(p => p.Url).Distinct().Order());
     }
 
@@ -150,7 +152,7 @@ public sealed class WebSubTests
             var form = await request.ReadFormAsync();
             var status = Interlocked.Decrement(ref _failuresLeft) >= 0 ? 500 : 204;
             var url = form["hub.url"].ToString();
-            _pings.Enqueue(new Ping(form["hub.mode"].ToString(), url, request.ContentType?.Split(';')[0] ?? "", status));
+            _pings.Enqueue(new Ping(form["hub.mode"].ToString(), url, form["hub.topic"].ToString(), request.ContentType?.Split(';')[0] ?? "", status));
             if (status == 204)
             {
                 lock (_gate)
@@ -169,5 +171,5 @@ public sealed class WebSubTests
         }
     }
 
-    private sealed record Ping(string Mode, string Url, string ContentType, int Answered);
+    private sealed record Ping(string Mode, string Url, string Topic, string ContentType, int Answered);
 }
