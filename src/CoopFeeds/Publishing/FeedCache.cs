@@ -19,10 +19,35 @@ public sealed class FeedCache
     // Looks entries up by a key written into a stack buffer, so the served-from-memory path allocates no key string.
     private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _entriesBySpan;
 
-    public FeedCache(FeedChangeSignal changes)
+    private readonly int _maxEntries;
+
+    public FeedCache(FeedChangeSignal changes) : this(changes, MaxEntries) { }
+
+    /// <param name="maxEntries">Tests only: a smaller bound.</param>
+    internal FeedCache(FeedChangeSignal changes, int maxEntries)
     {
         _changes = changes;
+        _maxEntries = maxEntries;
         _entriesBySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>
+    /// Bounds the memory that open-ended addresses can take (any <c>?q=</c>, any Host header when Publishing:PublicBaseUrl is
+    /// unset) without letting them evict what subscribers poll: first the renderings of an older version, then filtered
+    /// documents (a query in the address), and only when that is not enough, everything.
+    /// </summary>
+    private void MakeRoom(long version)
+    {
+        foreach (var (key, entry) in _entries)
+        {
+            if (entry.Version != version) _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+        }
+        if (_entries.Count < _maxEntries) return;
+        foreach (var (key, entry) in _entries)
+        {
+            if (key.Contains('?', StringComparison.Ordinal)) _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+        }
+        if (_entries.Count >= _maxEntries) _entries.Clear();
     }
 
     /// <summary>The fast path: the document under <paramref name="key"/> when it is rendered and current; no allocation.</summary>
@@ -46,8 +71,7 @@ public sealed class FeedCache
         if (_entries.TryGetValue(key, out var cached) && cached.Version == version)
             return await cached.Rendering.Value;
 
-        // Bound the memory open-ended filtered URLs can take by starting over when full.
-        if (_entries.Count >= MaxEntries) _entries.Clear();
+        if (_entries.Count >= _maxEntries) MakeRoom(version);
 
         var fresh = new Entry(version, new Lazy<Task<RenderedFeed?>>(render));
         var entry = _entries.AddOrUpdate(key, fresh, (_, existing) => existing.Version == version ? existing : fresh);

@@ -40,11 +40,13 @@ public sealed class RenderedFeed
 
         // RFC 9110 §8.8.3.3: each content coding is a different representation, so it gets its own tag;
         // all three derive from the uncompressed bytes, so every instance gives the same tags for the same feed.
+        // The compressed bodies are made on the first request that asks for them: a filtered document may never be asked
+        // for in Brotli, and every rendering costs what its first request waits for.
         _representations =
         [
             new FeedRepresentation(body, null, Quote(OpaqueTag)),
-            new FeedRepresentation(CompressBrotli(body), Brotli, Quote(OpaqueTag + "-" + Brotli)),
-            new FeedRepresentation(CompressGzip(body), Gzip, Quote(OpaqueTag + "-" + Gzip)),
+            new FeedRepresentation(() => CompressBrotli(body), Brotli, Quote(OpaqueTag + "-" + Brotli)),
+            new FeedRepresentation(() => CompressGzip(body), Gzip, Quote(OpaqueTag + "-" + Gzip)),
         ];
     }
 
@@ -125,4 +127,29 @@ public sealed class RenderedFeed
 }
 
 /// <summary>One content coding of a rendered document: the bytes sent, the Content-Encoding (null: identity) and the quoted ETag.</summary>
-public sealed record FeedRepresentation(byte[] Body, string? ContentEncoding, string ETag);
+public sealed class FeedRepresentation
+{
+    private readonly Lazy<byte[]> _body;
+
+    public FeedRepresentation(byte[] body, string? contentEncoding, string etag)
+        : this(new Lazy<byte[]>(body), contentEncoding, etag)
+    {
+    }
+
+    /// <param name="encode">Makes the body on first use, once, whichever thread asks first.</param>
+    public FeedRepresentation(Func<byte[]> encode, string? contentEncoding, string etag)
+        : this(new Lazy<byte[]>(encode, LazyThreadSafetyMode.ExecutionAndPublication), contentEncoding, etag)
+    {
+    }
+
+    private FeedRepresentation(Lazy<byte[]> body, string? contentEncoding, string etag)
+    {
+        _body = body;
+        ContentEncoding = contentEncoding;
+        ETag = etag;
+    }
+
+    public byte[] Body => _body.Value;
+    public string? ContentEncoding { get; }
+    public string ETag { get; }
+}
