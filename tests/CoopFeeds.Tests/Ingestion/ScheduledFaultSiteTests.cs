@@ -1,0 +1,207 @@
+using System.Net;
+using CoopFeeds.Ingestion;
+using CoopFeeds.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CoopFeeds.Tests.Ingestion;
+
+/// <summary>
+/// The whole service on a fake clock against a <see cref="FaultSite"/>: the test never starts a run, it only advances the
+/// clock an interval at a time, so every fetch is one the scheduler made due. Each due run is awaited on
+/// <see cref="IngestionActivity.WhenRunsCompletedAsync"/>, never slept through.
+/// </summary>
+public sealed class ScheduledFaultSiteTests
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(4);
+
+    [Fact]
+    public async Task AServerErrorIsRetriedOnTheCappedBackoffAndRecoveryRestoresTheInterval()
+    {
+        await using var timeline = await Timeline.StartAsync(FaultSite.Html(FaultSite.Listing(3), etag: "\"p3\""));
+
+        timeline.Answer(500);
+        var waits = new List<TimeSpan>();
+        for (var failure = 1; failure <= 5; failure++)
+        {
+            var report = await timeline.AdvanceToNextRunAsync();
+            Assert.Equal(OutcomeKind.ServerError, report.Outcome.Kind);
+            Assert.Equal(failure, timeline.ConsecutiveFailures);
+            waits.Add(report.Outcome.NextAttemptAt!.Value - report.Outcome.AttemptedAt);
+        }
+        // Retried on time once, then each wait doubles until Ingestion:MaxBackoff holds it.
+        Assert.Equal(new[] { Interval, Interval * 2, MaxBackoff, MaxBackoff, MaxBackoff }, waits);
+
+        timeline.Answer(FaultSite.Html(FaultSite.Listing(5), etag: "\"p5\""));
+        var recovered = await timeline.AdvanceToNextRunAsync();
+        Assert.Equal(OutcomeKind.Success, recovered.Outcome.Kind);
+        Assert.Equal(2, recovered.Saved.New);
+
+        var unchanged = await timeline.AdvanceToNextRunAsync();
+        Assert.Equal(OutcomeKind.NotModified, unchanged.Outcome.Kind);
+        timeline.Answer(FaultSite.Html(FaultSite.Listing(6), etag: "\"p6\""));
+        var newer = await timeline.AdvanceToNextRunAsync();
+        Assert.Equal(1, newer.Saved.New);
+        Assert.Equal(recovered.Outcome.AttemptedAt + 2 * Interval, newer.Outcome.AttemptedAt);
+        Assert.Equal(6, (await timeline.Host.FeedItemsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task ARetryAfterFrom429Or503PutsTheNextAttemptNoSoonerThanTheSiteAsked()
+    {
+        await using var timeline = await Timeline.StartAsync(FaultSite.Html(FaultSite.Listing(4), etag: "\"p4\""));
+
+        // Longer than the backoff: the site's wish sets the next attempt.
+        var asked = TimeSpan.FromHours(3);
+        timeline.Answer(429, retryAfter: asked);
+        var throttled = await timeline.AdvanceToNextRunAsync();
+        Assert.Equal(OutcomeKind.TooManyRequests, throttled.Outcome.Kind);
+        Assert.Equal(throttled.Outcome.AttemptedAt + asked, throttled.Outcome.NextAttemptAt);
+
+        asked = TimeSpan.FromHours(5);
+        timeline.Answer(503, retryAfter: asked);
+        var unavailable = await timeline.AdvanceToNextRunAsync();
+        Assert.Equal(OutcomeKind.ServerError, unavailable.Outcome.Kind);
+        Assert.Equal(throttled.Outcome.NextAttemptAt, unavailable.Outcome.AttemptedAt);
+        Assert.Equal(unavailable.Outcome.AttemptedAt + asked, unavailable.Outcome.NextAttemptAt);
+
+        // Shorter than the backoff (third failure in a row): "no sooner than", so the backoff stands.
+        timeline.Answer(503, retryAfter: TimeSpan.FromMinutes(1));
+        var briefly = await timeline.AdvanceToNextRunAsync();
+        Assert.Equal(3, timeline.ConsecutiveFailures);
+        Assert.Equal(briefly.Outcome.AttemptedAt + MaxBackoff, briefly.Outcome.NextAttemptAt);
+
+        timeline.Answer(FaultSite.Html(FaultSite.Listing(5), etag: "\"p5\""));
+        var recovered = await timeline.AdvanceToNextRunAsync();
+        Assert.Equal(OutcomeKind.Success, recovered.Outcome.Kind);
+        Assert.Equal(recovered.Outcome.AttemptedAt + Interval, recovered.Outcome.NextAttemptAt);
+        Assert.Equal(OutcomeKind.NotModified, (await timeline.AdvanceToNextRunAsync()).Outcome.Kind);
+        Assert.Equal(5, (await timeline.Host.FeedItemsAsync()).Count);
+    }
+
+    /// <summary>
+    /// One source on the fault site's <c>/news</c>, the service on a fake clock, and what the test expects of both: how many
+    /// runs there have been, the consecutive failures, the next due time (derived with <see cref="IngestionSchedule"/> from
+    /// the outcomes the test scripted), and every item the feed has published.
+    /// </summary>
+    private sealed class Timeline : IAsyncDisposable
+    {
+        private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30); // a safety net for a broken test, never a sleep
+
+        private readonly FaultSources _file;
+        private readonly HashSet<string> _published = new(StringComparer.Ordinal);
+        private long _runs;
+        private DateTimeOffset _nextDue;
+        private TimeSpan? _retryAfter;
+
+        private Timeline(FaultSite site, FaultSources file, ServiceHost host, FakeTimeProvider clock)
+        {
+            Site = site;
+            _file = file;
+            Host = host;
+            Clock = clock;
+        }
+
+        private FaultSite Site { get; }
+        public ServiceHost Host { get; }
+        public FakeTimeProvider Clock { get; }
+        public int ConsecutiveFailures { get; private set; }
+        private IngestionActivity Activity => Host.Services.GetRequiredService<IngestionActivity>();
+
+        /// <summary>Starts the service with the site answering <paramref name="firstAnswer"/>, and checks its first run (at start).</summary>
+        public static async Task<Timeline> StartAsync(RequestDelegate firstAnswer)
+        {
+            var site = await FaultSite.StartAsync();
+            site.Serve("/news", firstAnswer);
+            var file = FaultSources.Write(new SourceSpec("news", site.Url("/news")) with { Interval = Interval.ToString("c") });
+            var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
+            // One request per run (no retries inside a fetch), so the site's count is the scheduler's count of runs.
+            var host = await ServiceHost.StartWithClockAsync(clock, file.Path,
+                [.. FaultSources.FastSettings, "--Ingestion:MaxRetries=0", $"--Ingestion:MaxBackoff={MaxBackoff:c}"]);
+            var timeline = new Timeline(site, file, host, clock) { _nextDue = clock.GetUtcNow() };
+            var first = await timeline.CheckRunAsync();
+            Assert.Equal(OutcomeKind.Success, first.Outcome.Kind);
+            return timeline;
+        }
+
+        /// <summary>From the next run on, the site answers <paramref name="status"/>, with a Retry-After in seconds when given.</summary>
+        public void Answer(int status, TimeSpan? retryAfter = null)
+        {
+            Site.Serve("/news", FaultSite.Status(status, retryAfter is { } wait ? $"{(int)wait.TotalSeconds}" : null));
+            _retryAfter = retryAfter;
+        }
+
+        /// <summary>From the next run on, the site answers with <paramref name="page"/>.</summary>
+        public void Answer(RequestDelegate page)
+        {
+            Site.Serve("/news", page);
+            _retryAfter = null;
+        }
+
+        /// <summary>
+        /// Advances the clock an interval at a time to the next due time, checking on the way that the service keeps serving
+        /// and shows that due time; then awaits the run that time made due and checks it against the schedule. A run started
+        /// early would show in that run's start time and in the site's count of requests.
+        /// </summary>
+        public async Task<IngestReport> AdvanceToNextRunAsync()
+        {
+            while (_nextDue - Clock.GetUtcNow() > Interval)
+            {
+                Clock.Advance(Interval);
+                Assert.Equal(_runs, Activity.CompletedRuns);
+                await CheckServingAsync();
+            }
+            Clock.Advance(_nextDue - Clock.GetUtcNow());
+            return await CheckRunAsync();
+        }
+
+        /// <summary>Awaits run number <c>_runs + 1</c>, then checks it started when due and what comes next.</summary>
+        private async Task<IngestReport> CheckRunAsync()
+        {
+            await Activity.WhenRunsCompletedAsync(++_runs).WaitAsync(Wait);
+            var report = Activity.RecentRuns[^1];
+            Assert.Equal("news", report.SourceId);
+            Assert.Equal(_nextDue, report.Outcome.AttemptedAt);
+            Assert.Equal(_runs, Activity.CompletedRuns);
+            Assert.Equal(_runs, Site.CountRequests("/news"));
+
+            var failed = report.Outcome.Kind is not (OutcomeKind.Success or OutcomeKind.NotModified);
+            ConsecutiveFailures = failed ? ConsecutiveFailures + 1 : 0;
+            // The schedule the code defines (no jitter here), fed with what the test made the site answer.
+            _nextDue = IngestionSchedule.NextAttempt(report.Outcome.AttemptedAt, Interval, ConsecutiveFailures, _retryAfter, MaxBackoff, 0, 0);
+            Assert.Equal(_nextDue, report.Outcome.NextAttemptAt);
+            if (_retryAfter is { } asked) Assert.True(_nextDue >= report.Outcome.AttemptedAt + asked);
+
+            var status = await Host.StatusAsync("news");
+            Assert.Equal(failed ? "failing" : "healthy", status.GetProperty("state").GetString());
+            Assert.Equal(ConsecutiveFailures, status.GetProperty("consecutiveFailures").GetInt32());
+            await CheckServingAsync();
+            return report;
+        }
+
+        /// <summary>
+        /// /healthz and /readyz answer 200, /api/sources shows the next due time, and the feed has every item it ever
+        /// published, each once.
+        /// </summary>
+        private async Task CheckServingAsync()
+        {
+            Assert.Equal(HttpStatusCode.OK, (await Host.Client.GetAsync("healthz")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await Host.Client.GetAsync("readyz")).StatusCode);
+            var status = await Host.StatusAsync("news");
+            Assert.Equal(_nextDue, status.GetProperty("nextAttemptAt").GetDateTimeOffset());
+
+            var ids = (await Host.FeedItemsAsync()).Select(i => i.Id).ToList();
+            Assert.Equal(ids.Count, ids.Distinct().Count());
+            Assert.Superset(_published, ids.ToHashSet(StringComparer.Ordinal));
+            _published.UnionWith(ids);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Host.DisposeAsync();
+            await _file.DisposeAsync();
+            await Site.DisposeAsync();
+        }
+    }
+}
