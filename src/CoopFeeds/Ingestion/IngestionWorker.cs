@@ -225,6 +225,14 @@ public sealed class IngestionWorker(
             var wait = due - clock.GetUtcNow();
             if (wait <= TimeSpan.Zero) return;
             waits.Add(Task.Delay(wait, clock, wake.Token));
+            // The clock may have moved on between reading it and starting the delay (a test's fake clock can): the delay
+            // would then end after the due time, so look once more now that it runs.
+            if (clock.GetUtcNow() >= due)
+            {
+                await wake.CancelAsync();
+                await Task.WhenAll(waits).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                return;
+            }
         }
         else
         {
