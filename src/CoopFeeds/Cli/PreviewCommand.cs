@@ -34,7 +34,18 @@ internal static class PreviewCommand
         var dateFormats = new Option<string[]>("--date-format") { Description = "Ad hoc: a date format, may repeat", AllowMultipleArgumentsPerToken = false };
         var cultures = new Option<string[]>("--culture") { Description = "Ad hoc: a culture name, may repeat" };
         var baseUrl = new Option<string?>("--base-url") { Description = "Ad hoc: the address links resolve against" };
-        var maxPages = new Option<int?>("--max-pages") { Description = "Ad hoc: pages to follow" };
+        var maxPages = new Option<int?>("--max-pages")
+        {
+            Description = "Ad hoc: pages to follow",
+            // The parser's own message names the CLR type ("System.Nullable`1[System.Int32]").
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (int.TryParse(text, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out var pages)) return pages;
+                result.AddError($"--max-pages takes a whole number of pages (got '{text}')");
+                return null;
+            },
+        };
 
         var command = new Command("preview", "Show what a source's selectors extract, without storing")
         {
