@@ -7,7 +7,9 @@ namespace CoopFeeds.Core.Sources;
 /// <summary>
 /// A short text that changes whenever a source's definition does (its URL, selectors, formats, interval, anything in the
 /// sources file): the scheduler reruns an edited source at once, and the store remembers which definition last read the
-/// page, so an edit is never answered by a 304 for the page the old selectors read.
+/// page, so an edit is never answered by a 304 for the page the old selectors read. Any edit counts, the interval's too:
+/// the next run is unconditional and starts a new drift baseline, which is also how a maintainer accepts a site that now
+/// lists fewer items (a degraded source saves nothing until then). The cost is one full fetch per edit.
 /// </summary>
 public static class SourceFingerprint
 {

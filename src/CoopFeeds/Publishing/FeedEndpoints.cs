@@ -1,3 +1,4 @@
+using System.Globalization;
 using CoopFeeds.Status;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Sources;
@@ -52,7 +53,7 @@ public static class FeedEndpoints
         var feedFormat = FeedFormat.Find(format);
         var catalog = catalogs.Current;
         var target = FeedTarget.Find(catalog, slug);
-        if (feedFormat is null || target is null) return NoFeed(context, catalog);
+        if (feedFormat is null || target is null || !IsCanonicalPath(context.Request)) return NoFeed(context, catalog);
 
         var (query, problems) = FeedQuery.Parse(context.Request.Query, options.Value.MaxLimit);
         if (query is null)
@@ -89,18 +90,22 @@ public static class FeedEndpoints
         var feedFormat = FeedFormat.Find(format);
         var catalog = catalogs.Current;
         var target = FeedTarget.Find(catalog, slug);
-        if (feedFormat is null || feedFormat == FeedFormat.Json || target is null) return NoFeed(context, catalog);
+        if (feedFormat is null || feedFormat == FeedFormat.Json || target is null || !IsCanonicalPath(context.Request)) return NoFeed(context, catalog);
         if (context.Request.QueryString.HasValue)
             return Problem(context, StatusCodes.Status400BadRequest, "Bad query: archive documents take no parameters\n");
 
-        var urls = PublicUrls.For(context.Request, options.Value);
-        var feed = await cache.GetOrRenderOptionalAsync(CacheKey(context.Request, options.Value), () => renderer.RenderArchiveAsync(target, feedFormat, page, urls, CancellationToken.None));
+        // Only pages that exist, written as the links write them ("1", not "01" or "+1"), are rendered and cached: open-ended
+        // spellings must neither fill the cache nor each get rate-limit permits of their own.
+        var pages = await renderer.FullArchivePagesAsync(target, context.RequestAborted);
+        var feed = page >= 1 && page <= pages && Equals(context.Request.RouteValues["page"], page.ToString(CultureInfo.InvariantCulture))
+            ? await cache.GetOrRenderOptionalAsync(CacheKey(context.Request, options.Value),
+                () => renderer.RenderArchiveAsync(target, feedFormat, page, PublicUrls.For(context.Request, options.Value), CancellationToken.None))
+            : null;
         if (feed is null)
         {
-            var pages = await renderer.FullArchivePagesAsync(target, context.RequestAborted);
             return Problem(context, StatusCodes.Status404NotFound, pages == 0
                 ? $"No archive of '{target.Slug}' yet: it has fewer items than one archive page holds.\n"
-                : $"No archive page {page} of '{target.Slug}': pages 1 to {pages} exist (1 is the oldest).\n");
+                : $"No archive page {context.Request.RouteValues["page"]} of '{target.Slug}': pages 1 to {pages} exist (1 is the oldest).\n");
         }
         return FeedResponse.Send(context, feed, limiter);
     }
@@ -109,6 +114,7 @@ public static class FeedEndpoints
         HttpContext context, FeedRenderer renderer, FeedCache cache, FeedRateLimiter limiter, IOptions<PublishingOptions> options)
     {
         if (TryGetCurrent(cache, context.Request, options.Value, out var current)) return FeedResponse.Send(context, current, limiter);
+        if (!IsCanonicalPath(context.Request)) return Problem(context, StatusCodes.Status404NotFound, "The subscription list is at /feeds.opml.\n");
 
         var urls = PublicUrls.For(context.Request, options.Value);
         var feed = await cache.GetOrRenderAsync(CacheKey(context.Request, options.Value), () => renderer.RenderOpmlAsync(urls, CancellationToken.None));
@@ -147,6 +153,12 @@ public static class FeedEndpoints
     {
         private string? _first;
     }
+
+    /// <summary>
+    /// The address as the service writes it: no trailing slash (routing would accept one) — so each document has one address
+    /// in the cache and in the rate limiter. Formats are matched exactly by <see cref="FeedFormat.Find"/>.
+    /// </summary>
+    private static bool IsCanonicalPath(HttpRequest request) => request.Path.Value is { } path && !path.EndsWith('/');
 
     private static IResult NoFeed(HttpContext context, SourceCatalog catalog)
     {

@@ -12,8 +12,9 @@ public sealed record FeedFormat(string Extension, string Label, string MediaType
 
     public static readonly IReadOnlyList<FeedFormat> All = [Rss, Atom, Json];
 
+    /// <summary>The format whose extension is exactly <paramref name="extension"/>: one spelling per document address.</summary>
     public static FeedFormat? Find(string extension) =>
-        All.FirstOrDefault(f => string.Equals(f.Extension, extension, StringComparison.OrdinalIgnoreCase));
+        All.FirstOrDefault(f => string.Equals(f.Extension, extension, StringComparison.Ordinal));
 
     /// <summary>The media type without parameters, as autodiscovery links write it.</summary>
     public string BareMediaType => MediaType.Split(';')[0];

@@ -19,7 +19,8 @@ namespace CoopFeeds.Publishing;
 /// <para>
 /// The path without the query: filtered views (<c>?q=</c>, <c>?category=</c>, <c>?limit=</c>) are open-ended, each a rendering
 /// the cache has not seen, so keying on the query would let one client render without limit by varying it. All views of one
-/// feed share the feed's permits. Paths compare case-insensitively, as the formats in them do.
+/// feed share the feed's permits. Each document has one path: other spellings (<c>.RSS</c>, <c>archive/01</c>, a trailing
+/// slash) answer 404 before asking for a permit.
 /// </para>
 /// <para>
 /// The ASP.NET rate-limiting middleware decides before the endpoint runs, when it cannot yet know whether the answer is a 304;
@@ -66,9 +67,9 @@ public sealed class FeedRateLimiter : IDisposable
         public static readonly PartitionComparer Instance = new();
 
         public bool Equals((IPAddress Client, string Path) x, (IPAddress Client, string Path) y) =>
-            x.Client.Equals(y.Client) && string.Equals(x.Path, y.Path, StringComparison.OrdinalIgnoreCase);
+            x.Client.Equals(y.Client) && string.Equals(x.Path, y.Path, StringComparison.Ordinal);
 
         public int GetHashCode((IPAddress Client, string Path) key) =>
-            HashCode.Combine(key.Client, StringComparer.OrdinalIgnoreCase.GetHashCode(key.Path));
+            HashCode.Combine(key.Client, StringComparer.Ordinal.GetHashCode(key.Path));
     }
 }

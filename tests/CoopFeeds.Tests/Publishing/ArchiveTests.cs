@@ -96,6 +96,12 @@ public sealed class ArchiveTests
     [InlineData("feeds/news/archive/4.rss", "pages 1 to 3")]
     [InlineData("feeds/news/archive/0.atom", "pages 1 to 3")]
     [InlineData("feeds/news/archive/1.json", "Formats")]
+    [InlineData("feeds/news/archive/01.atom", "No archive page 01 of 'news'")] // one address per document:
+    [InlineData("feeds/news/archive/+1.atom", "No archive page +1 of 'news'")] // other spellings are not documents
+    [InlineData("feeds/news/archive/1.ATOM", "Formats")]
+    [InlineData("feeds/news/archive/1.atom/", "Formats")]
+    [InlineData("feeds/news.RSS", "Formats")]
+    [InlineData("feeds/news.rss/", "Formats")]
     public async Task OnlyFullArchivePagesExist(string path, string message)
     {
         await using var host = await ServiceHost.StartAsync(null, Served.SmallPagesNoLimit);
