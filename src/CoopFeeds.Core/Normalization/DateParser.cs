@@ -669,10 +669,11 @@ public static partial class DateParser
 
     // 14:30, 14:30:05, 2:30 pm, 2:30 p.m., 3pm, 14h30, 14 h 30, 18h, optionally followed by UTC, GMT, Z, UTC+02:00,
     // GMT+2, a European zone (CET, CEST, BST, WET, WEST, EET, EEST) or one of RFC 822's North American zones (EST, EDT,
-    // CST, CDT, MST, MDT, PST, PDT); "est" only when no word follows, as in running French it is one ("18h est annulé").
+    // CST, CDT, MST, MDT, PST, PDT); "est" only at the end of the text, as in running French it is a word ("18h est
+    // annulé", "18h est-elle maintenue ?").
     // The text is case-folded by then. A bare "-12:00" after a time is not read as an offset: in running text it is the
     // end of a range ("10:00-12:00").
-    [GeneratedRegex(@"(?<![0-9:.])(?<h>[01]?[0-9]|2[0-3])(?:(?::|\s?h\s?)(?<mi>[0-5][0-9])(?::(?<s>[0-5][0-9]))?(?:\s*(?<ap>a\.?m\.?|p\.?m\.?)(?!\p{L}))?|\s?(?<ap>a\.?m\.?|p\.?m\.?)(?!\p{L})|\s?h(?![\p{L}0-9]))(?:\s*(?<z>(?:utc|gmt)\s*[+-][0-9]{1,2}(?::?[0-9]{2})?|utc|gmt|z|cest|cet|bst|west|wet|eest|eet|edt|[cmp][sd]t|est(?!\s*\p{L}))(?![\p{L}0-9]))?(?![0-9])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![0-9:.])(?<h>[01]?[0-9]|2[0-3])(?:(?::|\s?h\s?)(?<mi>[0-5][0-9])(?::(?<s>[0-5][0-9]))?(?:\s*(?<ap>a\.?m\.?|p\.?m\.?)(?!\p{L}))?|\s?(?<ap>a\.?m\.?|p\.?m\.?)(?!\p{L})|\s?h(?![\p{L}0-9]))(?:\s*(?<z>(?:utc|gmt)\s*[+-][0-9]{1,2}(?::?[0-9]{2})?|utc|gmt|z|cest|cet|bst|west|wet|eest|eet|edt|[cmp][sd]t|est(?=\s*[,)\]]?\s*$))(?![\p{L}0-9]))?(?![0-9])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TimePattern();
 
     /// <summary>Adds the first time found in the text outside the date itself, if the date has none.</summary>

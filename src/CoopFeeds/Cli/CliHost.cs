@@ -22,6 +22,9 @@ internal static class CliHost
         builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
         if (sourcesPath is not null) builder.AddSourceCatalog(sourcesPath);
         if (dataDirectory is not null) builder.AddItemStore(dataDirectory);
+        // Without a store (preview, check), the ingestion services that write to one are registered but never asked for;
+        // the Development environment's check of every registration at build would refuse them.
+        else builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true }));
         builder.AddIngestion(schedule: false);
         return builder.Build();
     }

@@ -84,9 +84,13 @@ public static class CoopFeedsCommandLine
         DefaultValueFactory = _ => DefaultData,
     };
 
+    // The generic host's own switches and the one top-level key of appsettings.json: settings without a section.
+    private static readonly HashSet<string> HostSwitches = new(["environment", "contentRoot", "applicationName", "AllowedHosts"], StringComparer.OrdinalIgnoreCase);
+
     /// <summary>
     /// Unknown tokens are settings only when they name a configuration key (<c>--Section:Key=value</c> or
-    /// <c>--Section:Key value</c>); anything else is a mistyped option, which must not pass silently (<c>--summery</c>).
+    /// <c>--Section:Key value</c>, or a host switch such as <c>--environment</c>); anything else is a mistyped option, which
+    /// must not pass silently (<c>--summery</c>).
     /// </summary>
     private static IEnumerable<string> UnknownOptions(IReadOnlyList<string> tokens)
     {
@@ -94,7 +98,7 @@ public static class CoopFeedsCommandLine
         {
             var token = tokens[i];
             var name = token.Split('=', 2)[0];
-            if (name.StartsWith('-') && name.Contains(':'))
+            if (name.StartsWith('-') && (name.Contains(':') || HostSwitches.Contains(name.TrimStart('-'))))
             {
                 if (!token.Contains('=') && i + 1 < tokens.Count && !tokens[i + 1].StartsWith('-')) i++; // its value
                 continue;

@@ -47,7 +47,7 @@ public sealed class IngestionOptions
 
     /// <summary>
     /// Requests to one site within the breaker's sampling window before it may open (and then only when half failed).
-    /// Counted per attempt, so one fetch that fails with every retry can open it.
+    /// Counted per attempt; the breaker uses at least MaxRetries + 2, so one fetch failing with every retry cannot open it.
     /// </summary>
     [Range(2, 10_000)]
     public int CircuitMinimumThroughput { get; set; } = 3;

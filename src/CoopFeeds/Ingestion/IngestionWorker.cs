@@ -218,12 +218,14 @@ public sealed class IngestionWorker(
     {
         DateTimeOffset? next;
         lock (_running) next = _slots.Values.Where(s => !s.Running).Select(s => (DateTimeOffset?)s.NextDue).Min();
+        // Due already: return before waiting on the nudge, whose pending wait would otherwise swallow the next release.
+        if (next is { } dueNow && dueNow <= clock.GetUtcNow()) return;
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, catalogChanged);
         var waits = new List<Task> { _nudge.WaitAsync(wake.Token) };
         if (next is { } due)
         {
             var wait = due - clock.GetUtcNow();
-            if (wait <= TimeSpan.Zero) return;
+            if (wait < TimeSpan.Zero) wait = TimeSpan.Zero;
             waits.Add(Task.Delay(wait, clock, wake.Token));
             // The clock may have moved on between reading it and starting the delay (a test's fake clock can): the delay
             // would then end after the due time, so look once more now that it runs.

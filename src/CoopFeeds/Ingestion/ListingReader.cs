@@ -124,12 +124,20 @@ public sealed class ListingReader(ListingFetcher fetcher, TimeProvider clock)
 
         // A saved page follows only links to other saved pages, so the default run never reaches the network: a relative
         // link is looked for beside the current file, and the page found there keeps the public address the link names.
-        if (next.IsFile) return (next, null);
+        // Only files in the saved page's own folder or below it: a link in a page that came from the web ("/news?page=2",
+        // "../../etc/x") must not make the reader open files elsewhere.
+        var folder = new Uri(source.Location, ".");
+        if (next.IsFile) return folder.IsBaseOf(next) ? (next, null) : NotFollowed();
         // (A file has no query or fragment: in a file URI "?" and "#" would be part of the name.)
         var path = raw.Trim().Split('?', '#')[0];
-        if (path.Length > 0 && Uri.TryCreate(path, UriKind.Relative, out _) && Uri.TryCreate(current, path, out var beside) && beside.IsFile)
+        if (path.Length > 0 && Uri.TryCreate(path, UriKind.Relative, out _) && Uri.TryCreate(current, path, out var beside) && beside.IsFile && folder.IsBaseOf(beside))
             return (beside, new UriBuilder(next) { Fragment = "" }.Uri);
-        warnings.Add($"NextPage '{raw.Trim()}' was not followed: a saved page follows only relative links to other saved pages");
-        return (null, null);
+        return NotFollowed();
+
+        (Uri?, Uri?) NotFollowed()
+        {
+            warnings.Add($"NextPage '{raw.Trim()}' was not followed: a saved page follows only relative links to other saved pages beside it");
+            return (null, null);
+        }
     }
 }

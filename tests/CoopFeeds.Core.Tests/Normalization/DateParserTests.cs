@@ -102,6 +102,10 @@ public sealed class DateParserTests
     [InlineData("October 7, 2021 at 6:30 pm EDT", "en-US", "2021-10-07T18:30:00-04:00")]
     [InlineData("Oct 7, 2021 9:15 AM PST", "en-US", "2021-10-07T09:15:00-08:00")]
     [InlineData("le 7 octobre 2021 à 18h est annulé", "fr-FR", "2021-10-07T18:00:00+00:00")] // "est" is a word, not a zone
+    [InlineData("le 7 octobre 2021 à 18h est-elle maintenue", "fr-FR", "2021-10-07T18:00:00+00:00")]
+    [InlineData("le 7 octobre 2021, 18h est, comme prévu", "fr-FR", "2021-10-07T18:00:00+00:00")]
+    [InlineData("October 7, 2021 10:00 EST", "en-US", "2021-10-07T10:00:00-05:00")]
+    [InlineData("October 7, 2021 (10:00 EST)", "en-US", "2021-10-07T10:00:00-05:00")]
     [InlineData("1633600200", "en-GB", "2021-10-07T09:50:00+00:00")] // data-time attributes: Unix seconds
     [InlineData("1633600200000", "en-GB", "2021-10-07T09:50:00+00:00")] // …or milliseconds
     [InlineData("1234", "en-GB", null)]

@@ -55,7 +55,7 @@ public sealed class CommandLineTests
 
         var mistyped = await CoopFeedsProcess.RunAsync(RepoPaths.Root, "preview", "--url", page, "--item", "article.listing-item", "--title", "h3", "--summery", ".x");
         var withSetting = await CoopFeedsProcess.RunAsync(RepoPaths.Root, "preview", "--url", new Uri(page).AbsoluteUri, "--item", "article.listing-item", "--title", "h3",
-            "--Ingestion:UserAgent=CoopFeeds-test", "--Ingestion:MaxRedirects", "2", "--json");
+            "--Ingestion:UserAgent=CoopFeeds-test", "--Ingestion:MaxRedirects", "2", "--environment", "Development", "--AllowedHosts=*", "--json");
 
         Assert.Equal(2, mistyped.ExitCode);
         Assert.Contains("Unknown option '--summery'", mistyped.StandardError);

@@ -98,4 +98,29 @@ public sealed class PaginationTests
         Assert.Equal(new Uri(Path.Combine(folder, "page2.html")), read.Pages[1].Url);
         Assert.Contains(read.Warnings, w => w.Contains("'https://example.org/list/page3.html' was not followed", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("../outside.html")]
+    [InlineData("/outside.html")]
+    public async Task ASavedPageNeverFollowsANextLinkOutOfItsFolder(string next)
+    {
+        var root = Directory.CreateTempSubdirectory("coopfeeds-paged-").FullName;
+        var folder = Directory.CreateDirectory(Path.Combine(root, "site")).FullName;
+        File.WriteAllText(Path.Combine(root, "outside.html"), """<ul><li class="result"><a href="https://example.org/secret">Outside</a></li></ul>""");
+        File.WriteAllText(Path.Combine(folder, "page1.html"),
+            $"""<ul><li class="result"><a href="https://example.org/a">Item a</a></li></ul><a rel="next" href="{next}">Older</a>""");
+        var json = """
+            {
+              "Sections": [ { "Slug": "archive", "Title": "Archive" } ],
+              "Sources": [ { "Id": "paged", "Section": "archive", "Url": "page1.html", "MaxPages": 5,
+                "Selectors": { "Item": "li.result", "Title": "a", "NextPage": "a[rel=next]@href" } } ]
+            }
+            """;
+        var loaded = SourceCatalogLoader.Parse(json, Path.Combine(folder, "sources.json"));
+
+        var read = await SampleExtractionTests.CreateReader().ReadAsync(loaded.Catalog!.Sources[0], ConditionalValidators.None, null, CancellationToken.None);
+
+        Assert.Equal(["Item a"], Titles(read));
+        Assert.Contains(read.Warnings, w => w.Contains($"NextPage '{next}' was not followed", StringComparison.Ordinal));
+    }
 }
