@@ -219,32 +219,19 @@ public sealed class IngestionWorker(
         DateTimeOffset? next;
         lock (_running) next = _slots.Values.Where(s => !s.Running).Select(s => (DateTimeOffset?)s.NextDue).Min();
         // Due already: return before waiting on the nudge, whose pending wait would otherwise swallow the next release.
-        if (next is { } dueNow && dueNow <= clock.GetUtcNow()) return;
+        if (next <= clock.GetUtcNow()) return;
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, catalogChanged);
-        var waits = new List<Task> { _nudge.WaitAsync(wake.Token) };
-        if (next is { } due)
-        {
-            var wait = due - clock.GetUtcNow();
-            if (wait < TimeSpan.Zero) wait = TimeSpan.Zero;
-            waits.Add(Task.Delay(wait, clock, wake.Token));
-            // The clock may have moved on between reading it and starting the delay (a test's fake clock can): the delay
-            // would then end after the due time, so look once more now that it runs.
-            if (clock.GetUtcNow() >= due)
-            {
-                await wake.CancelAsync();
-                await Task.WhenAll(waits).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                return;
-            }
-        }
-        else
-        {
-            waits.Add(Task.Delay(Timeout.InfiniteTimeSpan, clock, wake.Token));
-        }
+        var delay = next is { } due ? Max(due - clock.GetUtcNow(), TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
+        var waits = new List<Task> { _nudge.WaitAsync(wake.Token), Task.Delay(delay, clock, wake.Token) };
 
-        await Task.WhenAny(waits);
+        // The clock may have reached the due time while the delay was being set up (a test's fake clock can), and the delay
+        // would then end late: look once more now that it runs.
+        if (!(next <= clock.GetUtcNow())) await Task.WhenAny(waits);
         stoppingToken.ThrowIfCancellationRequested();
         await wake.CancelAsync();
         // A nudge consumed here is fine; one that raced with the delay stays counted and wakes the next wait at once.
         await Task.WhenAll(waits).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }
