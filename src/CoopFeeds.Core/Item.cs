@@ -30,7 +30,11 @@ public sealed record Item
 
     public string? Category { get; init; }
 
-    /// <summary>True when the content a subscriber sees differs; the id and identity key are not content.</summary>
+    /// <summary>
+    /// True when everything a subscriber sees is the same: title, link, date, summary (text and HTML) and category. The store
+    /// rewrites a stored item, and moves its last-changed time, only when this is false. Id, identity key and source are not
+    /// compared. Equality is .NET's: dates compare as instants (another offset alone is no edit); links ignore user info and fragment.
+    /// </summary>
     public bool HasSameContentAs(Item other) =>
         Title == other.Title
         && Link == other.Link

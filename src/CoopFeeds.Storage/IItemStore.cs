@@ -3,7 +3,8 @@ using CoopFeeds.Core;
 namespace CoopFeeds.Storage;
 
 /// <summary>
-/// Where items and each source's state live. Two implementations: SQLite (one process) and PostgreSQL (several instances).
+/// Where items and each source's state live. One implementation today, SQLite (one process); a PostgreSQL store for several
+/// instances is planned (docs/architecture.md#how-it-scales).
 /// </summary>
 public interface IItemStore
 {

@@ -4,7 +4,7 @@ using System.Text;
 namespace CoopFeeds.Core.Normalization;
 
 /// <summary>
-/// An item's identity (ARCHITECTURE.md, "Identity"): the key it is deduplicated and stored under, and the
+/// An item's identity (docs/architecture.md#identity): the key it is deduplicated and stored under, and the
 /// feed id derived from it. Both must come out the same on every run, instance and version, forever:
 /// a changed id makes every reader show the item again as new.
 /// </summary>

@@ -7,7 +7,7 @@ public static class LinkResolver
 {
     /// <summary>
     /// Schemes that never lead to an item's page: script and inline-data pseudo-links, and mail addresses.
-    /// An item whose only link uses one is dropped (ARCHITECTURE.md, "Identity").
+    /// An item whose only link uses one is dropped (docs/architecture.md#identity).
     /// </summary>
     public static readonly IReadOnlySet<string> RejectedSchemes =
         new HashSet<string>(["javascript", "data", "vbscript", "mailto"], StringComparer.OrdinalIgnoreCase);

@@ -14,8 +14,8 @@ public sealed record SanitizedSummary(string? Html, string? Text)
 }
 
 /// <summary>
-/// Makes a summary's inner HTML safe to republish: the last stage before an item is stored (STYLE.md,
-/// "sanitize last"), so that nothing after it can bring markup back in.
+/// Makes a summary's inner HTML safe to republish: the last stage before an item is stored ("sanitize last",
+/// docs/architecture.md#how-the-code-reads), so that nothing after it can bring markup back in.
 /// </summary>
 /// <remarks>
 /// An allow-list, not a block-list (OWASP XSS Prevention, rule on HTML sanitization):

@@ -13,7 +13,13 @@ public sealed class IngestionOptions
     /// <summary>Where site owners can reach the operator; appended to the User-Agent.</summary>
     public string? ContactUrl { get; set; }
 
-    /// <summary>Limit for one attempt; the whole fetch with retries gets three times this.</summary>
+    /// <summary>
+    /// How long one attempt may wait for the response headers; the body then gets as long again to arrive. Each retry is a new
+    /// attempt with its own limit, and the request as a whole (its attempts, backoff delays and a Retry-After wait) is cut off
+    /// at (<see cref="MaxRetries"/> + 1) × this + 2 × <see cref="RetryBaseDelay"/> × (2^MaxRetries − 1) +
+    /// <see cref="MaxRetryAfterWait"/> + 5 s: 3 min 3 s with the defaults. Each redirect hop and robots.txt fetch is a request
+    /// of its own with that budget, and a run adds up its pages; nothing caps a whole run.
+    /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     [Range(1024, long.MaxValue)]

@@ -2,8 +2,12 @@
 # Runs the W3C feed validator (w3c/feedvalidator, kept outside this repository) on every RSS, Atom and OPML document a
 # running CoopFeeds serves: each section and the combined feed, filtered variants, every archive page, and /feeds.opml.
 #
-#   validate-running-service.sh BASE_URL VALIDATE_PY [extra validate.py args...]
-#   e.g. validate-running-service.sh http://127.0.0.1:5077/ /work/scratch-feeds/validate.py --allow DuplicateUpdated
+#   validate-running-service.sh BASE_URL VALIDATE_PY [extra VALIDATE_PY args...]
+#   e.g. validate-running-service.sh http://127.0.0.1:5077/ path/to/validate.py --allow DuplicateUpdated
+#
+# VALIDATE_PY is your own small wrapper around a checkout of w3c/feedvalidator (docs/feed-standards.md, "Validating
+# locally"): it takes [--allow MESSAGE]... URL, validates the URL at level AA, ignores the allowed message classes, prints
+# what is left and exits non-zero when anything is.
 #
 # The service must run with --Publishing:PublicBaseUrl=BASE_URL so self links match the fetched addresses, and a small
 # --Publishing:FeedSize (e.g. 3) so the samples have archives. Exits non-zero when any document has an error or warning.
