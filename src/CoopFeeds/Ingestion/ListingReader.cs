@@ -61,7 +61,7 @@ public sealed class ListingReader(ListingFetcher fetcher, TimeProvider clock)
             var address = request.Address ?? fetched.FinalUrl ?? request.Location;
             using var document = await ListingDocument.ParseAsync(new MemoryStream(fetched.Body!), address, fetched.ContentType, cancellationToken);
             var page = ListingExtractor.Extract(document, source.Selectors, request.Number);
-            listing.Add(page, ItemNormalizer.Normalize(source.Definition, page.Items, clock.GetUtcNow()));
+            listing.Add(page, ItemNormalizer.Normalize(source, page.Items, clock.GetUtcNow()));
         }
 
         var merged = listing.Merged();

@@ -79,7 +79,7 @@ public sealed class ExtractionFixture
             using var document = await ListingDocument.ParseAsync(stream, request.Address ?? request.Location, "text/html", CancellationToken.None);
             var page = ListingExtractor.Extract(document, Source.Selectors, request.Number);
             pages.Add(page);
-            listing.Add(page, ItemNormalizer.Normalize(Source.Definition, page.Items, FetchedAt));
+            listing.Add(page, ItemNormalizer.Normalize(Source, page.Items, FetchedAt));
         }
 
         var merged = listing.Merged();

@@ -35,7 +35,7 @@ public sealed class ListingMergerTests
         var address = request.Address ?? request.Location;
         RawItem[] raw = [.. items.Select(i => i with { BaseUri = address, Page = request.Number })];
         var page = new ListingPage(raw, next, new SelectorMatches { Items = raw.Length, NextPage = next is not null }, address);
-        return listing.Add(page, ItemNormalizer.Normalize(source.Definition, raw, FetchedAt));
+        return listing.Add(page, ItemNormalizer.Normalize(source, raw, FetchedAt));
     }
 
     [Fact]
