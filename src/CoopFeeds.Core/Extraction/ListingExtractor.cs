@@ -5,8 +5,11 @@ using CoopFeeds.Core.Sources;
 
 namespace CoopFeeds.Core.Extraction;
 
-/// <summary>What one page of a listing yielded: raw items in document order, the next page's raw link, and what matched.</summary>
-public sealed record ListingPage(IReadOnlyList<RawItem> Items, string? NextPage, SelectorMatches Matches);
+/// <summary>
+/// What one page of a listing yielded: raw items in document order, the next page's raw link, what matched, and the
+/// base the page's links resolve against (its address, or its &lt;base href&gt;).
+/// </summary>
+public sealed record ListingPage(IReadOnlyList<RawItem> Items, string? NextPage, SelectorMatches Matches, Uri BaseUri);
 
 /// <summary>How many items each selector matched in, so preview and drift detection can say which one stopped matching.</summary>
 public sealed record SelectorMatches
@@ -83,7 +86,7 @@ public static partial class ListingExtractor
             NestedItems = nested,
             NextPage = nextPage is not null,
         };
-        return new ListingPage(items, nextPage, matches);
+        return new ListingPage(items, nextPage, matches, baseUri);
     }
 
     /// <summary>The base links resolve against: &lt;base href&gt; when present (the DOM already applies it), else the address.</summary>

@@ -25,13 +25,13 @@ public static partial class ItemNormalizer
     /// other items (one warning per page), which usually means the Item selector is.</item>
     /// </list>
     /// </summary>
-    public static NormalizationResult Normalize(SourceDefinition source, IReadOnlyList<RawItem> raw, DateTimeOffset fetchedAt)
+    public static NormalizationResult Normalize(ConfiguredSource source, IReadOnlyList<RawItem> raw, DateTimeOffset fetchedAt)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(raw);
 
         var warnings = new List<string>();
-        var dates = DateParsingContext.For(source, fetchedAt, warnings);
+        var dates = DateParsingContext.For(source, fetchedAt);
         var items = new List<Item>(raw.Count);
         var keys = new HashSet<string>(StringComparer.Ordinal);
 

@@ -14,7 +14,10 @@ public sealed record ConfiguredSource
     /// <summary>The address links resolve against: <see cref="SourceDefinition.BaseUrl"/>, else the fetched address.</summary>
     public Uri? BaseUrl { get; init; }
 
+    /// <summary><see cref="SourceDefinition.Cultures"/> looked up, never empty: the loader refuses a name it cannot find.</summary>
     public required IReadOnlyList<CultureInfo> Cultures { get; init; }
+
+    /// <summary><see cref="SourceDefinition.TimeZone"/> looked up; null means UTC.</summary>
     public TimeZoneInfo? TimeZone { get; init; }
 
     public string Id => Definition.Id;

@@ -205,7 +205,7 @@ public static partial class SourceCatalogLoader
                 problems.Add($"{where}: Cultures has an unknown culture name '{name}'");
             }
         }
-        if (definition.Cultures.Count == 0) cultures.Add(CultureInfo.GetCultureInfo("en-GB"));
+        if (definition.Cultures.Count == 0) cultures.Add(CultureInfo.GetCultureInfo(SourceDefinition.DefaultCulture));
 
         TimeZoneInfo? zone = null;
         if (definition.TimeZone is not null)

@@ -6,6 +6,9 @@ namespace CoopFeeds.Core.Sources;
 /// </summary>
 public sealed record SourceDefinition
 {
+    /// <summary>The culture of a source that names none: day before month, English month names.</summary>
+    public const string DefaultCulture = "en-GB";
+
     public required string Id { get; init; }
     public required string Section { get; init; }
 
@@ -22,7 +25,7 @@ public sealed record SourceDefinition
     public IReadOnlyList<string> DateFormats { get; init; } = [];
 
     /// <summary>Culture names whose month names and day order the page uses; several for pages that mix languages.</summary>
-    public IReadOnlyList<string> Cultures { get; init; } = ["en-GB"];
+    public IReadOnlyList<string> Cultures { get; init; } = [DefaultCulture];
 
     public int MaxPages { get; init; } = 1;
 

@@ -64,39 +64,26 @@ public sealed class ExtractionFixture
     }
 
     /// <summary>
-    /// Reads the listing as ingestion does: page by page up to MaxPages following NextPage, each page parsed from its
-    /// bytes with the address it would have been fetched from (BaseUrl for the first page of a saved page), extracted,
-    /// normalized with the fixed fetch time, and merged in order keeping the first item of each identity key.
-    /// A next page is served from the file of the same name beside the current one.
+    /// Reads the listing as ingestion does, through the same <see cref="ListingMerger"/>: each page parsed from its file
+    /// with the address it would have been fetched from (BaseUrl for a saved page), extracted, normalized with the
+    /// fixed fetch time, and merged. The fixture is a saved page, so a next page is the file its link names beside the
+    /// current one.
     /// </summary>
     public async Task<FixtureRead> ReadAsync()
     {
-        var items = new List<Item>();
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        var warnings = new List<string>();
-        var nextPages = new List<string?>();
+        var listing = new ListingMerger(Source, knownKeys: null);
         var pages = new List<ListingPage>();
-
-        var file = Source.Location.LocalPath;
-        var address = Source.BaseUrl ?? Source.Location;
-        while (true)
+        while (listing.Next is { } request)
         {
-            await using var stream = File.OpenRead(file);
-            using var document = await ListingDocument.ParseAsync(stream, address, "text/html", CancellationToken.None);
-            var page = ListingExtractor.Extract(document, Source.Selectors, pages.Count + 1);
+            await using var stream = File.OpenRead(request.Location.LocalPath);
+            using var document = await ListingDocument.ParseAsync(stream, request.Address ?? request.Location, "text/html", CancellationToken.None);
+            var page = ListingExtractor.Extract(document, Source.Selectors, request.Number);
             pages.Add(page);
-            nextPages.Add(page.NextPage);
-
-            var normalized = ItemNormalizer.Normalize(Source.Definition, page.Items, FetchedAt);
-            warnings.AddRange(normalized.Warnings);
-            items.AddRange(normalized.Items.Where(i => keys.Add(i.IdentityKey)));
-
-            if (page.NextPage is null || pages.Count >= Source.Definition.MaxPages) break;
-            address = new Uri(new Uri(document.BaseUri), page.NextPage);
-            file = Path.Combine(Path.GetDirectoryName(file)!, Path.GetFileName(address.LocalPath));
+            listing.Add(page, ItemNormalizer.Normalize(Source, page.Items, FetchedAt));
         }
 
-        return new FixtureRead(items, warnings, nextPages, pages);
+        var merged = listing.Merged();
+        return new FixtureRead(merged.Items, merged.Warnings, [.. pages.Select(p => p.NextPage)], pages);
     }
 }
 

@@ -207,7 +207,7 @@ public sealed class ExtractionProperties
             var address = page.Source.BaseUrl ?? page.Source.Location;
             using var document = await ListingDocument.ParseAsync(new MemoryStream(page.Bytes), address, "text/html", CancellationToken.None);
             var extracted = ListingExtractor.Extract(document, page.Source.Selectors);
-            return (extracted, ItemNormalizer.Normalize(page.Source.Definition, extracted.Items, FetchedAt));
+            return (extracted, ItemNormalizer.Normalize(page.Source, extracted.Items, FetchedAt));
         }).GetAwaiter().GetResult();
 
     private static bool IsXmlValid(string? text)

@@ -123,7 +123,7 @@ public sealed class ListingExtractorTests
         Assert.Equal(1, page.Matches.NestedItems);
 
         var result = CoopFeeds.Core.Normalization.ItemNormalizer.Normalize(
-            new SourceDefinition { Id = "s", Section = "news", Url = "https://www.example.coop/news/", Selectors = new SelectorSet() },
+            LoadedSource.From("""{ "Id": "s", "Section": "news", "Url": "https://www.example.coop/news/", "Selectors": { "Item": "article.post", "Title": "h2" } }"""),
             page.Items, DateTimeOffset.UnixEpoch);
         Assert.Contains(result.Warnings, w => w.StartsWith("1 item(s) on page 1 sit inside another item (first: \"Related\")", StringComparison.Ordinal));
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CoopFeeds.Core.Extraction;
 using CoopFeeds.Core.Normalization;
 using CoopFeeds.Core.Sources;
@@ -9,14 +10,10 @@ public sealed class ItemNormalizerTests
     private static readonly Uri Listing = new("https://www.ilo.org/news/list.html");
     private static readonly DateTimeOffset FetchedAt = new(2021, 10, 15, 12, 0, 0, TimeSpan.Zero);
 
-    private static readonly SourceDefinition Source = new()
-    {
-        Id = "ilo-coop-news",
-        Section = "news",
-        Url = "https://www.ilo.org/news/list.html",
-        Selectors = new SelectorSet { Item = "article", Title = "h3" },
-        TimeZone = "Europe/Paris",
-    };
+    private static readonly ConfiguredSource Source = LoadedSource.From("""
+        { "Id": "ilo-coop-news", "Section": "news", "Url": "https://www.ilo.org/news/list.html",
+          "Selectors": { "Item": "article", "Title": "h3" }, "TimeZone": "Europe/Paris" }
+        """);
 
     private static RawItem Raw(string? title, string? link = null, string? date = "7 October 2021", string? summary = null) => new()
     {
@@ -165,14 +162,42 @@ public sealed class ItemNormalizerTests
     }
 
     [Fact]
-    public void UnknownTimeZoneIsReportedAndUtcUsed()
+    public void DatesUseTheZoneAndCulturesTheLoaderLookedUp()
     {
-        var source = Source with { TimeZone = "Mars/Olympus_Mons" };
+        // What the loader resolved is what counts; the definition's names are not read again.
+        var source = Source with
+        {
+            Cultures = [CultureInfo.GetCultureInfo("fr-FR")],
+            TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Pacific/Auckland"),
+        };
 
-        var result = ItemNormalizer.Normalize(source, [Raw("A", "/a")], FetchedAt);
+        var result = ItemNormalizer.Normalize(source, [Raw("A", "/a", date: "7 octobre 2021")], FetchedAt);
 
-        Assert.Equal(TimeSpan.Zero, Assert.Single(result.Items).Published!.Value.Offset);
-        Assert.Contains(result.Warnings, w => w.Contains("Mars/Olympus_Mons"));
+        Assert.Equal(new DateTimeOffset(2021, 10, 7, 0, 0, 0, TimeSpan.FromHours(13)), Assert.Single(result.Items).Published);
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public void AnUnknownTimeZoneStopsTheSourceAtLoadSoNormalizationNeverMeetsIt()
+    {
+        var loaded = SourceCatalogLoader.Parse("""
+            { "Sections": [ { "Slug": "news", "Title": "News" } ],
+              "Sources": [ { "Id": "s", "Section": "news", "Url": "https://www.ilo.org/", "Selectors": { "Item": "li", "Title": "a" }, "TimeZone": "Mars/Olympus_Mons" } ] }
+            """, Path.Combine(Path.GetTempPath(), "sources.json"));
+
+        Assert.False(loaded.IsValid);
+        Assert.Contains("source 's': TimeZone 'Mars/Olympus_Mons' is not a known IANA time zone", loaded.Problems);
+    }
+
+    [Fact]
+    public void ASourceThatNamesNoCultureReadsDatesAsEnGb()
+    {
+        var source = LoadedSource.From("""{ "Id": "s", "Section": "news", "Url": "https://www.ilo.org/", "Selectors": { "Item": "li", "Title": "a" } }""");
+        var none = LoadedSource.From("""{ "Id": "s", "Section": "news", "Url": "https://www.ilo.org/", "Selectors": { "Item": "li", "Title": "a" }, "Cultures": [] }""");
+
+        Assert.Equal(["en-GB"], source.Cultures.Select(c => c.Name));
+        Assert.Equal(["en-GB"], none.Cultures.Select(c => c.Name));
+        Assert.Equal(new DateTimeOffset(2021, 10, 7, 0, 0, 0, TimeSpan.Zero), ItemNormalizer.Normalize(none, [Raw("A", "/a", date: "07/10/2021")], FetchedAt).Items.Single().Published);
     }
 
     [Fact]
