@@ -2,12 +2,16 @@ using System.Globalization;
 
 namespace CoopFeeds.Core.Syndication;
 
-/// <summary>How dates and URLs are spelled on the wire, shared by the three writers so they always agree.</summary>
+/// <summary>
+/// How dates and URLs are spelled where CoopFeeds writes them itself (JSON Feed, OPML) and how URIs are handed to the
+/// syndication formatters, so that one instant and one link have one spelling in every format.
+/// </summary>
 public static class WireFormat
 {
     /// <summary>
-    /// RFC 822 as the RSS profile wants it (§3.2): English names, four-digit year, GMT.
-    /// The "r" pattern always uses the invariant culture and Gregorian calendar, whatever CurrentCulture is.
+    /// RFC 822 as the RSS profile wants it (§3.2): English names, four-digit year, GMT; for OPML's dateModified (OPML 2.0 "&lt;head&gt;").
+    /// RSS dates are the formatter's, which spells the same zone "Z". The "r" pattern always uses the invariant culture and
+    /// Gregorian calendar, whatever CurrentCulture is.
     /// </summary>
     public static string Rfc822(DateTimeOffset value) =>
         value.ToUniversalTime().ToString("r", CultureInfo.InvariantCulture);

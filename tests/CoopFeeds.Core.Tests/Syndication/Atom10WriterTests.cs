@@ -39,7 +39,7 @@ public sealed class Atom10WriterTests
 
         var names = root.Elements().Select(e => e.Name.LocalName).ToList();
         var firstEntry = names.IndexOf("entry");
-        Assert.Equal(["id", "title", "subtitle", "updated", "author", "generator", "link", "link"], names.Take(firstEntry));
+        Assert.Equal(["title", "subtitle", "id", "updated", "author", "generator", "link", "link"], names.Take(firstEntry));
         Assert.All(names.Skip(firstEntry), n => Assert.Equal("entry", n));
         Assert.Equal(10, names.Count - firstEntry);
 

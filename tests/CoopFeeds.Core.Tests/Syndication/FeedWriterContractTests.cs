@@ -74,7 +74,7 @@ public sealed class FeedWriterContractTests
             .Select(d => d.UtcDateTime).ToHashSet();
         var text = Encoding.UTF8.GetString(Write(format, feed));
 
-        var written = System.Text.RegularExpressions.Regex.Matches(text, @"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z|\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT")
+        var written = System.Text.RegularExpressions.Regex.Matches(text, @"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z|\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} Z")
             .Select(m => DateTimeOffset.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture).UtcDateTime)
             .ToList();
         Assert.NotEmpty(written);
@@ -115,7 +115,7 @@ public sealed class FeedWriterContractTests
         using var scope = new CultureScope(culture);
         var channel = FeedXml.Parse(new Rss20Writer().Write(SampleFeeds.Section("rss"))).Root!.Element("channel")!;
 
-        Assert.Equal("Mon, 03 Nov 2025 07:30:00 GMT", channel.Element("lastBuildDate")!.Value);
+        Assert.Equal("Mon, 03 Nov 2025 07:30:00 Z", channel.Element("lastBuildDate")!.Value);
         Assert.All(channel.Descendants("pubDate").Select(p => p.Value), d => Assert.Matches(FeedXml.Rfc822Pattern, d));
         Assert.All(channel.Descendants("pubDate").Select(p => p.Value), d => Assert.Contains(" 2025 ", d));
     }
@@ -131,6 +131,62 @@ public sealed class FeedWriterContractTests
 
         Assert.Equal("2025-11-03T07:30:00Z", atom.Element(FeedXml.Atom + "updated")!.Value);
         Assert.Equal("2025-11-03T07:30:00Z", json.RootElement.GetProperty("items")[0].GetProperty("date_published").GetString());
+    }
+
+    [Theory]
+    [InlineData("rss")]
+    [InlineData("atom")]
+    public void DatesAreWrittenInWholeSecondsOfUtc(string format)
+    {
+        // Both spellings drop the fraction and convert the offset, whatever instant the document carries, feed and entries alike
+        // (JSON Feed has no feed date; its entry dates are WireFormat's, tested there).
+        var offset = TimeSpan.FromHours(2);
+        var updated = new DateTimeOffset(2025, 11, 3, 9, 31, 16, 999, offset).AddTicks(1234);
+        var published = new DateTimeOffset(2025, 11, 3, 9, 30, 15, 999, offset);
+        var feed = SampleFeeds.Section(format);
+        var entries = feed.Entries.ToList();
+        entries[0] = entries[0] with { Published = published, Updated = published };
+
+        var text = Encoding.UTF8.GetString(Write(format, feed with { Updated = updated, Entries = entries }));
+
+        var expected = format == "rss"
+            ? new[] { "Mon, 03 Nov 2025 07:31:16 Z", "Mon, 03 Nov 2025 07:30:15 Z" }
+            : ["2025-11-03T07:31:16Z", "2025-11-03T07:30:15Z"];
+        Assert.All(expected, date => Assert.Contains(date, text, StringComparison.Ordinal));
+        Assert.DoesNotContain("+02", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("999", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void InternationalFeedAddressesAreWrittenAsAsciiUris(string format)
+    {
+        // RSS wants URIs, not IRIs (profile §3.4), and the validator refuses a Unicode host in every format's links.
+        var unicode = new Uri("https://flux-coopératifs.example/");
+        var ascii = "https://" + unicode.IdnHost + "/";
+        var feed = SampleFeeds.Archive(format) with
+        {
+            HtmlUrl = new Uri(unicode, "sections/actualités"),
+            SelfUrl = new Uri(unicode, $"feeds/actualités/archive/2.{format}"),
+            HubUrl = new Uri(unicode, "hub"),
+            CurrentUrl = new Uri(unicode, $"feeds/actualités.{format}"),
+            PrevArchiveUrl = new Uri(unicode, $"feeds/actualités/archive/1.{format}"),
+            NextArchiveUrl = new Uri(unicode, $"feeds/actualités/archive/3.{format}"),
+        };
+
+        var text = Encoding.UTF8.GetString(Write(format, feed));
+
+        Assert.DoesNotContain(unicode.Host, text, StringComparison.Ordinal);
+        Assert.Contains(ascii + "sections/actualit%C3%A9s", text, StringComparison.Ordinal);
+        Assert.Contains(ascii + $"feeds/actualit%C3%A9s/archive/2.{format}", text, StringComparison.Ordinal);
+        Assert.Contains(ascii + "hub", text, StringComparison.Ordinal);
+        if (format != "json")
+        {
+            // JSON Feed has no archive links; the XML formats carry all three RFC 5005 relations.
+            Assert.Contains(ascii + $"feeds/actualit%C3%A9s.{format}", text, StringComparison.Ordinal);
+            Assert.Contains(ascii + $"feeds/actualit%C3%A9s/archive/1.{format}", text, StringComparison.Ordinal);
+            Assert.Contains(ascii + $"feeds/actualit%C3%A9s/archive/3.{format}", text, StringComparison.Ordinal);
+        }
     }
 
     [Theory]

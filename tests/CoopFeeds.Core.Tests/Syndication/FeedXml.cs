@@ -12,9 +12,12 @@ internal static class FeedXml
 
     public const string Declaration = "<?xml version=\"1.0\" encoding=\"utf-8\"?>";
 
-    /// <summary>RSS profile §3.2 / checklist 1.8: English weekday and month, two-digit day, four-digit year, GMT.</summary>
+    /// <summary>
+    /// RSS profile §3.2 / checklist 1.8: English weekday and month, two-digit day, four-digit year, UTC as "Z"
+    /// (RFC 822 §5.1's military zone for UT, the formatter's only spelling of it).
+    /// </summary>
     public const string Rfc822Pattern =
-        @"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$";
+        @"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} Z$";
 
     /// <summary>RFC 3339 §5.6 date-time in UTC, whole seconds (what the writers promise).</summary>
     public const string Rfc3339Pattern = @"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$";

@@ -34,15 +34,20 @@ public sealed class Rss20WriterTests
     [Fact]
     public void AtomIsDeclaredOnceOnTheRootAndHistoryOnlyForArchives()
     {
+        // With every declaration on the root and only these there, every Atom element carries the atom prefix (never a10).
         var subscription = FeedXml.Parse(new Rss20Writer().Write(SampleFeeds.SectionWithHub("rss")));
+        Assert.Equal(["xmlns:atom"], Declarations(subscription));
         Assert.Equal(Atom.NamespaceName, subscription.Root!.Attribute(XNamespace.Xmlns + "atom")?.Value);
-        Assert.Null(subscription.Root.Attribute(XNamespace.Xmlns + "fh"));
         FeedXml.AssertNamespacesOnlyOnRoot(subscription);
 
         var archive = FeedXml.Parse(new Rss20Writer().Write(SampleFeeds.Archive("rss")));
+        Assert.Equal(["xmlns:atom", "xmlns:fh"], Declarations(archive));
         Assert.Equal(History.NamespaceName, archive.Root!.Attribute(XNamespace.Xmlns + "fh")?.Value);
         FeedXml.AssertNamespacesOnlyOnRoot(archive);
     }
+
+    private static List<string> Declarations(XDocument document) =>
+        document.Root!.Attributes().Where(a => a.IsNamespaceDeclaration).Select(a => "xmlns:" + a.Name.LocalName).Order(StringComparer.Ordinal).ToList();
 
     [Fact]
     public void ChannelCarriesItsMetadataOnceAndBeforeTheItems()
@@ -63,7 +68,7 @@ public sealed class Rss20WriterTests
         Assert.Equal("https://feeds.coopfeeds.example/sections/news", channel.Element("link")!.Value);
         Assert.Equal(feed.Description, channel.Element("description")!.Value);
         Assert.Equal("en", channel.Element("language")!.Value);
-        Assert.Equal("Mon, 03 Nov 2025 07:30:00 GMT", channel.Element("lastBuildDate")!.Value);
+        Assert.Equal("Mon, 03 Nov 2025 07:30:00 Z", channel.Element("lastBuildDate")!.Value);
         Assert.Equal("CoopFeeds", channel.Element("generator")!.Value);
         Assert.Equal("60", channel.Element("ttl")!.Value);
 
