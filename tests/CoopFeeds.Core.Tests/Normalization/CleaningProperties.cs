@@ -34,6 +34,23 @@ public static class MessyStrings
     }
 }
 
+public static class XmlCheck
+{
+    /// <summary>Whether XML 1.0 §2.2 admits every character of the text, by .NET's own check (null counts as empty).</summary>
+    public static bool HasOnlyXmlChars(string? text)
+    {
+        try
+        {
+            XmlConvert.VerifyXmlChars(text ?? "");
+            return true;
+        }
+        catch (XmlException)
+        {
+            return false;
+        }
+    }
+}
+
 [Properties(Arbitrary = [typeof(MessyStrings)], MaxTest = 500)]
 public sealed class CleaningProperties
 {
