@@ -23,9 +23,12 @@ namespace CoopFeeds.Core.Normalization;
 /// The marks U+200E, U+200F and U+061C are kept: they open no scope and are needed to place neutral
 /// characters in right-to-left text.</item>
 /// <item>Everything XML 1.0 forbids (§2.2 Char: C0 controls other than tab/LF/CR, U+FFFE, U+FFFF, unpaired
-/// surrogates), and the characters §2.2 discourages (U+007F–U+0084, U+0086–U+009F, U+FDD0–U+FDEF and the
-/// last two code points of every plane): the writers emit XML, and one such character makes a whole feed
-/// unreadable.</item>
+/// surrogates), and the controls and non-characters §2.2 discourages (U+007F–U+0084, U+0086–U+009F,
+/// U+FDD0–U+FDEF and the last two code points of every plane, U+1FFFE and U+10FFFF as well as U+FFFE): the
+/// writers emit XML, and one forbidden character makes a whole feed unreadable. The discouraged ones parse, but
+/// they are never text a reader should see, and XML 1.1 (§2.2 RestrictedChar) and strict validators refuse them raw.
+/// This is the one rule for the characters a feed carries: <see cref="Syndication.XmlChars.Clean"/>, the writers'
+/// last line of defence, applies it too.</item>
 /// </list>
 /// </remarks>
 public static class TextCleaner
@@ -60,7 +63,7 @@ public static class TextCleaner
             if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
                 var low = text[++i];
-                if (IsAllowedSupplementary(char.ConvertToUtf32(c, low)))
+                if (IsAllowedInXml(char.ConvertToUtf32(c, low)))
                 {
                     AppendPendingSpace(output, ref pendingSpace);
                     output.Append(c).Append(low);
@@ -88,7 +91,7 @@ public static class TextCleaner
                 continue;
             }
 
-            if (IsInvisibleNoise(c) || !IsAllowedBmp(c))
+            if (IsInvisibleNoise(c) || !IsAllowedInXml(c))
             {
                 continue;
             }
@@ -112,18 +115,9 @@ public static class TextCleaner
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            bool keep;
-            var width = 1;
-
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                keep = IsAllowedSupplementary(char.ConvertToUtf32(c, text[i + 1]));
-                width = 2;
-            }
-            else
-            {
-                keep = c is '\t' or '\n' or '\r' || IsAllowedBmp(c);
-            }
+            var paired = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
+            var keep = IsAllowedInXml(paired ? char.ConvertToUtf32(c, text[i + 1]) : c);
+            var width = paired ? 2 : 1;
 
             if (!keep && output is null)
             {
@@ -185,15 +179,17 @@ public static class TextCleaner
     private static bool IsWordPart(char c) => c != ' ' && !IsJoiner(c);
 
     /// <summary>
-    /// XML 1.0 §2.2 Char for one UTF-16 unit that is not part of a surrogate pair, minus the discouraged
-    /// controls and non-characters. Tab, LF and CR are handled by the callers.
+    /// Whether a code point may appear in a feed (see remarks): XML 1.0 §2.2 Char without the controls and
+    /// non-characters it discourages. A surrogate code point never may: only a pair, as the code point it encodes.
     /// </summary>
-    private static bool IsAllowedBmp(char c) =>
-        c >= '\u0020'
-        && !char.IsSurrogate(c)
-        && c is not ((>= '\u007F' and <= '\u0084') or (>= '\u0086' and <= '\u009F'))
-        && c is not ((>= '\uFDD0' and <= '\uFDEF') or '\uFFFE' or '\uFFFF');
-
-    /// <summary>Every plane's last two code points are non-characters (XML 1.0 §2.2 discourages them).</summary>
-    private static bool IsAllowedSupplementary(int codePoint) => (codePoint & 0xFFFE) != 0xFFFE;
+    private static bool IsAllowedInXml(int codePoint) => codePoint switch
+    {
+        '\t' or '\n' or '\r' => true,
+        < 0x20 => false,
+        (>= 0x7F and <= 0x84) or (>= 0x86 and <= 0x9F) => false,
+        >= 0xD800 and <= 0xDFFF => false,
+        >= 0xFDD0 and <= 0xFDEF => false,
+        > 0x10FFFF => false,
+        _ => (codePoint & 0xFFFE) != 0xFFFE, // U+FFFE and U+FFFF of every plane
+    };
 }

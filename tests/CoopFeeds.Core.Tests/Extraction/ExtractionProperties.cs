@@ -1,8 +1,8 @@
 using System.Text;
-using System.Xml;
 using CoopFeeds.Core.Extraction;
 using CoopFeeds.Core.Normalization;
 using CoopFeeds.Core.Sources;
+using CoopFeeds.Core.Tests.Normalization;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -149,48 +149,6 @@ public static class MangledPages
     }
 }
 
-/// <summary>A date text and the cultures of the source that reads it, among cultures with other scripts and calendars.</summary>
-public sealed record DateCase(string Text, string[] Cultures, string? Group, string Format);
-
-public static class DateCases
-{
-    private static readonly string[] CultureNames =
-        ["en-GB", "en-US", "fr-FR", "es-ES", "de-DE", "ja-JP", "zh-CN", "ko-KR", "ar-SA", "th-TH", "fa-IR", "he-IL", "ru-RU", "el-GR", "tr-TR", "hi-IN", "en"];
-
-    private static readonly string[] Pieces =
-    [
-        "7", "07", "31", "1er", "1st", "28–30", "-", "–", "/", ".", ",", " ", "de", "of", "au", "al", "to", "le", "Thu", "jeudi", "jueves",
-        "October", "octobre", "octubre", "Okt", "октября", "10月", "年", "日", "2021", "21", "0001", "9999", "10:30", "3pm", "18h", "CEST",
-        "UTC+14:00", "GMT-12", "ago", "days", "hace", "il y a", "yesterday", "hier", "ayer", "1633600200", "2021-10-07T10:00:00+02:00",
-        "Mon, 07 Oct 2021 10:00:00 GMT", "\u0d6d", "\u0663", "\uFFFE", "\u0001", "\u00A0",
-    ];
-
-    public static Arbitrary<DateCase> Cases() =>
-        (from parts in Gen.Elements(Pieces).ListOf()
-         from cultures in Gen.Elements(CultureNames).NonEmptyListOf()
-         from heading in Gen.OneOf(Gen.Constant((string?)null), Gen.Elements(Pieces).ListOf().Select(g => (string?)string.Concat(g)))
-         from format in Gen.Elements("d MMMM yyyy", "dd/MM/yy", "yyyy年M月d日", "MMMM", "%", "'")
-         select new DateCase(string.Concat(parts), [.. cultures.Distinct()], heading, format)).ToArbitrary();
-}
-
-[Properties(Arbitrary = [typeof(DateCases)], MaxTest = 500)]
-public sealed class DateParsingProperties
-{
-    [Property]
-    public bool DateParserNeverThrowsInAnyCulture(DateCase date)
-    {
-        var context = new DateParsingContext
-        {
-            Cultures = [.. date.Cultures.Select(System.Globalization.CultureInfo.GetCultureInfo)],
-            FetchedAt = new DateTimeOffset(2022, 3, 1, 10, 0, 0, TimeSpan.Zero),
-            Group = date.Group,
-            DateFormats = [date.Format],
-        };
-        _ = DateParser.Parse(date.Text, context);
-        return true;
-    }
-}
-
 /// <summary>
 /// Whatever a page holds, reading it never throws and never yields a string a feed could not carry: the whole chain
 /// ListingDocument → ListingExtractor → ItemNormalizer, on cut, spliced and tag-soup versions of every fixture and sample page.
@@ -210,25 +168,15 @@ public sealed class ExtractionProperties
             return (extracted, ItemNormalizer.Normalize(page.Source, extracted.Items, FetchedAt));
         }).GetAwaiter().GetResult();
 
-    private static bool IsXmlValid(string? text)
-    {
-        if (text is not null)
-        {
-            XmlConvert.VerifyXmlChars(text); // throws on any character XML 1.0 §2.2 forbids
-        }
-
-        return true;
-    }
-
     [Property]
     public bool BrokenPagesNeverThrowAndYieldOnlyXmlCharacters(MangledPage page)
     {
         var (_, result) = Read(page);
         return result.Items.All(item =>
-            IsXmlValid(item.Title) && IsXmlValid(item.Summary) && IsXmlValid(item.SummaryHtml) && IsXmlValid(item.Category)
-            && IsXmlValid(item.Link?.AbsoluteUri) && IsXmlValid(item.Link?.ToString()) && IsXmlValid(item.IdentityKey) && IsXmlValid(item.Id)
+            new[] { item.Title, item.Summary, item.SummaryHtml, item.Category, item.Link?.AbsoluteUri, item.Link?.ToString(), item.IdentityKey, item.Id }
+                .All(XmlCheck.HasOnlyXmlChars)
             && item.Title.Length > 0)
-            && result.Warnings.All(IsXmlValid);
+            && result.Warnings.All(XmlCheck.HasOnlyXmlChars);
     }
 
     [Property]

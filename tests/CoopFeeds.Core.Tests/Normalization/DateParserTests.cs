@@ -233,7 +233,8 @@ public sealed class DateParserTests
         var first = DateParser.Parse("3 hours ago", Context() with { FetchedAt = new DateTimeOffset(2021, 10, 15, 10, 20, 0, TimeSpan.Zero) });
         var second = DateParser.Parse("4 hours ago", Context() with { FetchedAt = new DateTimeOffset(2021, 10, 15, 11, 5, 0, TimeSpan.Zero) });
 
-        Assert.Equal(first, second);
+        AssertDate("2021-10-15T07:00:00+00:00", first);
+        AssertDate("2021-10-15T07:00:00+00:00", second);
     }
 
     [Theory]

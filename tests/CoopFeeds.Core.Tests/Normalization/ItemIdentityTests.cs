@@ -29,6 +29,7 @@ public sealed class ItemIdentityTests
         var http = ItemIdentity.KeyFor(new Uri("http://www.ilo.org/a"));
         var https = ItemIdentity.KeyFor(new Uri("https://www.ilo.org/a#section"));
 
+        Assert.Equal("www.ilo.org/a", http);
         Assert.Equal(http, https);
         Assert.Equal(ItemIdentity.FeedId(http), ItemIdentity.FeedId(https));
     }

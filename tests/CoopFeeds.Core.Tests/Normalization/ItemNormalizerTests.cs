@@ -119,6 +119,7 @@ public sealed class ItemNormalizerTests
     {
         var result = ItemNormalizer.Normalize(Source, [Raw("No date", "/a", date: null), Raw("Odd date", "/b", date: "Coming soon")], FetchedAt);
 
+        Assert.Equal(["No date", "Odd date"], result.Items.Select(i => i.Title));
         Assert.All(result.Items, i => Assert.Null(i.Published));
         Assert.Contains("Item \"No date\" has no date.", result.Warnings);
         Assert.Contains("Item \"Odd date\": date \"Coming soon\" is not recognised.", result.Warnings);
@@ -219,6 +220,7 @@ public sealed class ItemNormalizerTests
         var first = ItemNormalizer.Normalize(Source, raw, FetchedAt);
         var second = ItemNormalizer.Normalize(Source, raw, FetchedAt);
 
+        Assert.Equal(3, first.Items.Count);
         Assert.Equal(first.Items, second.Items);
         Assert.Equal(first.Warnings, second.Warnings);
     }

@@ -26,6 +26,7 @@ public sealed class TextCleanerTests
     [InlineData("a&#1;b", "ab")]
     [InlineData("a\u007Fb\u0090c", "abc")]
     [InlineData("a\uFFFEb\uFFFFc\uFDD0d", "abcd")]
+    [InlineData("a\U0001FFFEb\U0010FFFFc", "abc")] // the last two code points of every plane, not only the first
     [InlineData("\U0001F600 ok", "\U0001F600 ok")]
     [InlineData("a\tb\r\nc", "a b c")]
     [InlineData("a ]]> b", "a ]]> b")] // the writers escape; the text stays as the page said
