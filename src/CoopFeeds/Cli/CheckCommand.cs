@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using CoopFeeds.Core;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Ingestion;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using CoopFeeds.Core;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Ingestion;
 using CoopFeeds.Sources;
