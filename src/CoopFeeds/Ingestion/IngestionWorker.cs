@@ -208,7 +208,7 @@ public sealed class IngestionWorker(
                 _running.RemoveAll(t => t.IsCompleted);
             }
             activity.Scheduled(source.Id, slot.NextDue);
-            activity.Completed(source.Id, report);
+            activity.Completed(source.Id);
             _nudge.Release();
         }
     }
