@@ -1,5 +1,6 @@
 using System.Net.Sockets;
-using CoopFeeds.Status;
+using CoopFeeds.Changes;
+using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -26,8 +27,7 @@ public static class IngestionRegistration
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddMetrics();
-        services.TryAddSingleton<CoopFeedsMetrics>();
+        services.AddTelemetry();
         services.TryAddSingleton<HostGate>();
         services.TryAddSingleton<RobotsCache>();
         foreach (var origin in Enum.GetValues<NetworkScope>())
@@ -58,9 +58,7 @@ public static class IngestionRegistration
 
         services.AddSingleton<ListingReader>();
         services.AddSingleton<SourceIngester>();
-        services.AddSingleton<IngestionReadiness>();
-        services.AddSingleton<IngestionActivity>();
-        services.TryAddSingleton<Publishing.FeedChangeSignal>();
+        services.TryAddSingleton<FeedChangeSignal>();
         if (schedule) services.AddHostedService<IngestionWorker>();
         return builder;
     }

@@ -1,6 +1,7 @@
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Sources;
 using CoopFeeds.Storage;
+using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Ingestion;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CoopFeeds.Changes;
 
 namespace CoopFeeds.Publishing;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
-using CoopFeeds.Status;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Sources;
+using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Publishing;

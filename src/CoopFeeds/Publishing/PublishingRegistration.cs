@@ -1,4 +1,6 @@
 using System.Net;
+using CoopFeeds.Changes;
+using CoopFeeds.Telemetry;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +18,7 @@ public static class PublishingRegistration
         builder.Services.AddSingleton<IValidateOptions<PublishingOptions>, PublishingOptionsValidator>();
 
         builder.Services.TryAddSingleton<FeedChangeSignal>();
+        builder.Services.AddTelemetry();
         builder.Services.TryAddSingleton(TimeProvider.System);
         // Changes other than the ingester's saves: sources file reloads, and writes to the store from elsewhere.
         builder.Services.AddHostedService<CatalogReloadNotifier>();

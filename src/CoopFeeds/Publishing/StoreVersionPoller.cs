@@ -1,4 +1,5 @@
 using System.Data.Common;
+using CoopFeeds.Changes;
 using CoopFeeds.Storage;
 using Microsoft.Extensions.Options;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Ingestion;
 using CoopFeeds.Sources;
+using CoopFeeds.Telemetry;
 
 namespace CoopFeeds.Tests.Ingestion;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using CoopFeeds.Ingestion;
 using CoopFeeds.Storage;
+using CoopFeeds.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 

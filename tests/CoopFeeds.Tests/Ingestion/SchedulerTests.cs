@@ -2,6 +2,7 @@ using CoopFeeds.Ingestion;
 using CoopFeeds.Sources;
 using CoopFeeds.Storage;
 using CoopFeeds.StorageSetup;
+using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;

@@ -1,3 +1,4 @@
+using CoopFeeds.Changes;
 using CoopFeeds.Publishing;
 
 namespace CoopFeeds.Tests.Publishing;

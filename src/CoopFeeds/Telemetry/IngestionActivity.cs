@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace CoopFeeds.Ingestion;
+namespace CoopFeeds.Telemetry;
 
 /// <summary>
 /// What the scheduler is doing: the sources running now and each one's next due time. The status page reads it; tests
