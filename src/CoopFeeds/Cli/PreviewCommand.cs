@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using CoopFeeds.Core;
 using CoopFeeds.Core.Sources;
+using CoopFeeds.Fetching;
 using CoopFeeds.Ingestion;
 using CoopFeeds.Sources;
 

@@ -1,5 +1,6 @@
 using CoopFeeds.Changes;
 using CoopFeeds.Core.Sources;
+using CoopFeeds.Fetching;
 using CoopFeeds.Storage;
 using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Options;
