@@ -1,5 +1,6 @@
 using System.Globalization;
 using CoopFeeds.Core.Sources;
+using CoopFeeds.Serving;
 using CoopFeeds.Sources;
 using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Options;

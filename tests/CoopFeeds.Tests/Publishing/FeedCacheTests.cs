@@ -1,5 +1,6 @@
 using CoopFeeds.Changes;
 using CoopFeeds.Publishing;
+using CoopFeeds.Serving;
 
 namespace CoopFeeds.Tests.Publishing;
 
