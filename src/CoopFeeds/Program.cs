@@ -1,6 +1,7 @@
 using CoopFeeds.Cli;
 using CoopFeeds.Ingestion;
 using CoopFeeds.Publishing;
+using CoopFeeds.Serving;
 using CoopFeeds.Sources;
 using CoopFeeds.Status;
 using CoopFeeds.StorageSetup;
@@ -21,12 +22,13 @@ public partial class Program
         builder.AddSourceCatalog(settings.SourcesPath, watch: true);
         builder.AddItemStore(settings.DataDirectory);
         builder.AddIngestion(schedule: true);
+        builder.AddServing();
         builder.AddPublishing();
         builder.AddStatus();
         replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();
-        app.UsePublishing();
+        app.UseServing();
         app.MapHealthEndpoints();
         app.MapPublishing();
         app.MapStatusEndpoints();

@@ -1,4 +1,5 @@
 using CoopFeeds.Core.Sources;
+using CoopFeeds.Fetching;
 using CoopFeeds.Ingestion;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ public sealed class SampleExtractionTests
     public static TheoryData<string> SourceIds => new(SeedFile.SourceIds.Values);
 
     internal static ListingReader CreateReader(TimeProvider? clock = null) => new(
-        new ListingFetcher(new HttpClient(), Options.Create(new IngestionOptions()), NullLogger<ListingFetcher>.Instance),
+        new ListingFetcher(new HttpClient(), Options.Create(new FetchOptions()), NullLogger<ListingFetcher>.Instance),
         clock ?? TimeProvider.System);
 
     private static async Task<ListingRead> ReadSampleAsync(string sourceId)

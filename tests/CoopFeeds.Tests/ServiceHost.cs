@@ -1,5 +1,5 @@
 using CoopFeeds.Cli;
-using CoopFeeds.Ingestion;
+using CoopFeeds.Telemetry;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
+using CoopFeeds.Core;
 using CoopFeeds.Core.Sources;
+using CoopFeeds.Fetching;
 using CoopFeeds.Ingestion;
 
 namespace CoopFeeds.Cli;

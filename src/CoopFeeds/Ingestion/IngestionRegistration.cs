@@ -1,177 +1,29 @@
-using System.Net.Sockets;
-using CoopFeeds.Status;
-using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Options;
-using Polly;
-using Polly.CircuitBreaker;
+using CoopFeeds.Changes;
+using CoopFeeds.Fetching;
+using CoopFeeds.Telemetry;
 
 namespace CoopFeeds.Ingestion;
 
 public static class IngestionRegistration
 {
-    /// <summary>The pipeline from fetch to store; <paramref name="schedule"/> adds the background worker (serve only).</summary>
+    /// <summary>The pipeline from fetch to store (the fetcher itself is <see cref="FetchingRegistration"/>'s); <paramref name="schedule"/> adds the background worker (serve only).</summary>
     public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder, bool schedule)
     {
+        builder.AddFetching();
         var services = builder.Services;
         services.AddOptions<IngestionOptions>()
             .Bind(builder.Configuration.GetSection(IngestionOptions.Section))
             .ValidateDataAnnotations()
-            .Validate(o => o.RequestTimeout > TimeSpan.Zero, "Ingestion:RequestTimeout must be positive")
-            .Validate(o => o.PerHostDelay >= TimeSpan.Zero, "Ingestion:PerHostDelay must not be negative")
             .Validate(o => o.MaxBackoff > TimeSpan.Zero, "Ingestion:MaxBackoff must be positive")
             .Validate(o => o.ReadyTimeout > TimeSpan.Zero, "Ingestion:ReadyTimeout must be positive")
-            // Polly's own bounds for a break.
-            .Validate(o => o.CircuitBreakDuration >= TimeSpan.FromSeconds(0.5) && o.CircuitBreakDuration <= TimeSpan.FromDays(1),
-                "Ingestion:CircuitBreakDuration must be between 00:00:00.5 and 1.00:00:00")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddMetrics();
-        services.TryAddSingleton<CoopFeedsMetrics>();
-        services.TryAddSingleton<HostGate>();
-        services.TryAddSingleton<RobotsCache>();
-        foreach (var origin in Enum.GetValues<NetworkScope>())
-        {
-            services.AddHttpClient(ListingFetcher.HttpClientNameFor(origin), (sp, client) =>
-                {
-                    var options = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
-                    if (!client.DefaultRequestHeaders.UserAgent.TryParseAdd(options.EffectiveUserAgent))
-                        client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.EffectiveUserAgent);
-                    client.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
-                })
-                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-                {
-                    // The fetcher follows redirects itself, checking each hop against the network policy first.
-                    AllowAutoRedirect = false,
-                    AutomaticDecompression = System.Net.DecompressionMethods.All,
-                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                    ConnectCallback = (context, cancellationToken) => ConnectCheckedAsync(origin, context, cancellationToken),
-                })
-                .AddStandardResilienceHandler()
-                .Configure((resilience, sp) => Configure(
-                    resilience, sp.GetRequiredService<IOptions<IngestionOptions>>().Value, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<OpenCircuits>()))
-                // One breaker (and one set of pipelines) per site: a site that is down opens its own circuit, nobody else's.
-                .SelectPipelineByAuthority();
-        }
-        services.AddSingleton<OpenCircuits>();
-        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ListingFetcher>(sp)); // honours [ActivatorUtilitiesConstructor]
-
+        services.AddTelemetry();
         services.AddSingleton<ListingReader>();
         services.AddSingleton<SourceIngester>();
-        services.AddSingleton<IngestionReadiness>();
-        services.AddSingleton<IngestionActivity>();
-        services.TryAddSingleton<Publishing.FeedChangeSignal>();
+        services.TryAddSingleton<FeedChangeSignal>();
         if (schedule) services.AddHostedService<IngestionWorker>();
         return builder;
-    }
-
-    /// <summary>The failure ratio and sampling window of the breaker; see <see cref="Configure"/>.</summary>
-    internal const double CircuitFailureRatio = 0.5;
-
-    internal static readonly TimeSpan CircuitSamplingDuration = TimeSpan.FromMinutes(10);
-
-    private static void Configure(HttpStandardResilienceOptions resilience, IngestionOptions ingestion, ILoggerFactory loggers, OpenCircuits circuits)
-    {
-        var attempt = ingestion.RequestTimeout;
-        resilience.AttemptTimeout.Timeout = attempt;
-        resilience.Retry.MaxRetryAttempts = Math.Max(ingestion.MaxRetries, 1);
-        resilience.Retry.Delay = ingestion.RetryBaseDelay;
-        resilience.Retry.BackoffType = DelayBackoffType.Exponential;
-        resilience.Retry.UseJitter = true;
-        resilience.Retry.ShouldRetryAfterHeader = true;
-        resilience.Retry.ShouldHandle = args => ValueTask.FromResult(
-            ingestion.MaxRetries > 0 && ShouldRetry(args.Outcome, ingestion.MaxRetryAfterWait));
-        // Every attempt, every backoff delay and the longest Retry-After we wait, with room to spare.
-        var delays = TimeSpan.FromTicks(ingestion.RetryBaseDelay.Ticks * ((1L << Math.Min(ingestion.MaxRetries, 20)) - 1) * 2);
-        resilience.TotalRequestTimeout.Timeout = attempt * (ingestion.MaxRetries + 1) + delays + ingestion.MaxRetryAfterWait + TimeSpan.FromSeconds(5);
-
-        // Polly's defaults (100 requests in 30 s, a 5 s break) suit a busy API client; a feed fetcher asks a site once per
-        // source per interval, 1 + MaxRetries attempts a few seconds apart, so they never trip. Here: at least
-        // CircuitMinimumThroughput (3) attempts to the site within 10 minutes, half of them failed, is a site that is
-        // down now. 10 minutes holds a whole fetch with its retries (4 × 30 s timeouts plus backoff) and the sources of
-        // one site that run together. The break (5 minutes) outlasts a fetch with retries, so other sources of a dead site
-        // stop asking at once, yet is shorter than any sensible interval, so the next scheduled run finds the circuit
-        // half-open and one request decides. The window must also be at least twice the attempt timeout (Polly's rule).
-        var window = attempt * 2 + TimeSpan.FromSeconds(1);
-        resilience.CircuitBreaker.SamplingDuration = window > CircuitSamplingDuration ? window : CircuitSamplingDuration;
-        // More attempts than one fetch makes (1 + MaxRetries): a single failing run then reports what failed (HTTP 500,
-        // timeout…) instead of the circuit it opened; only a site that keeps failing across runs is left alone.
-        resilience.CircuitBreaker.MinimumThroughput = Math.Max(ingestion.CircuitMinimumThroughput, ingestion.MaxRetries + 2);
-        resilience.CircuitBreaker.FailureRatio = CircuitFailureRatio;
-        resilience.CircuitBreaker.BreakDuration = ingestion.CircuitBreakDuration;
-        // A refused address is our policy, not the site failing: it must not open the site's circuit.
-        resilience.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(
-            !IsAddressRefused(args.Outcome.Exception) && HttpClientResiliencePredicates.IsTransient(args.Outcome));
-        var logger = loggers.CreateLogger(typeof(IngestionRegistration).FullName!);
-        resilience.CircuitBreaker.OnOpened = args =>
-        {
-            var site = args.Context.GetRequestMessage()?.RequestUri;
-            var cause = args.Outcome.Result is { } response
-                ? $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd()
-                : args.Outcome.Exception?.Message ?? "failures";
-            if (site is not null) circuits.Opened(site.Authority, cause);
-            logger.LogWarning("Circuit opened for {Site} for {BreakDuration}: {Cause}", site?.GetLeftPart(UriPartial.Authority), args.BreakDuration, cause);
-            return ValueTask.CompletedTask;
-        };
-    }
-
-    private static bool IsAddressRefused(Exception? exception)
-    {
-        for (var ex = exception; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is AddressRefusedException) return true;
-        }
-        return false;
-    }
-
-    /// <summary>Transient failures only; never a refused address or an open circuit, and never a Retry-After longer than we wait inside one fetch.</summary>
-    internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfterWait)
-    {
-        if (IsAddressRefused(outcome.Exception)) return false;
-        // An open circuit has decided the site is down; retrying would only be refused again until the break ends.
-        if (outcome.Exception is BrokenCircuitException) return false;
-        if (!HttpClientResiliencePredicates.IsTransient(outcome)) return false;
-        if (outcome.Result is { } response && ListingFetcher.RetryAfterOf(response, TimeProvider.System) is { } wait && wait > maxRetryAfterWait)
-            return false;
-        return true;
-    }
-
-    /// <summary>
-    /// Connects only to addresses a source on <paramref name="origin"/> may reach (<see cref="NetworkScopes.Permits"/>), checked on the address
-    /// actually dialled, so a name that resolves differently at connect time cannot reach a private or metadata address.
-    /// </summary>
-    private static async ValueTask<Stream> ConnectCheckedAsync(NetworkScope origin, SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var host = context.DnsEndPoint.Host;
-        var addresses = await NetworkScopes.ResolveAsync(host, cancellationToken);
-        if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);
-        var permitted = addresses.Where(a => NetworkScopes.Permits(origin, NetworkScopes.Of(a))).ToList();
-        if (permitted.Count == 0)
-        {
-            throw new AddressRefusedException(
-                $"{host} resolves to {string.Join(", ", addresses.Select(a => $"{a} ({NetworkScopes.Of(a)})"))}, a network the source's URL is not on: not connecting");
-        }
-
-        Exception? last = null;
-        foreach (var address in permitted)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(address, context.DnsEndPoint.Port, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch (Exception ex) when (ex is SocketException)
-            {
-                socket.Dispose();
-                last = ex;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-        throw last!;
     }
 }

@@ -1,6 +1,7 @@
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Sources;
 using CoopFeeds.Storage;
+using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Ingestion;
@@ -208,7 +209,7 @@ public sealed class IngestionWorker(
                 _running.RemoveAll(t => t.IsCompleted);
             }
             activity.Scheduled(source.Id, slot.NextDue);
-            activity.Completed(source.Id, report);
+            activity.Completed(source.Id);
             _nudge.Release();
         }
     }

@@ -2,6 +2,7 @@ using CoopFeeds.Core;
 using CoopFeeds.Core.Extraction;
 using CoopFeeds.Core.Normalization;
 using CoopFeeds.Core.Sources;
+using CoopFeeds.Fetching;
 using CoopFeeds.Storage;
 
 namespace CoopFeeds.Ingestion;

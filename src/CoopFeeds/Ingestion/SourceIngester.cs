@@ -1,7 +1,8 @@
+using CoopFeeds.Changes;
 using CoopFeeds.Core.Sources;
-using CoopFeeds.Publishing;
-using CoopFeeds.Status;
+using CoopFeeds.Fetching;
 using CoopFeeds.Storage;
+using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Ingestion;

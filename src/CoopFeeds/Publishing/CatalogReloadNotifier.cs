@@ -1,3 +1,4 @@
+using CoopFeeds.Changes;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Sources;
 using Microsoft.Extensions.Primitives;

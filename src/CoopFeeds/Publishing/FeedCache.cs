@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using CoopFeeds.Changes;
+using CoopFeeds.Serving;
 
 namespace CoopFeeds.Publishing;
 

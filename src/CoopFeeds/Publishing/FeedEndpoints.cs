@@ -1,7 +1,8 @@
 using System.Globalization;
-using CoopFeeds.Status;
 using CoopFeeds.Core.Sources;
+using CoopFeeds.Serving;
 using CoopFeeds.Sources;
+using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Publishing;

@@ -1,3 +1,4 @@
+using CoopFeeds.Serving;
 using CoopFeeds.Sources;
 using CoopFeeds.Core;
 using CoopFeeds.Core.Sources;
@@ -17,12 +18,6 @@ public sealed class FeedRenderer(IItemStore store, SourceCatalogProvider catalog
 
     public const string OpmlMediaType = Opml20Writer.MediaType + "; charset=utf-8";
     private static readonly Opml20Writer Opml = new();
-
-    /// <summary>
-    /// The date a feed with no items carries, so that even an empty feed's bytes never depend on the clock; not 1970, which
-    /// the W3C validator calls an implausible date.
-    /// </summary>
-    internal static readonly DateTimeOffset Epoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>
     /// The subscription document. Unfiltered, it holds the newest FeedSize items plus any item not yet on a full archive page
@@ -93,7 +88,7 @@ public sealed class FeedRenderer(IItemStore store, SourceCatalogProvider catalog
     {
         var catalog = catalogs.Current;
         var stats = await store.GetSectionStatsAsync(cancellationToken);
-        var modified = stats.Select(s => s.LastChanged).OfType<DateTimeOffset>().DefaultIfEmpty(Epoch).Max();
+        var modified = stats.Select(s => s.LastChanged).OfType<DateTimeOffset>().DefaultIfEmpty(RenderedFeed.Epoch).Max();
         var document = new OpmlDocument
         {
             Title = "CoopFeeds sections",
@@ -127,7 +122,7 @@ public sealed class FeedRenderer(IItemStore store, SourceCatalogProvider catalog
         Language = target.Language,
         HtmlUrl = target.Sections is null ? urls.Home : urls.SectionPage(target.Slug),
         SelfUrl = selfUrl,
-        Updated = items.Count == 0 ? Epoch : items.Max(i => i.LastChanged),
+        Updated = items.Count == 0 ? RenderedFeed.Epoch : items.Max(i => i.LastChanged),
         Author = _options.Author,
         Ttl = ttl,
         HubUrl = _options.HubUrl,

@@ -1,4 +1,6 @@
+using CoopFeeds.Changes;
 using CoopFeeds.Core.Sources;
+using CoopFeeds.Serving;
 using CoopFeeds.Sources;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;

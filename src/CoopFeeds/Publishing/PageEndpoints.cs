@@ -1,3 +1,4 @@
+using CoopFeeds.Serving;
 using CoopFeeds.Sources;
 using System.Globalization;
 using System.Text;

@@ -1,55 +1,29 @@
-using System.Net;
-using Microsoft.AspNetCore.HttpOverrides;
+using CoopFeeds.Changes;
+using CoopFeeds.Serving;
+using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Publishing;
 
 public static class PublishingRegistration
 {
+    /// <summary>The feeds, their cache and what keeps it current, and the WebSub pings; they go out through <see cref="ServingRegistration.AddServing"/>.</summary>
     public static IHostApplicationBuilder AddPublishing(this IHostApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection(PublishingOptions.Section);
-        builder.Services.AddOptions<PublishingOptions>()
-            .Bind(section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<PublishingOptions>, PublishingOptionsValidator>();
-
         builder.Services.TryAddSingleton<FeedChangeSignal>();
+        builder.Services.AddTelemetry();
         builder.Services.TryAddSingleton(TimeProvider.System);
         // Changes other than the ingester's saves: sources file reloads, and writes to the store from elsewhere.
         builder.Services.AddHostedService<CatalogReloadNotifier>();
         builder.Services.AddHostedService<StoreVersionPoller>();
         builder.Services.AddSingleton<FeedCache>();
         builder.Services.AddSingleton<FeedRenderer>();
-        builder.Services.AddSingleton<FeedRateLimiter>();
 
-        // Forwarded headers are believed from the listed proxies only. The framework's defaults trust loopback, and empty lists
-        // would trust everyone, so both lists are replaced; with no proxies listed the middleware is not used at all.
-        var configured = section.Get<PublishingOptions>() ?? new PublishingOptions();
-        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
-        {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
-            forwarded.KnownProxies.Clear();
-            forwarded.KnownIPNetworks.Clear();
-            foreach (var proxy in configured.TrustedProxies)
-            {
-                if (proxy.Contains('/') && System.Net.IPNetwork.TryParse(proxy, out var network)) forwarded.KnownIPNetworks.Add(network);
-                else if (IPAddress.TryParse(proxy, out var address)) forwarded.KnownProxies.Add(address);
-            }
-        });
-
+        var configured = builder.Configuration.GetSection(PublishingOptions.Section).Get<PublishingOptions>() ?? new PublishingOptions();
         builder.Services.AddHostedService<HubNotifier>();
         builder.Services.AddHttpClient(HubNotifier.ClientName, client => client.DefaultRequestHeaders.UserAgent.ParseAdd("CoopFeeds-WebSub/1.0"))
             .AddStandardResilienceHandler(resilience => resilience.Retry.Delay = configured.HubRetryDelay);
         return builder;
-    }
-
-    /// <summary>Middleware publishing needs before the endpoints: forwarded headers from trusted proxies only.</summary>
-    public static WebApplication UsePublishing(this WebApplication app)
-    {
-        if (app.Services.GetRequiredService<IOptions<PublishingOptions>>().Value.TrustedProxies.Count > 0) app.UseForwardedHeaders();
-        return app;
     }
 
     public static IEndpointRouteBuilder MapPublishing(this IEndpointRouteBuilder app)
@@ -58,37 +32,4 @@ public static class PublishingRegistration
         if (app.ServiceProvider.GetRequiredService<IOptions<PublishingOptions>>().Value.BenchStaticEndpoint) app.MapBenchEndpoints();
         return app;
     }
-}
-
-/// <summary>Checks Publishing settings at start and names every problem at once.</summary>
-internal sealed class PublishingOptionsValidator : IValidateOptions<PublishingOptions>
-{
-    public ValidateOptionsResult Validate(string? name, PublishingOptions options)
-    {
-        var problems = new List<string>();
-        if (options.PublicBaseUrl is not null && !IsAbsoluteHttp(options.PublicBaseUrl))
-            problems.Add("Publishing:PublicBaseUrl must be an absolute http(s) URL");
-        if (options.HubUrl is not null && !IsAbsoluteHttp(options.HubUrl))
-            problems.Add("Publishing:HubUrl must be an absolute http(s) URL");
-        if (options.HubUrl is not null && options.PublicBaseUrl is null)
-            problems.Add("Publishing:HubUrl needs Publishing:PublicBaseUrl: the hub fetches the feeds at their public URLs");
-        if (options.HubRetryDelay <= TimeSpan.Zero)
-            problems.Add("Publishing:HubRetryDelay must be positive");
-        if (options.StoreVersionPollInterval <= TimeSpan.Zero)
-            problems.Add("Publishing:StoreVersionPollInterval must be positive");
-        if (options.ArchiveMaxAge <= TimeSpan.Zero)
-            problems.Add("Publishing:ArchiveMaxAge must be positive");
-        if (options.RateLimit.PermitLimit < 0)
-            problems.Add("Publishing:RateLimit:PermitLimit must be 0 (off) or more");
-        if (options.RateLimit.Window <= TimeSpan.Zero)
-            problems.Add("Publishing:RateLimit:Window must be positive");
-        foreach (var proxy in options.TrustedProxies)
-        {
-            var valid = proxy.Contains('/') ? System.Net.IPNetwork.TryParse(proxy, out _) : IPAddress.TryParse(proxy, out _);
-            if (!valid) problems.Add($"Publishing:TrustedProxies: '{proxy}' is neither an IP address nor a network like 10.0.0.0/8");
-        }
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
-
-    private static bool IsAbsoluteHttp(Uri uri) => uri is { IsAbsoluteUri: true, Scheme: "http" or "https" };
 }

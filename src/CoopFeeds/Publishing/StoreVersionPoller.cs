@@ -1,4 +1,6 @@
 using System.Data.Common;
+using CoopFeeds.Changes;
+using CoopFeeds.Serving;
 using CoopFeeds.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
-using CoopFeeds.Ingestion;
 using CoopFeeds.Storage;
+using CoopFeeds.Telemetry;
 
 namespace CoopFeeds.Status;
 

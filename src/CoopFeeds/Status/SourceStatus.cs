@@ -1,6 +1,6 @@
-using CoopFeeds.Ingestion;
 using CoopFeeds.Sources;
 using CoopFeeds.Storage;
+using CoopFeeds.Telemetry;
 
 namespace CoopFeeds.Status;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using CoopFeeds.Core.Normalization;
 using CoopFeeds.Core.Syndication;
-using CoopFeeds.Publishing;
+using CoopFeeds.Serving;
 using CoopFeeds.Storage;
 using Microsoft.Extensions.Options;
 
@@ -98,7 +98,7 @@ public static class StatusEndpoints
             HtmlUrl = page,
             SelfUrl = self,
             // The newest change, never the clock: the same changes give the same bytes.
-            Updated = changes.Count > 0 ? changes[0].ChangedAt : FeedRenderer.Epoch,
+            Updated = changes.Count > 0 ? changes[0].ChangedAt : RenderedFeed.Epoch,
             Author = options.Value.Author,
             Entries = [.. changes.Select(change => Entry(change, page))],
         };

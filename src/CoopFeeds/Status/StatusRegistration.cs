@@ -1,3 +1,4 @@
+using CoopFeeds.Telemetry;
 using OpenTelemetry.Metrics;
 
 namespace CoopFeeds.Status;
@@ -7,8 +8,7 @@ public static class StatusRegistration
     /// <summary>Source status for maintainers and the "CoopFeeds" meter, exported in Prometheus text format at <c>/metrics</c>.</summary>
     public static IHostApplicationBuilder AddStatus(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddMetrics();
-        builder.Services.TryAddSingleton<CoopFeedsMetrics>();
+        builder.Services.AddTelemetry();
         builder.Services.AddSingleton<SourceStatusReader>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(CoopFeedsMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")

@@ -1,4 +1,5 @@
 using CoopFeeds.Core.Sources;
+using CoopFeeds.Fetching;
 using CoopFeeds.Ingestion;
 
 namespace CoopFeeds.Tests.Extraction;

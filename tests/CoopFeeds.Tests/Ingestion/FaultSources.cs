@@ -2,6 +2,7 @@ using System.Text.Json;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Ingestion;
 using CoopFeeds.Sources;
+using CoopFeeds.Telemetry;
 
 namespace CoopFeeds.Tests.Ingestion;
 
@@ -114,11 +115,10 @@ internal static class ServiceHostIngestion
     /// </summary>
     public static async Task EditAsync(this ServiceHost host, FaultSources file, params SourceSpec[] sources)
     {
-        var activity = host.Services.GetRequiredService<IngestionActivity>();
-        var before = activity.CompletedRuns;
+        var rerun = host.Services.GetRequiredService<IngestionActivity>().WhenNextRunsCompletedAsync(1);
         file.Rewrite(sources);
         Assert.True(host.Services.GetRequiredService<SourceCatalogProvider>().Reload().IsValid);
-        await activity.WhenRunsCompletedAsync(before + 1).WaitAsync(TimeSpan.FromSeconds(30));
+        await rerun.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     public static async Task<JsonElement> StatusAsync(this ServiceHost host, string sourceId)

@@ -28,7 +28,7 @@ public sealed class ReadinessTests
         await arrived.WaitAsync(TimeSpan.FromSeconds(30)); // the source is due, and its site is not answering
 
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("readyz")).StatusCode);
-        Assert.False(host.Services.GetRequiredService<CoopFeeds.Ingestion.IngestionReadiness>().FirstPassCompleted.IsCompleted);
+        Assert.False(host.Services.GetRequiredService<CoopFeeds.Telemetry.IngestionReadiness>().FirstPassCompleted.IsCompleted);
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class ReadinessTests
         await arrived.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("readyz")).StatusCode);
-        Assert.False(host.Services.GetRequiredService<CoopFeeds.Ingestion.IngestionReadiness>().FirstPassCompleted.IsCompleted);
+        Assert.False(host.Services.GetRequiredService<CoopFeeds.Telemetry.IngestionReadiness>().FirstPassCompleted.IsCompleted);
     }
 
     private static Task HangAndSignal(FaultSite site, string path)

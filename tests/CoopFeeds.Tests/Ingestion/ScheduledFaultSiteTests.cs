@@ -1,6 +1,7 @@
 using System.Net;
 using CoopFeeds.Ingestion;
 using CoopFeeds.Storage;
+using CoopFeeds.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 
@@ -9,7 +10,7 @@ namespace CoopFeeds.Tests.Ingestion;
 /// <summary>
 /// The whole service on a fake clock against a <see cref="FaultSite"/>: the test never starts a run, it only advances the
 /// clock an interval at a time, so every fetch is one the scheduler made due. Each due run is awaited on
-/// <see cref="IngestionActivity.WhenRunsCompletedAsync"/>, never slept through.
+/// <see cref="IngestionActivity.WhenNextRunsCompletedAsync"/>, never slept through, and checked in what it stored.
 /// </summary>
 public sealed class ScheduledFaultSiteTests
 {
@@ -25,25 +26,25 @@ public sealed class ScheduledFaultSiteTests
         var waits = new List<TimeSpan>();
         for (var failure = 1; failure <= 5; failure++)
         {
-            var report = await timeline.AdvanceToNextRunAsync();
-            Assert.Equal(OutcomeKind.ServerError, report.Outcome.Kind);
+            var run = await timeline.AdvanceToNextRunAsync();
+            Assert.Equal(OutcomeKind.ServerError, run.LastOutcome);
             Assert.Equal(failure, timeline.ConsecutiveFailures);
-            waits.Add(report.Outcome.NextAttemptAt!.Value - report.Outcome.AttemptedAt);
+            waits.Add(run.NextAttemptAt!.Value - run.LastAttemptAt!.Value);
         }
         // Retried on time once, then each wait doubles until Ingestion:MaxBackoff holds it.
         Assert.Equal(new[] { Interval, Interval * 2, MaxBackoff, MaxBackoff, MaxBackoff }, waits);
 
         timeline.Answer(FaultSite.Html(FaultSite.Listing(5), etag: "\"p5\""));
         var recovered = await timeline.AdvanceToNextRunAsync();
-        Assert.Equal(OutcomeKind.Success, recovered.Outcome.Kind);
-        Assert.Equal(2, recovered.Saved.New);
+        Assert.Equal(OutcomeKind.Success, recovered.LastOutcome);
+        Assert.Equal(2, recovered.ItemsNew);
 
         var unchanged = await timeline.AdvanceToNextRunAsync();
-        Assert.Equal(OutcomeKind.NotModified, unchanged.Outcome.Kind);
+        Assert.Equal(OutcomeKind.NotModified, unchanged.LastOutcome);
         timeline.Answer(FaultSite.Html(FaultSite.Listing(6), etag: "\"p6\""));
         var newer = await timeline.AdvanceToNextRunAsync();
-        Assert.Equal(1, newer.Saved.New);
-        Assert.Equal(recovered.Outcome.AttemptedAt + 2 * Interval, newer.Outcome.AttemptedAt);
+        Assert.Equal(1, newer.ItemsNew);
+        Assert.Equal(recovered.LastAttemptAt + 2 * Interval, newer.LastAttemptAt);
         Assert.Equal(6, (await timeline.Host.FeedItemsAsync()).Count);
     }
 
@@ -56,27 +57,27 @@ public sealed class ScheduledFaultSiteTests
         var asked = TimeSpan.FromHours(3);
         timeline.Answer(429, retryAfter: asked);
         var throttled = await timeline.AdvanceToNextRunAsync();
-        Assert.Equal(OutcomeKind.TooManyRequests, throttled.Outcome.Kind);
-        Assert.Equal(throttled.Outcome.AttemptedAt + asked, throttled.Outcome.NextAttemptAt);
+        Assert.Equal(OutcomeKind.TooManyRequests, throttled.LastOutcome);
+        Assert.Equal(throttled.LastAttemptAt + asked, throttled.NextAttemptAt);
 
         asked = TimeSpan.FromHours(5);
         timeline.Answer(503, retryAfter: asked);
         var unavailable = await timeline.AdvanceToNextRunAsync();
-        Assert.Equal(OutcomeKind.ServerError, unavailable.Outcome.Kind);
-        Assert.Equal(throttled.Outcome.NextAttemptAt, unavailable.Outcome.AttemptedAt);
-        Assert.Equal(unavailable.Outcome.AttemptedAt + asked, unavailable.Outcome.NextAttemptAt);
+        Assert.Equal(OutcomeKind.ServerError, unavailable.LastOutcome);
+        Assert.Equal(throttled.NextAttemptAt, unavailable.LastAttemptAt);
+        Assert.Equal(unavailable.LastAttemptAt + asked, unavailable.NextAttemptAt);
 
         // Shorter than the backoff (third failure in a row): "no sooner than", so the backoff stands.
         timeline.Answer(503, retryAfter: TimeSpan.FromMinutes(1));
         var briefly = await timeline.AdvanceToNextRunAsync();
         Assert.Equal(3, timeline.ConsecutiveFailures);
-        Assert.Equal(briefly.Outcome.AttemptedAt + MaxBackoff, briefly.Outcome.NextAttemptAt);
+        Assert.Equal(briefly.LastAttemptAt + MaxBackoff, briefly.NextAttemptAt);
 
         timeline.Answer(FaultSite.Html(FaultSite.Listing(5), etag: "\"p5\""));
         var recovered = await timeline.AdvanceToNextRunAsync();
-        Assert.Equal(OutcomeKind.Success, recovered.Outcome.Kind);
-        Assert.Equal(recovered.Outcome.AttemptedAt + Interval, recovered.Outcome.NextAttemptAt);
-        Assert.Equal(OutcomeKind.NotModified, (await timeline.AdvanceToNextRunAsync()).Outcome.Kind);
+        Assert.Equal(OutcomeKind.Success, recovered.LastOutcome);
+        Assert.Equal(recovered.LastAttemptAt + Interval, recovered.NextAttemptAt);
+        Assert.Equal(OutcomeKind.NotModified, (await timeline.AdvanceToNextRunAsync()).LastOutcome);
         Assert.Equal(5, (await timeline.Host.FeedItemsAsync()).Count);
     }
 
@@ -108,6 +109,7 @@ public sealed class ScheduledFaultSiteTests
         public FakeTimeProvider Clock { get; }
         public int ConsecutiveFailures { get; private set; }
         private IngestionActivity Activity => Host.Services.GetRequiredService<IngestionActivity>();
+        private IItemStore Store => Host.Services.GetRequiredService<IItemStore>();
 
         /// <summary>Starts the service with the site answering <paramref name="firstAnswer"/>, and checks its first run (at start).</summary>
         public static async Task<Timeline> StartAsync(RequestDelegate firstAnswer)
@@ -120,8 +122,9 @@ public sealed class ScheduledFaultSiteTests
             var host = await ServiceHost.StartWithClockAsync(clock, file.Path,
                 [.. FaultSources.FastSettings, "--Ingestion:MaxRetries=0", $"--Ingestion:MaxBackoff={MaxBackoff:c}"]);
             var timeline = new Timeline(site, file, host, clock) { _nextDue = clock.GetUtcNow() };
-            var first = await timeline.CheckRunAsync();
-            Assert.Equal(OutcomeKind.Success, first.Outcome.Kind);
+            // The host has awaited the first pass: the run at start has finished.
+            var first = await timeline.CheckRunAsync(Task.CompletedTask);
+            Assert.Equal(OutcomeKind.Success, first.LastOutcome);
             return timeline;
         }
 
@@ -144,40 +147,41 @@ public sealed class ScheduledFaultSiteTests
         /// and shows that due time; then awaits the run that time made due and checks it against the schedule. A run started
         /// early would show in that run's start time and in the site's count of requests.
         /// </summary>
-        public async Task<IngestReport> AdvanceToNextRunAsync()
+        /// <returns>The source's state as that run stored it.</returns>
+        public async Task<SourceState> AdvanceToNextRunAsync()
         {
             while (_nextDue - Clock.GetUtcNow() > Interval)
             {
                 Clock.Advance(Interval);
-                Assert.Equal(_runs, Activity.CompletedRuns);
+                Assert.Equal(_runs, Site.CountRequests("/news"));
                 await CheckServingAsync();
             }
+            var run = Activity.WhenNextRunsCompletedAsync(1);
             Clock.Advance(_nextDue - Clock.GetUtcNow());
-            return await CheckRunAsync();
+            return await CheckRunAsync(run);
         }
 
-        /// <summary>Awaits run number <c>_runs + 1</c>, then checks it started when due and what comes next.</summary>
-        private async Task<IngestReport> CheckRunAsync()
+        /// <summary>Awaits <paramref name="run"/>, run number <c>_runs + 1</c>, then checks it started when due and what comes next.</summary>
+        private async Task<SourceState> CheckRunAsync(Task run)
         {
-            await Activity.WhenRunsCompletedAsync(++_runs).WaitAsync(Wait);
-            var report = Activity.RecentRuns[^1];
-            Assert.Equal("news", report.SourceId);
-            Assert.Equal(_nextDue, report.Outcome.AttemptedAt);
-            Assert.Equal(_runs, Activity.CompletedRuns);
+            await run.WaitAsync(Wait);
+            _runs++;
+            var state = (await Store.GetSourceStateAsync("news", CancellationToken.None))!;
+            Assert.Equal(_nextDue, state.LastAttemptAt);
             Assert.Equal(_runs, Site.CountRequests("/news"));
 
-            var failed = report.Outcome.Kind is not (OutcomeKind.Success or OutcomeKind.NotModified);
+            var failed = state.LastOutcome is not (OutcomeKind.Success or OutcomeKind.NotModified);
             ConsecutiveFailures = failed ? ConsecutiveFailures + 1 : 0;
             // The schedule the code defines (no jitter here), fed with what the test made the site answer.
-            _nextDue = IngestionSchedule.NextAttempt(report.Outcome.AttemptedAt, Interval, ConsecutiveFailures, _retryAfter, MaxBackoff, 0, 0);
-            Assert.Equal(_nextDue, report.Outcome.NextAttemptAt);
-            if (_retryAfter is { } asked) Assert.True(_nextDue >= report.Outcome.AttemptedAt + asked);
+            _nextDue = IngestionSchedule.NextAttempt(_nextDue, Interval, ConsecutiveFailures, _retryAfter, MaxBackoff, 0, 0);
+            Assert.Equal(_nextDue, state.NextAttemptAt);
+            if (_retryAfter is { } asked) Assert.True(_nextDue >= state.LastAttemptAt + asked);
 
             var status = await Host.StatusAsync("news");
             Assert.Equal(failed ? "failing" : "healthy", status.GetProperty("state").GetString());
             Assert.Equal(ConsecutiveFailures, status.GetProperty("consecutiveFailures").GetInt32());
             await CheckServingAsync();
-            return report;
+            return state;
         }
 
         /// <summary>

@@ -2,6 +2,7 @@ using CoopFeeds.Ingestion;
 using CoopFeeds.Sources;
 using CoopFeeds.Storage;
 using CoopFeeds.StorageSetup;
+using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -15,6 +16,7 @@ namespace CoopFeeds.Tests.Ingestion;
 public sealed class SchedulerTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30); // a safety net for a broken test, never a sleep
+    private static readonly DateTimeOffset Start = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
 
     private sealed class Scheduler : IAsyncDisposable
     {
@@ -35,7 +37,7 @@ public sealed class SchedulerTests
 
         public static async Task<Scheduler> StartAsync(FaultSources file)
         {
-            var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
+            var clock = new FakeTimeProvider(Start);
             var data = Directory.CreateTempSubdirectory("coopfeeds-scheduler-").FullName;
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
             {
@@ -53,13 +55,17 @@ public sealed class SchedulerTests
             return new Scheduler(host, data, clock);
         }
 
-        public async Task AdvanceAndAwaitRunsAsync(TimeSpan by, long totalRuns)
+        /// <summary>Advances the clock and waits until the scheduler has finished <paramref name="runs"/> more runs.</summary>
+        public async Task AdvanceAndAwaitRunsAsync(TimeSpan by, int runs)
         {
+            var finished = Activity.WhenNextRunsCompletedAsync(runs);
             Clock.Advance(by);
-            await Activity.WhenRunsCompletedAsync(totalRuns).WaitAsync(Wait);
+            await finished.WaitAsync(Wait);
         }
 
-        public int RunsOf(string id) => Activity.RecentRuns.Count(r => r.SourceId == id);
+        /// <summary>When the source last ran, as its run recorded it in the store.</summary>
+        public async Task<DateTimeOffset?> LastRunAsync(string id) =>
+            (await Store.GetSourceStateAsync(id, CancellationToken.None))?.LastAttemptAt;
 
         public async ValueTask DisposeAsync()
         {
@@ -82,15 +88,16 @@ public sealed class SchedulerTests
     {
         await using var file = SavedPages(new SourceSpec("hourly", "hourly.html"), new SourceSpec("two-hourly", "two.html", Interval: "02:00:00"));
         await using var scheduler = await Scheduler.StartAsync(file);
-        Assert.Equal(2, scheduler.Activity.CompletedRuns);
+        Assert.Equal(Start, await scheduler.LastRunAsync("hourly"));
+        Assert.Equal(Start, await scheduler.LastRunAsync("two-hourly"));
 
-        await scheduler.AdvanceAndAwaitRunsAsync(TimeSpan.FromHours(1), 3);
-        Assert.Equal(2, scheduler.RunsOf("hourly"));
-        Assert.Equal(1, scheduler.RunsOf("two-hourly"));
+        await scheduler.AdvanceAndAwaitRunsAsync(TimeSpan.FromHours(1), 1);
+        Assert.Equal(Start.AddHours(1), await scheduler.LastRunAsync("hourly"));
+        Assert.Equal(Start, await scheduler.LastRunAsync("two-hourly"));
 
-        await scheduler.AdvanceAndAwaitRunsAsync(TimeSpan.FromHours(1), 5);
-        Assert.Equal(3, scheduler.RunsOf("hourly"));
-        Assert.Equal(2, scheduler.RunsOf("two-hourly"));
+        await scheduler.AdvanceAndAwaitRunsAsync(TimeSpan.FromHours(1), 2);
+        Assert.Equal(Start.AddHours(2), await scheduler.LastRunAsync("hourly"));
+        Assert.Equal(Start.AddHours(2), await scheduler.LastRunAsync("two-hourly"));
         Assert.Equal(scheduler.Clock.GetUtcNow() + TimeSpan.FromHours(2), scheduler.Activity.NextDue["two-hourly"]);
     }
 
@@ -103,17 +110,17 @@ public sealed class SchedulerTests
         var html = File.ReadAllText(page);
         File.Delete(page);
 
-        await scheduler.AdvanceAndAwaitRunsAsync(TimeSpan.FromHours(1), 2); // failure 1: next in 1 h
-        await scheduler.AdvanceAndAwaitRunsAsync(TimeSpan.FromHours(1), 3); // failure 2: next in 2 h
+        await scheduler.AdvanceAndAwaitRunsAsync(TimeSpan.FromHours(1), 1); // failure 1: next in 1 h
+        await scheduler.AdvanceAndAwaitRunsAsync(TimeSpan.FromHours(1), 1); // failure 2: next in 2 h
         var state = await scheduler.Store.GetSourceStateAsync("flaky", CancellationToken.None);
         Assert.Equal(SourceHealth.Failing, state!.Health);
         Assert.Equal(2, state.ConsecutiveFailures);
         Assert.Equal(state.LastAttemptAt + TimeSpan.FromHours(2), state.NextAttemptAt);
 
         scheduler.Clock.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(3, scheduler.Activity.CompletedRuns); // not due yet
+        Assert.Equal(state.LastAttemptAt, await scheduler.LastRunAsync("flaky")); // not due yet
         File.WriteAllText(page, html);
-        await scheduler.AdvanceAndAwaitRunsAsync(TimeSpan.FromHours(1), 4);
+        await scheduler.AdvanceAndAwaitRunsAsync(TimeSpan.FromHours(1), 1);
 
         state = await scheduler.Store.GetSourceStateAsync("flaky", CancellationToken.None);
         Assert.Equal(SourceHealth.Healthy, state!.Health);
@@ -128,19 +135,20 @@ public sealed class SchedulerTests
         file.WritePage("new.html", FaultSite.Listing(2, first: 50));
 
         file.Rewrite(new SourceSpec("stays", "stays.html", Interval: "03:00:00"), new SourceSpec("new", "new.html"));
-        await scheduler.AdvanceAndAwaitRunsAsync(TimeSpan.FromSeconds(5), 4); // "new" and the edited "stays" run at once
+        await scheduler.AdvanceAndAwaitRunsAsync(TimeSpan.FromSeconds(5), 2); // "new" and the edited "stays" run at once
 
+        var reloadedAt = Start.AddSeconds(5);
         Assert.Equal(["new", "stays"], scheduler.Catalogs.Current.Sources.Select(s => s.Id).Order());
-        Assert.Equal(1, scheduler.RunsOf("new"));
-        Assert.Equal(2, scheduler.RunsOf("stays"));
+        Assert.Equal(reloadedAt, await scheduler.LastRunAsync("new"));
+        Assert.Equal(reloadedAt, await scheduler.LastRunAsync("stays"));
         Assert.False(scheduler.Activity.NextDue.ContainsKey("goes"));
         Assert.Equal(scheduler.Clock.GetUtcNow() + TimeSpan.FromHours(3), scheduler.Activity.NextDue["stays"]);
         // A removed source is no longer fetched, and its items stay published.
         Assert.Equal(3, (await scheduler.Store.GetSourceStateAsync("goes", CancellationToken.None))!.StoredItemCount);
 
-        await scheduler.AdvanceAndAwaitRunsAsync(TimeSpan.FromHours(1), 5);
-        Assert.Equal(1, scheduler.RunsOf("goes"));
-        Assert.Equal(2, scheduler.RunsOf("new"));
+        await scheduler.AdvanceAndAwaitRunsAsync(TimeSpan.FromHours(1), 1);
+        Assert.Equal(Start, await scheduler.LastRunAsync("goes"));
+        Assert.Equal(reloadedAt.AddHours(1), await scheduler.LastRunAsync("new"));
     }
 
     [Fact]
@@ -157,8 +165,8 @@ public sealed class SchedulerTests
         Assert.False(result.IsValid);
         Assert.NotEmpty(result.Problems);
         Assert.Same(before, scheduler.Catalogs.Current);
-        await scheduler.AdvanceAndAwaitRunsAsync(TimeSpan.FromHours(1), 2);
-        Assert.Equal(2, scheduler.RunsOf("only"));
+        await scheduler.AdvanceAndAwaitRunsAsync(TimeSpan.FromHours(1), 1);
+        Assert.Equal(Start.AddHours(1), await scheduler.LastRunAsync("only"));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Xml.Linq;
-using CoopFeeds.Ingestion;
+using CoopFeeds.Fetching;
 using Microsoft.Extensions.Http;
 
 namespace CoopFeeds.Tests.Ingestion;

@@ -160,7 +160,7 @@ public sealed class ArchiveTests
         var attempted = DateTimeOffset.UtcNow;
         await store.SaveAsync(new SourceRun("ilo-newsroom-coop", "news"), [item],
             new IngestOutcome { Kind = OutcomeKind.Success, AttemptedAt = attempted, NextAttemptAt = attempted.AddHours(1) }, default);
-        host.Services.GetRequiredService<CoopFeeds.Publishing.FeedChangeSignal>().Notify("news");
+        host.Services.GetRequiredService<CoopFeeds.Changes.FeedChangeSignal>().Notify("news");
 
         Assert.Equal(before, await Served.GetBytesAsync(host, "feeds/news/archive/1.atom"));
         Assert.NotEqual(subscriptionBefore, await Served.GetBytesAsync(host, "feeds/news.atom"));

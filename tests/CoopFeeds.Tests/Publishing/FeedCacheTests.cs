@@ -1,4 +1,6 @@
+using CoopFeeds.Changes;
 using CoopFeeds.Publishing;
+using CoopFeeds.Serving;
 
 namespace CoopFeeds.Tests.Publishing;
 

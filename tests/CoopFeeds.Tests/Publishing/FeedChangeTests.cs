@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using CoopFeeds.Changes;
 using CoopFeeds.Publishing;
 using CoopFeeds.Storage.Sqlite;
 using CoopFeeds.StorageSetup;

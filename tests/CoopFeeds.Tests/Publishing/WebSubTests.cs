@@ -49,7 +49,7 @@ public sealed class WebSubTests
 
         var second = new[] { "news", "all" }.SelectMany(slug => new[] { "rss", "atom", "json" }.Select(ext => $"{PublicBase}feeds/{slug}.{ext}")).ToHashSet();
         var next = hub.Expect(second);
-        host.Services.GetRequiredService<CoopFeeds.Publishing.FeedChangeSignal>().Notify("news");
+        host.Services.GetRequiredService<CoopFeeds.Changes.FeedChangeSignal>().Notify("news");
         await next.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(first.Order(), hub.Pings.Take(first.Count).Select(p => p.Url).Order());

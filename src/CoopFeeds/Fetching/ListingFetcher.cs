@@ -4,13 +4,13 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
-using CoopFeeds.Status;
 using CoopFeeds.Storage;
+using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
-namespace CoopFeeds.Ingestion;
+namespace CoopFeeds.Fetching;
 
 /// <summary>
 /// Fetches one page of a listing: http(s) through the resilient <see cref="HttpClient"/>, saved pages from disk.
@@ -20,7 +20,7 @@ namespace CoopFeeds.Ingestion;
 /// Politeness and safety sit here, around each request: robots.txt (RFC 9309), one request at a time per host
 /// (<see cref="HostGate"/>), and redirects followed by hand (the handler's AllowAutoRedirect is off) so that each hop is
 /// checked against the network policy before it is requested. The connect callback checks the resolved address again
-/// (<see cref="IngestionRegistration"/>), which also covers a name whose DNS answer changes between the two.
+/// (<see cref="FetchingRegistration"/>), which also covers a name whose DNS answer changes between the two.
 /// </remarks>
 public sealed class ListingFetcher
 {
@@ -38,7 +38,7 @@ public sealed class ListingFetcher
     private readonly CoopFeedsMetrics? metrics;
     private readonly TimeProvider clock;
     private readonly ILogger<ListingFetcher> logger;
-    private readonly IngestionOptions _options;
+    private readonly FetchOptions _options;
     private readonly OpenCircuits? circuits;
 
     [ActivatorUtilitiesConstructor]
@@ -47,7 +47,7 @@ public sealed class ListingFetcher
         HostGate gate,
         RobotsCache robots,
         CoopFeedsMetrics? metrics,
-        IOptions<IngestionOptions> options,
+        IOptions<FetchOptions> options,
         TimeProvider clock,
         ILogger<ListingFetcher> logger,
         OpenCircuits? circuits = null)
@@ -63,7 +63,7 @@ public sealed class ListingFetcher
     }
 
     /// <summary>A fetcher of its own (no metrics, its own per-host gate and robots cache), for tools and tests.</summary>
-    public ListingFetcher(HttpClient http, IOptions<IngestionOptions> options, ILogger<ListingFetcher> logger)
+    public ListingFetcher(HttpClient http, IOptions<FetchOptions> options, ILogger<ListingFetcher> logger)
         : this(new SingleClient(http), new HostGate(TimeProvider.System, options), new RobotsCache(TimeProvider.System, options), null, options, TimeProvider.System, logger)
     {
     }

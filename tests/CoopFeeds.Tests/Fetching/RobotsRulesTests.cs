@@ -1,6 +1,7 @@
-using CoopFeeds.Ingestion;
 
-namespace CoopFeeds.Tests.Ingestion;
+using CoopFeeds.Fetching;
+
+namespace CoopFeeds.Tests.Fetching;
 
 public sealed class RobotsRulesTests
 {

@@ -1,8 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace CoopFeeds.Publishing;
+namespace CoopFeeds.Serving;
 
-/// <summary>Settings under <c>Publishing:</c>.</summary>
+/// <summary>
+/// Settings under <c>Publishing:</c>: the feeds' own, and the public face every served document shares (the status feed too):
+/// the public base URL, trusted proxies, the author and the rate limit.
+/// </summary>
 public sealed class PublishingOptions
 {
     public const string Section = "Publishing";

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CoopFeeds.Core;
+using CoopFeeds.Core.Syndication;
 
-namespace CoopFeeds.Cli;
+namespace CoopFeeds.Core;
 
 /// <summary>
 /// The item shape <c>preview --json</c> prints and <c>pages/&lt;id&gt;.expected.json</c> holds:
@@ -29,7 +29,7 @@ public sealed record ItemJson(
     public static ItemJson From(Item item) => new(
         item.Id,
         item.Title,
-        item.Link is null ? null : Core.Syndication.WireFormat.Uri(item.Link), // as the feeds write it (an IDN host in ASCII)
+        item.Link is null ? null : WireFormat.Uri(item.Link), // as the feeds write it (an IDN host in ASCII)
         item.Published?.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
         item.Summary,
         item.Category);

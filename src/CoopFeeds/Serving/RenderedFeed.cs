@@ -1,17 +1,23 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 
-namespace CoopFeeds.Publishing;
+namespace CoopFeeds.Serving;
 
 /// <summary>
 /// A document rendered to bytes once, with its gzip and Brotli encodings made at the same time, and what HTTP caching needs.
-/// Feeds, archives and the OPML list are all served from one of these.
+/// Feeds, archives, the OPML list and the status feed are all served from one of these.
 /// </summary>
 public sealed class RenderedFeed
 {
     /// <summary>RFC 9110 §8.4.1 content-coding names.</summary>
     public const string Gzip = "gzip";
     public const string Brotli = "br";
+
+    /// <summary>
+    /// The date a document with no items carries, so that even an empty document's bytes never depend on the clock; not 1970,
+    /// which the W3C validator calls an implausible date.
+    /// </summary>
+    public static readonly DateTimeOffset Epoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     // Fixed levels: the bytes are made once per change and served many times, so size matters more than speed here.
     private const int BrotliQuality = 9;

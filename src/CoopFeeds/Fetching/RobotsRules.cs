@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace CoopFeeds.Ingestion;
+namespace CoopFeeds.Fetching;
 
 /// <summary>
 /// The rules of one robots.txt for one crawler (RFC 9309): the groups naming our product token, else the <c>*</c> groups,

@@ -1,15 +1,15 @@
-using CoopFeeds.Ingestion;
+using CoopFeeds.Fetching;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace CoopFeeds.Tests.Ingestion;
+namespace CoopFeeds.Tests.Fetching;
 
 public sealed class HostGateTests
 {
     private static (HostGate Gate, FakeTimeProvider Clock) Create(TimeSpan delay)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        return (new HostGate(clock, Options.Create(new IngestionOptions { PerHostDelay = delay })), clock);
+        return (new HostGate(clock, Options.Create(new FetchOptions { PerHostDelay = delay })), clock);
     }
 
     [Fact]

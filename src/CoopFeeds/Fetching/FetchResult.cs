@@ -1,6 +1,6 @@
 using CoopFeeds.Storage;
 
-namespace CoopFeeds.Ingestion;
+namespace CoopFeeds.Fetching;
 
 /// <summary>
 /// What fetching one page gave: a body, "not modified", or one named failure with a short detail.

@@ -1,4 +1,4 @@
-namespace CoopFeeds.Publishing;
+namespace CoopFeeds.Serving;
 
 /// <summary>Absolute public addresses of this service's pages and feeds, from one base URL.</summary>
 public sealed record PublicUrls(Uri Base)

@@ -1,6 +1,6 @@
 using CoopFeeds.Core.Syndication;
 
-namespace CoopFeeds.Publishing;
+namespace CoopFeeds.Serving;
 
 /// <summary>The three formats a section is published in, with their wire media types and writers.</summary>
 /// <param name="Label">The format's own name, as pages show it.</param>

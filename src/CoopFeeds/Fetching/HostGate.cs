@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
-namespace CoopFeeds.Ingestion;
+namespace CoopFeeds.Fetching;
 
 /// <summary>
-/// Politeness per host: one request at a time, and at least <see cref="IngestionOptions.PerHostDelay"/> from the end of one
+/// Politeness per host: one request at a time, and at least <see cref="FetchOptions.PerHostDelay"/> from the end of one
 /// request to the start of the next. Waiting goes through <see cref="TimeProvider"/>, so tests advance time instead of sleeping.
 /// </summary>
-public sealed class HostGate(TimeProvider clock, IOptions<IngestionOptions> options)
+public sealed class HostGate(TimeProvider clock, IOptions<FetchOptions> options)
 {
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.OrdinalIgnoreCase);
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
-namespace CoopFeeds.Publishing;
+namespace CoopFeeds.Serving;
 
 /// <summary>
 /// A fixed window of full responses per client address (after trusted forwarded headers) and document path. It is asked only

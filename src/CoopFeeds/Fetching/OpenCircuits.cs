@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace CoopFeeds.Ingestion;
+namespace CoopFeeds.Fetching;
 
 /// <summary>
 /// What opened each site's circuit, so a fetch the breaker refuses can still say why ("HTTP 500") in the source's status

@@ -1,6 +1,6 @@
-using CoopFeeds.Publishing;
+using CoopFeeds.Serving;
 
-namespace CoopFeeds.Tests.Publishing;
+namespace CoopFeeds.Tests.Serving;
 
 /// <summary>RFC 9110 §13.1.2 If-None-Match, read without allocating: what matches a rendered document and what does not.</summary>
 public sealed class EntityTagListTests

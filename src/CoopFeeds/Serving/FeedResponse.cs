@@ -1,6 +1,6 @@
 using Microsoft.Net.Http.Headers;
 
-namespace CoopFeeds.Publishing;
+namespace CoopFeeds.Serving;
 
 /// <summary>
 /// Serves a <see cref="RenderedFeed"/> over HTTP: content coding from memory, validators and caching headers, conditional

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace CoopFeeds.Ingestion;
+namespace CoopFeeds.Fetching;
 
 /// <summary>Which network an address is on, as far as server-side request forgery is concerned.</summary>
 public enum NetworkScope

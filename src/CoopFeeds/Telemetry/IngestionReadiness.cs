@@ -1,4 +1,4 @@
-namespace CoopFeeds.Ingestion;
+namespace CoopFeeds.Telemetry;
 
 /// <summary>
 /// Whether the service may take traffic (<c>/readyz</c>), and whether the first ingest pass over every source has finished.

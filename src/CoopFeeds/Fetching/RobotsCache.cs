@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
-namespace CoopFeeds.Ingestion;
+namespace CoopFeeds.Fetching;
 
 /// <summary>
-/// The robots.txt rules of each site (scheme, host and port) for <see cref="IngestionOptions.RobotsCacheDuration"/>.
+/// The robots.txt rules of each site (scheme, host and port) for <see cref="FetchOptions.RobotsCacheDuration"/>.
 /// An expired entry stays available as a fallback while the site's robots.txt cannot be fetched (RFC 9309 2.4).
 /// </summary>
-public sealed class RobotsCache(TimeProvider clock, IOptions<IngestionOptions> options)
+public sealed class RobotsCache(TimeProvider clock, IOptions<FetchOptions> options)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _fetching = new(StringComparer.OrdinalIgnoreCase);

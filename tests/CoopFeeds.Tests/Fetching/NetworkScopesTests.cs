@@ -1,7 +1,7 @@
 using System.Net;
-using CoopFeeds.Ingestion;
+using CoopFeeds.Fetching;
 
-namespace CoopFeeds.Tests.Ingestion;
+namespace CoopFeeds.Tests.Fetching;
 
 public sealed class NetworkScopesTests
 {

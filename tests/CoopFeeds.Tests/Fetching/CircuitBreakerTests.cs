@@ -1,7 +1,8 @@
-using CoopFeeds.Ingestion;
+using CoopFeeds.Fetching;
 using CoopFeeds.Storage;
+using CoopFeeds.Tests.Ingestion;
 
-namespace CoopFeeds.Tests.Ingestion;
+namespace CoopFeeds.Tests.Fetching;
 
 /// <summary>The per-site circuit breaker with its shipped settings: a site that keeps failing is left alone for a while.</summary>
 public sealed class CircuitBreakerTests
@@ -19,7 +20,7 @@ public sealed class CircuitBreakerTests
             new SourceSpec("events", site.Url("/events").AbsoluteUri, RespectRobots: false, Enabled: false),
             new SourceSpec("elsewhere", healthy.Url("/news").AbsoluteUri, RespectRobots: false));
         // No retries: each fetch is one request, so the count below is the breaker's, not the retry schedule's.
-        var shipped = new IngestionOptions();
+        var shipped = new FetchOptions();
         await using var host = await file.StartServiceAsync(
             "--Ingestion:MaxRetries=0",
             $"--Ingestion:CircuitMinimumThroughput={shipped.CircuitMinimumThroughput}",
@@ -50,7 +51,7 @@ public sealed class CircuitBreakerTests
         await using var site = await FaultSite.StartAsync();
         site.Serve("/news", FaultSite.Status(500));
         await using var file = FaultSources.Write(new SourceSpec("news", site.Url("/news").AbsoluteUri, RespectRobots: false));
-        var shipped = new IngestionOptions();
+        var shipped = new FetchOptions();
         await using var host = await file.StartServiceAsync(
             "--Ingestion:MaxRetries=3", "--Ingestion:RetryBaseDelay=00:00:00.001",
             $"--Ingestion:CircuitMinimumThroughput={shipped.CircuitMinimumThroughput}",

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using CoopFeeds.Storage;
 
-namespace CoopFeeds.Status;
+namespace CoopFeeds.Telemetry;
 
 /// <summary>
 /// The service's instruments, on one <see cref="Meter"/> named "CoopFeeds" (exported at <c>/metrics</c>). Names follow the

@@ -1,0 +1,80 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+
+namespace CoopFeeds.Serving;
+
+/// <summary>
+/// How every document the service renders goes out over HTTP — the feeds (publishing) and the status feed (status) alike:
+/// the settings under <c>Publishing:</c>, forwarded headers from trusted proxies only, and the rate limit.
+/// </summary>
+public static class ServingRegistration
+{
+    public static IHostApplicationBuilder AddServing(this IHostApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(PublishingOptions.Section);
+        builder.Services.AddOptions<PublishingOptions>()
+            .Bind(section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PublishingOptions>, PublishingOptionsValidator>();
+        builder.Services.AddSingleton<FeedRateLimiter>();
+
+        var configured = section.Get<PublishingOptions>() ?? new PublishingOptions();
+        // Forwarded headers are believed from the listed proxies only. The framework's defaults trust loopback, and empty lists
+        // would trust everyone, so both lists are replaced; with no proxies listed the middleware is not used at all.
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in configured.TrustedProxies)
+            {
+                if (proxy.Contains('/') && System.Net.IPNetwork.TryParse(proxy, out var network)) forwarded.KnownIPNetworks.Add(network);
+                else if (IPAddress.TryParse(proxy, out var address)) forwarded.KnownProxies.Add(address);
+            }
+        });
+
+        return builder;
+    }
+
+    /// <summary>Middleware every public document needs before the endpoints: forwarded headers from trusted proxies only.</summary>
+    public static WebApplication UseServing(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<PublishingOptions>>().Value.TrustedProxies.Count > 0) app.UseForwardedHeaders();
+        return app;
+    }
+}
+
+/// <summary>Checks Publishing settings at start and names every problem at once.</summary>
+internal sealed class PublishingOptionsValidator : IValidateOptions<PublishingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PublishingOptions options)
+    {
+        var problems = new List<string>();
+        if (options.PublicBaseUrl is not null && !IsAbsoluteHttp(options.PublicBaseUrl))
+            problems.Add("Publishing:PublicBaseUrl must be an absolute http(s) URL");
+        if (options.HubUrl is not null && !IsAbsoluteHttp(options.HubUrl))
+            problems.Add("Publishing:HubUrl must be an absolute http(s) URL");
+        if (options.HubUrl is not null && options.PublicBaseUrl is null)
+            problems.Add("Publishing:HubUrl needs Publishing:PublicBaseUrl: the hub fetches the feeds at their public URLs");
+        if (options.HubRetryDelay <= TimeSpan.Zero)
+            problems.Add("Publishing:HubRetryDelay must be positive");
+        if (options.StoreVersionPollInterval <= TimeSpan.Zero)
+            problems.Add("Publishing:StoreVersionPollInterval must be positive");
+        if (options.ArchiveMaxAge <= TimeSpan.Zero)
+            problems.Add("Publishing:ArchiveMaxAge must be positive");
+        if (options.RateLimit.PermitLimit < 0)
+            problems.Add("Publishing:RateLimit:PermitLimit must be 0 (off) or more");
+        if (options.RateLimit.Window <= TimeSpan.Zero)
+            problems.Add("Publishing:RateLimit:Window must be positive");
+        foreach (var proxy in options.TrustedProxies)
+        {
+            var valid = proxy.Contains('/') ? System.Net.IPNetwork.TryParse(proxy, out _) : IPAddress.TryParse(proxy, out _);
+            if (!valid) problems.Add($"Publishing:TrustedProxies: '{proxy}' is neither an IP address nor a network like 10.0.0.0/8");
+        }
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static bool IsAbsoluteHttp(Uri uri) => uri is { IsAbsoluteUri: true, Scheme: "http" or "https" };
+}
