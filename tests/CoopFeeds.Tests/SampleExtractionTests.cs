@@ -12,6 +12,7 @@ public sealed class SampleExtractionTests
 
     internal static ListingReader CreateReader(TimeProvider? clock = null) => new(
         new ListingFetcher(new HttpClient(), Options.Create(new IngestionOptions()), NullLogger<ListingFetcher>.Instance),
+        Options.Create(new IngestionOptions()),
         clock ?? TimeProvider.System);
 
     private static async Task<ListingRead> ReadSampleAsync(string sourceId)

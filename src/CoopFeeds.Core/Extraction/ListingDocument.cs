@@ -22,9 +22,10 @@ public static partial class ListingDocument
     private const string LegacyFallbackCharset = "windows-1252";
 
     /// <summary>
-    /// The deepest nesting of elements a listing may have. Real listings nest fewer than 100 levels, and Chromium's HTML
-    /// parser stops nesting at 512 (a page deeper than that does not render as written in a browser either), while parsing
-    /// cost grows with the square of the depth: 512 levels parse in milliseconds, 100,000 take half a minute.
+    /// The deepest nesting of elements a listing may have. Real listings nest fewer than 100 levels; Chromium's HTML parser,
+    /// and AngleSharp's, stop nesting the tree they build at 512 (so nothing deeper renders as written anyway), but
+    /// AngleSharp's stack of open elements grows on and its cost with the square of it: 512 levels parse in milliseconds,
+    /// 100,000 take half a minute of CPU that no cancellation stops.
     /// </summary>
     public const int MaxNestingDepth = 512;
 
