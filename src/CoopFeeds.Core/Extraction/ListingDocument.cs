@@ -44,7 +44,8 @@ public static partial class ListingDocument
     /// <summary>
     /// Parses a listing. A page that declares no charset anywhere (header, BOM, &lt;meta&gt;) and is not valid UTF-8
     /// is read as windows-1252, as browsers do, rather than as UTF-8 with every accented letter replaced by U+FFFD.
-    /// The address's user info is left out of the document, so that no link resolved against it carries a password;
+    /// The address's user info and secret parameters are left out of the document, so that no link resolved against it
+    /// carries a password or a token (<see cref="Sources.UrlRedactor.WithoutCredentials"/>);
     /// a page that <see cref="CheckNesting"/> refuses throws <see cref="InvalidDataException"/> (check it first).
     /// </summary>
     public static async Task<IDocument> ParseAsync(Stream content, Uri address, string? contentType, CancellationToken cancellationToken)
@@ -58,7 +59,7 @@ public static partial class ListingDocument
             throw new InvalidDataException(refusal);
         }
 
-        address = Sources.UrlRedactor.WithoutUserInfo(address);
+        address = Sources.UrlRedactor.WithoutCredentials(address);
         var charset = CharsetOf(contentType);
         var document = await OpenAsync(bytes, address, charset, cancellationToken);
         if (charset is not null || !DeclaresNoCharsetAndIsNotUtf8(document, bytes))

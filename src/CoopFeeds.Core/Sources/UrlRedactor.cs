@@ -54,13 +54,26 @@ public static partial class UrlRedactor
     }
 
     /// <summary>
-    /// The URL without its user info: the address a listing is parsed with, so that no link resolved against it, and so no
-    /// feed, carries the password.
+    /// The URL without its user info and secret parameters: the address a listing is parsed with, so that no link resolved
+    /// against it (a summary's "#top" keeps the page's query), and so no feed, carries a password or a token. The fetch
+    /// itself uses the URL as configured.
     /// </summary>
-    public static Uri WithoutUserInfo(Uri url)
+    public static Uri WithoutCredentials(Uri url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        return url.IsAbsoluteUri && url.UserInfo.Length > 0 ? new UriBuilder(url) { UserName = "", Password = "" }.Uri : url;
+        if (!url.IsAbsoluteUri || url.IsFile)
+        {
+            return url;
+        }
+
+        var parameters = url.Query.TrimStart('?').Split('&');
+        var kept = parameters.Where(p => !IsSecretParameter(p.Split('=')[0])).ToArray();
+        if (url.UserInfo.Length == 0 && kept.Length == parameters.Length)
+        {
+            return url;
+        }
+
+        return new UriBuilder(url) { UserName = "", Password = "", Query = string.Join('&', kept) }.Uri;
     }
 
     // "scheme://" then user info: anything up to "@" that cannot be a host's end (no "/", "?", "#" or space before it).

@@ -32,7 +32,7 @@ public sealed class ListingMergerTests
     private static PageRequest? AddPage(ListingMerger listing, ConfiguredSource source, string? next, params RawItem[] items)
     {
         var request = listing.Next!;
-        var address = UrlRedactor.WithoutUserInfo(request.Address ?? request.Location); // as ListingDocument parses it
+        var address = UrlRedactor.WithoutCredentials(request.Address ?? request.Location); // as ListingDocument parses it
         RawItem[] raw = [.. items.Select(i => i with { BaseUri = address, Page = request.Number })];
         var page = new ListingPage(raw, next, new SelectorMatches { Items = raw.Length, NextPage = next is not null }, address);
         return listing.Add(page, ItemNormalizer.Normalize(source, raw, FetchedAt));

@@ -37,13 +37,13 @@ public sealed class UrlRedactorTests
         Assert.Equal(text, UrlRedactor.RedactText(text));
     }
 
-    [Fact]
-    public void WithoutUserInfoKeepsEverythingElse()
-    {
-        var url = UrlRedactor.WithoutUserInfo(new Uri("https://reader:s3cret@www.example.coop:8443/news/?token=abc#top"));
-
-        Assert.Equal("https://www.example.coop:8443/news/?token=abc#top", url.AbsoluteUri);
-    }
+    [Theory]
+    [InlineData("https://reader:s3cret@www.example.coop:8443/news/?token=abc&page=2#top", "https://www.example.coop:8443/news/?page=2#top")]
+    [InlineData("https://www.example.coop/news/?page=2&apikey=k", "https://www.example.coop/news/?page=2")]
+    [InlineData("https://reader@www.example.coop/?token=a", "https://www.example.coop/")]
+    [InlineData("https://www.example.coop/news/?page=2", "https://www.example.coop/news/?page=2")]
+    public void WithoutCredentialsKeepsEverythingElse(string url, string expected) =>
+        Assert.Equal(expected, UrlRedactor.WithoutCredentials(new Uri(url)).AbsoluteUri);
 
     [Fact]
     public void TheLoadersProblemsNeverShowASecret()
