@@ -16,6 +16,13 @@ public static partial class ListingDocument
     private static readonly IConfiguration Configuration = AngleSharp.Configuration.Default;
 
     /// <summary>
+    /// AngleSharp finds windows-1252 and the other legacy encodings through <see cref="Encoding.GetEncoding(string)"/>,
+    /// which knows them only once the code-pages provider is registered, and keeps what it found on first use (UTF-8 in
+    /// their place when the provider is missing): so before this class decodes anything.
+    /// </summary>
+    static ListingDocument() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    /// <summary>
     /// The encoding browsers in Western locales fall back to for a page that declares none (WHATWG Encoding,
     /// "windows-1252" is also what the labels iso-8859-1 and us-ascii mean).
     /// </summary>

@@ -99,10 +99,7 @@ public sealed class ListingMergerTests
     [Fact]
     public void ANextPageOnTheSourcesSiteGetsItsCredentialsBackAndWarningsNeverShowThem()
     {
-        var source = LoadedSource.From("""
-            { "Id": "s", "Section": "news", "Url": "https://reader:s3cret@www.example.coop/news/?token=t0k", "MaxPages": 3,
-              "Selectors": { "Item": "li", "Title": "a", "NextPage": "a[rel=next]@href" } }
-            """);
+        var source = Web() with { Location = new Uri("https://reader:s3cret@www.example.coop/news/?token=t0k") };
         var listing = new ListingMerger(source, knownKeys: null);
 
         var second = AddPage(listing, source, "?page=2", Raw("a"));
@@ -117,10 +114,7 @@ public sealed class ListingMergerTests
     [Fact]
     public void ANextPageOnAnotherSiteGetsNoCredentials()
     {
-        var source = LoadedSource.From("""
-            { "Id": "s", "Section": "news", "Url": "https://reader:s3cret@www.example.coop/news/", "MaxPages": 3,
-              "Selectors": { "Item": "li", "Title": "a", "NextPage": "a[rel=next]@href" } }
-            """);
+        var source = Web() with { Location = new Uri("https://reader:s3cret@www.example.coop/news/") };
         var listing = new ListingMerger(source, knownKeys: null);
 
         var second = AddPage(listing, source, "https://archive.example.coop/news/2", Raw("a"));
