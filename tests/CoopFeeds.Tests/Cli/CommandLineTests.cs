@@ -81,6 +81,19 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task PreviewOfATooDeeplyNestedPageSaysSoInOneLine()
+    {
+        var folder = Directory.CreateTempSubdirectory("coopfeeds-cli-").FullName;
+        File.WriteAllText(Path.Combine(folder, "deep.html"), "<!DOCTYPE html><body>" + string.Concat(Enumerable.Repeat("<div>", 100_000)));
+
+        var result = await CoopFeedsProcess.RunAsync(folder, "preview", "--url", "deep.html", "--item", "li", "--title", "a");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("preview: TooDeeplyNested page too deeply nested", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PreviewJsonPrintsOnlyTheItemArray()
     {
         var result = await CoopFeedsProcess.RunAsync(RepoPaths.Root, "preview", "--sources", RepoPaths.SampleSources, "--source", "ilo-coop-publications", "--json");
