@@ -32,7 +32,8 @@ public static partial class ListingDocument
     /// The deepest nesting of elements a listing may have. Real listings nest fewer than 100 levels; Chromium's HTML parser,
     /// and AngleSharp's, stop nesting the tree they build at 512 (so nothing deeper renders as written anyway), but
     /// AngleSharp's stack of open elements grows on and its cost with the square of it: 512 levels parse in milliseconds,
-    /// 100,000 take half a minute of CPU that no cancellation stops.
+    /// 100,000 take half a minute of CPU. Refusing by depth, before parsing, costs one linear scan and does not depend on
+    /// how busy the machine is, as a time budget would.
     /// </summary>
     public const int MaxNestingDepth = 512;
 
