@@ -51,7 +51,8 @@ public static class IngestionRegistration
                 .Configure((resilience, sp) => Configure(
                     resilience, sp.GetRequiredService<IOptions<IngestionOptions>>().Value, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<OpenCircuits>()))
                 // One breaker (and one set of pipelines) per site: a site that is down opens its own circuit, nobody else's.
-                .SelectPipelineByAuthority();
+                // Keyed by scheme, host and port: SelectPipelineByAuthority's key keeps a URL's user:password, and Polly logs it.
+                .SelectPipelineBy(_ => request => request.RequestUri?.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped) ?? "");
         }
         services.AddSingleton<OpenCircuits>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ListingFetcher>(sp)); // honours [ActivatorUtilitiesConstructor]
@@ -110,7 +111,7 @@ public static class IngestionRegistration
                 ? $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd()
                 : args.Outcome.Exception?.Message ?? "failures";
             if (site is not null) circuits.Opened(site.Authority, cause);
-            logger.LogWarning("Circuit opened for {Site} for {BreakDuration}: {Cause}", site?.GetLeftPart(UriPartial.Authority), args.BreakDuration, cause);
+            logger.LogWarning("Circuit opened for {Site} for {BreakDuration}: {Cause}", site is null ? null : Core.Sources.UrlRedactor.Redact(new Uri(site.GetLeftPart(UriPartial.Authority))), args.BreakDuration, cause);
             return ValueTask.CompletedTask;
         };
     }

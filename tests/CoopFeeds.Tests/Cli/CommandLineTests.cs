@@ -196,4 +196,38 @@ public sealed class CommandLineTests
         Assert.Equal(0, purge.ExitCode);
         Assert.Contains("ilo-coop-resources: removed 10 items", purge.StandardOutput);
     }
+
+    [Fact]
+    public async Task IngestPreviewAndCheckNeverPrintTheCredentialsOfASourceUrl()
+    {
+        await using var site = await Ingestion.FaultSite.StartAsync(); // answers 404 to every listing
+        var url = $"http://reader:s3cret@{site.BaseAddress.Authority}/missing?token=t0k3n";
+        var folder = Directory.CreateTempSubdirectory("coopfeeds-cli-").FullName;
+        File.WriteAllText(Path.Combine(folder, "sources.json"), $$"""
+            { "Sections": [ { "Slug": "news", "Title": "News" } ],
+              "Sources": [ { "Id": "a", "Section": "news", "Url": "{{url}}", "Selectors": { "Item": "li", "Title": "a" } } ] }
+            """);
+        File.WriteAllText(Path.Combine(folder, "broken.json"), """
+            { "Sections": [ { "Slug": "news", "Title": "News" } ],
+              "Sources": [ { "Id": "a", "Section": "news", "Url": "ftp://reader:s3cret@files.example.coop/?token=t0k3n", "Selectors": { "Item": "li", "Title": "a" } } ] }
+            """);
+
+        ProcessResult[] results =
+        [
+            await CoopFeedsProcess.RunAsync(folder, "ingest", "--sources", "sources.json", "--data", "data"),
+            await CoopFeedsProcess.RunAsync(folder, "preview", "--sources", "sources.json", "--source", "a"),
+            await CoopFeedsProcess.RunAsync(folder, "preview", "--url", url, "--item", "li", "--title", "a"),
+            await CoopFeedsProcess.RunAsync(folder, "check", "--sources", "broken.json"),
+        ];
+
+        Assert.Contains("a: NotFound", results[0].StandardOutput);
+        Assert.Contains("http://***@", results[1].StandardError);
+        Assert.All(results, r =>
+        {
+            Assert.NotEqual(0, r.ExitCode);
+            var output = r.StandardOutput + r.StandardError;
+            Assert.DoesNotContain("s3cret", output);
+            Assert.DoesNotContain("t0k3n", output);
+        });
+    }
 }

@@ -4,6 +4,7 @@ using System.Xml.Linq;
 using CoopFeeds.Core.Normalization;
 using CoopFeeds.Storage;
 using CoopFeeds.Tests.Publishing;
+using Microsoft.Extensions.Logging;
 
 namespace CoopFeeds.Tests.Ingestion;
 
@@ -68,5 +69,43 @@ public sealed class HostilePageTests
         var entry = XDocument.Parse(Encoding.UTF8.GetString(atomBody)).Descendants(Served.Atom + "entry").Single();
         var content = entry.Elements().Single(e => e.Name.LocalName is "summary" or "content").Value;
         Assert.True(content.Length <= NormalizationLimits.DefaultMaxSummaryChars, $"{content.Length} characters");
+    }
+
+    [Fact]
+    public async Task CredentialsInASourceUrlShowNowhere()
+    {
+        await using var site = await FaultSite.StartAsync();
+        var listing = FaultSite.Listing(2).Replace("Summary of news", "<a href=\"#top\">Top</a> <a href=\"more.html\">More</a> of news");
+        site.Serve("/news", FaultSite.Html(listing));
+        var authority = $"reader:s3cret@{site.BaseAddress.Authority}";
+        await using var file = FaultSources.Write(
+            new SourceSpec("news", $"http://{authority}/news?token=t0k3n&page=1"),
+            new SourceSpec("missing", $"http://{authority}/missing?api_key=k3y"));
+        var logs = new CapturedLogs();
+        await using var host = await ServiceHost.StartWithServicesAsync(
+            services => services.AddSingleton<ILoggerProvider>(logs), file.Path,
+            [.. FaultSources.FastSettings, "--Logging:LogLevel:Default=Trace", "--Logging:LogLevel:Polly=Trace"]);
+
+        Assert.Equal(2, (await host.FeedItemsAsync()).Count);
+        Assert.Equal("failing", (await host.StatusAsync("missing")).GetProperty("state").GetString());
+        var shown = new Dictionary<string, string>();
+        foreach (var path in new[] { "feeds/faults.rss", "feeds/faults.atom", "feeds/faults.json", "feeds/all.json", "sources", "api/sources", "sources.atom", "feeds.opml", "" })
+            shown[path] = await host.Client.GetStringAsync(path);
+        shown["logs"] = string.Join("\n", logs.Entries);
+
+        Assert.Contains("http://***@", shown["api/sources"], StringComparison.Ordinal); // shown, redacted
+        Assert.Contains("news/1", shown["feeds/faults.json"], StringComparison.Ordinal);
+        Assert.Contains(site.BaseAddress.Authority, shown["logs"], StringComparison.Ordinal);
+        foreach (var (where, text) in shown)
+        {
+            foreach (var secret in new[] { "s3cret", "t0k3n", "k3y" })
+                Assert.False(text.Contains(secret, StringComparison.Ordinal), $"{secret} in {where}: {Around(text, secret)}");
+        }
+    }
+
+    private static string Around(string text, string secret)
+    {
+        var at = text.IndexOf(secret, StringComparison.Ordinal);
+        return text[Math.Max(0, at - 200)..Math.Min(text.Length, at + 100)];
     }
 }
