@@ -30,6 +30,11 @@ public enum OutcomeKind
     CircuitOpen,
     /// <summary>The page was fetched but selectors yielded far fewer items than usual (layout drift).</summary>
     Degraded,
+    /// <summary>
+    /// The page was fetched but not parsed: its elements nest deeper than any listing does (a hostile or broken page, whose
+    /// parse would take minutes of CPU).
+    /// </summary>
+    TooDeeplyNested,
 }
 
 /// <summary>Health of a source as maintainers see it.</summary>

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Unicode;
 using AngleSharp;
 using AngleSharp.Dom;
@@ -15,14 +16,45 @@ public static partial class ListingDocument
     private static readonly IConfiguration Configuration = AngleSharp.Configuration.Default;
 
     /// <summary>
+    /// AngleSharp finds windows-1252 and the other legacy encodings through <see cref="Encoding.GetEncoding(string)"/>,
+    /// which knows them only once the code-pages provider is registered, and keeps what it found on first use (UTF-8 in
+    /// their place when the provider is missing): so before this class decodes anything.
+    /// </summary>
+    static ListingDocument() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    /// <summary>
     /// The encoding browsers in Western locales fall back to for a page that declares none (WHATWG Encoding,
     /// "windows-1252" is also what the labels iso-8859-1 and us-ascii mean).
     /// </summary>
     private const string LegacyFallbackCharset = "windows-1252";
 
     /// <summary>
+    /// The deepest nesting of elements a listing may have. Real listings nest fewer than 100 levels; Chromium's HTML parser,
+    /// and AngleSharp's, stop nesting the tree they build at 512 (so nothing deeper renders as written anyway), but
+    /// AngleSharp's stack of open elements grows on and its cost with the square of it: 512 levels parse in milliseconds,
+    /// 100,000 take half a minute of CPU. Refusing by depth, before parsing, costs one linear scan and does not depend on
+    /// how busy the machine is, as a time budget would.
+    /// </summary>
+    public const int MaxNestingDepth = 512;
+
+    /// <summary>
+    /// Why a page must not be parsed, or null: its elements nest deeper than <see cref="MaxNestingDepth"/>. One linear pass
+    /// over the bytes (<see cref="NestingScan"/>), cheap next to the parse it saves.
+    /// </summary>
+    public static string? CheckNesting(ReadOnlySpan<byte> bytes, string? contentType)
+    {
+        var depth = NestingScan.MaxDepth(ScanText(bytes, CharsetOf(contentType)), MaxNestingDepth);
+        return depth > MaxNestingDepth
+            ? $"page too deeply nested: its elements nest more than {MaxNestingDepth} levels deep (real listings nest fewer than 100); it was not parsed"
+            : null;
+    }
+
+    /// <summary>
     /// Parses a listing. A page that declares no charset anywhere (header, BOM, &lt;meta&gt;) and is not valid UTF-8
     /// is read as windows-1252, as browsers do, rather than as UTF-8 with every accented letter replaced by U+FFFD.
+    /// The address's user info and secret parameters are left out of the document, so that no link resolved against it
+    /// carries a password or a token (<see cref="Sources.UrlRedactor.WithoutCredentials"/>);
+    /// a page that <see cref="CheckNesting"/> refuses throws <see cref="InvalidDataException"/> (check it first).
     /// </summary>
     public static async Task<IDocument> ParseAsync(Stream content, Uri address, string? contentType, CancellationToken cancellationToken)
     {
@@ -30,7 +62,13 @@ public static partial class ListingDocument
         ArgumentNullException.ThrowIfNull(address);
 
         var bytes = await ReadAllAsync(content, cancellationToken);
-        var charset = contentType is null ? null : CharsetParameter().Match(contentType) is { Success: true } m ? m.Groups["c"].Value : null;
+        if (CheckNesting(bytes, contentType) is { } refusal)
+        {
+            throw new InvalidDataException(refusal);
+        }
+
+        address = Sources.UrlRedactor.WithoutCredentials(address);
+        var charset = CharsetOf(contentType);
         var document = await OpenAsync(bytes, address, charset, cancellationToken);
         if (charset is not null || !DeclaresNoCharsetAndIsNotUtf8(document, bytes))
         {
@@ -43,6 +81,28 @@ public static partial class ListingDocument
 
     [System.Text.RegularExpressions.GeneratedRegex(@"charset\s*=\s*[""']?(?<c>[^""';\s]+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex CharsetParameter();
+
+    private static string? CharsetOf(string? contentType) =>
+        contentType is null ? null : CharsetParameter().Match(contentType) is { Success: true } m ? m.Groups["c"].Value : null;
+
+    /// <summary>
+    /// The page as characters for <see cref="NestingScan"/>: decoded as the parser will (a BOM, else the header's charset)
+    /// when that encoding does not write ASCII as ASCII (UTF-16), else byte for byte, which keeps every tag where it is in
+    /// UTF-8, windows-1252 and the other ASCII-compatible encodings (a &lt;meta charset&gt; cannot name UTF-16).
+    /// </summary>
+    private static string ScanText(ReadOnlySpan<byte> bytes, string? charset)
+    {
+        var encoding = bytes switch
+        {
+            [0xFE, 0xFF, ..] => Encoding.BigEndianUnicode,
+            [0xFF, 0xFE, ..] => Encoding.Unicode,
+            [0xEF, 0xBB, 0xBF, ..] => Encoding.UTF8,
+            _ => charset is null ? null : AngleSharp.Text.TextEncoding.Resolve(charset),
+        };
+        return encoding is not null && !encoding.GetBytes("<a>").AsSpan().SequenceEqual("<a>"u8)
+            ? encoding.GetString(bytes)
+            : Encoding.Latin1.GetString(bytes);
+    }
 
     public static Task<IDocument> ParseAsync(string html, Uri address, CancellationToken cancellationToken) =>
         ParseAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(html)), address, "text/html; charset=utf-8", cancellationToken);

@@ -88,7 +88,7 @@ public sealed class ListingMerger
         if (next is null || pages.Count >= source.Definition.MaxPages) return null;
         if (!visited.Add(next.Location))
         {
-            warnings.Add($"page {next.Number} ({next.Location}) was already read: stopped following NextPage");
+            warnings.Add($"page {next.Number} ({UrlRedactor.Redact(next.Location)}) was already read: stopped following NextPage");
             return null;
         }
         return Next = next;
@@ -101,7 +101,7 @@ public sealed class ListingMerger
     public void NotRead(string reason)
     {
         var current = Next ?? throw new InvalidOperationException("No page is due: the listing is complete.");
-        warnings.Add($"page {current.Number} ({current.Location}) not read: {reason}");
+        warnings.Add($"page {current.Number} ({UrlRedactor.Redact(current.Location)}) not read: {UrlRedactor.RedactText(reason)}");
         Next = null;
     }
 
@@ -119,7 +119,7 @@ public sealed class ListingMerger
         if (string.IsNullOrWhiteSpace(raw) || !Uri.TryCreate(documentBase, raw.Trim(), out var next)) return null;
         var number = pages.Count + 1;
         if (!source.IsSavedPage)
-            return next.Scheme is "http" or "https" ? new PageRequest { Number = number, Location = WithoutFragment(next) } : null;
+            return next.Scheme is "http" or "https" ? new PageRequest { Number = number, Location = WithCredentials(WithoutFragment(next)) } : null;
 
         // A saved page follows only links to other saved pages, so the default run never reaches the network: a relative
         // link is looked for beside the current file, and the page found there keeps the public address the link names.
@@ -141,4 +141,17 @@ public sealed class ListingMerger
     }
 
     private static Uri WithoutFragment(Uri uri) => new UriBuilder(uri) { Fragment = "" }.Uri;
+
+    /// <summary>
+    /// A page is parsed without the user info of its address (no link may carry a password), so a next page on the
+    /// source's own site gets the credentials the source's URL gives back for its fetch.
+    /// </summary>
+    private Uri WithCredentials(Uri next)
+    {
+        var origin = source.Location;
+        return origin.UserInfo.Length > 0 && next.UserInfo.Length == 0
+            && Uri.Compare(origin, next, UriComponents.SchemeAndServer, UriFormat.SafeUnescaped, StringComparison.OrdinalIgnoreCase) == 0
+            ? new Uri($"{next.Scheme}://{origin.UserInfo}@{next.GetComponents(UriComponents.Host | UriComponents.Port | UriComponents.PathAndQuery, UriFormat.UriEscaped)}")
+            : next;
+    }
 }

@@ -23,12 +23,17 @@ public static partial class ItemNormalizer
     /// <item>Kept, with a warning: no date, an unrecognised date, no usable link, a title that reads like
     /// navigation ("Read more", "Next", "Page 2"), which usually means the Title selector is wrong; items inside
     /// other items (one warning per page), which usually means the Item selector is.</item>
+    /// <item>Cut to the <paramref name="limits"/>, with a warning: a longer title (at a word, with "…"; before its
+    /// identity is derived, so that one page gives one key) or summary (see <see cref="SummarySanitizer"/>).</item>
     /// </list>
     /// </summary>
-    public static NormalizationResult Normalize(ConfiguredSource source, IReadOnlyList<RawItem> raw, DateTimeOffset fetchedAt)
+    /// <param name="limits">The longest title and summary kept; <see cref="NormalizationLimits.Default"/> when null.</param>
+    public static NormalizationResult Normalize(
+        ConfiguredSource source, IReadOnlyList<RawItem> raw, DateTimeOffset fetchedAt, NormalizationLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(raw);
+        limits ??= NormalizationLimits.Default;
 
         var warnings = new List<string>();
         var dates = DateParsingContext.For(source, fetchedAt);
@@ -53,6 +58,11 @@ public static partial class ItemNormalizer
             }
 
             var label = $"Item {Quote(title)}";
+            if (title.Length > limits.MaxTitleChars)
+            {
+                warnings.Add($"{label}: title cut to {limits.MaxTitleChars} characters (it had {title.Length}).");
+                title = TextCleaner.Truncate(title, limits.MaxTitleChars);
+            }
             var category = NullIfEmpty(TextCleaner.Clean(rawItem.Category));
             var group = NullIfEmpty(TextCleaner.Clean(rawItem.Group));
 
@@ -100,7 +110,11 @@ public static partial class ItemNormalizer
             }
 
             // 5. Summary, last: nothing after it may touch the markup.
-            var summary = SummarySanitizer.Sanitize(rawItem.SummaryHtml, rawItem.BaseUri);
+            var summary = SummarySanitizer.Sanitize(rawItem.SummaryHtml, rawItem.BaseUri, limits.MaxSummaryChars);
+            if (summary.CutFromLength is { } fullLength)
+            {
+                warnings.Add($"{label}: summary cut to {limits.MaxSummaryChars} characters of HTML (it had {fullLength}).");
+            }
 
             items.Add(new Item
             {

@@ -11,6 +11,9 @@ namespace CoopFeeds.Core.Normalization;
 public sealed record SanitizedSummary(string? Html, string? Text)
 {
     public static readonly SanitizedSummary None = new(null, null);
+
+    /// <summary>The length the sanitized HTML had before it was cut to the limit; null when it was not cut.</summary>
+    public int? CutFromLength { get; init; }
 }
 
 /// <summary>
@@ -31,6 +34,9 @@ public sealed record SanitizedSummary(string? Html, string? Text)
 /// <item>Lazy-loaded images (data-src with no src, or a data: placeholder) get their real src first.</item>
 /// <item>A link whose href was refused (javascript:…) is unwrapped to its text: a link to nowhere.</item>
 /// <item>The page's indentation goes: whitespace runs outside &lt;pre&gt; become one space, none at block edges.</item>
+/// <item>HTML longer than the limit is cut between nodes, or at a word inside a text node, never inside a tag, an
+/// attribute or an entity, and ends with "…": the cut is made on the sanitized DOM, so what is left is as well-formed
+/// and as safe as the whole.</item>
 /// </list>
 /// The output is serialized from a DOM, so every element is closed and the fragment fits in a &lt;div&gt;;
 /// it is HTML5 serialization (&lt;br&gt;, not &lt;br /&gt;), for the writers to escape as text, and holds no
@@ -80,10 +86,12 @@ public static partial class SummarySanitizer
     /// <summary>
     /// Sanitizes <paramref name="html"/> (a summary element's inner HTML) and derives its plain text.
     /// <see cref="SanitizedSummary.None"/> when nothing is left: no text and no image. A summary with an image
-    /// and no text keeps its HTML and has no text.
+    /// and no text keeps its HTML and has no text. HTML longer than <paramref name="maxLength"/> characters is cut to it
+    /// (see remarks), and the plain text is that of what is left.
     /// </summary>
-    public static SanitizedSummary Sanitize(string? html, Uri baseUri)
+    public static SanitizedSummary Sanitize(string? html, Uri baseUri, int maxLength = int.MaxValue)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLength);
         ArgumentNullException.ThrowIfNull(baseUri);
         if (string.IsNullOrWhiteSpace(html))
         {
@@ -100,14 +108,103 @@ public static partial class SummarySanitizer
         Sanitizer.SanitizeDom(document, container, baseUri.IsAbsoluteUri ? baseUri.AbsoluteUri : "");
         Finish(container);
 
+        var markup = Serialize(container);
+        int? cutFrom = null;
+        if (markup.Length > maxLength)
+        {
+            cutFrom = markup.Length;
+            Cut(document, container, maxLength);
+            markup = Serialize(container);
+        }
+
         var text = TextCleaner.Normalize(PlainText(container));
         if (text.Length == 0 && container.QuerySelector("img") is null)
         {
             return SanitizedSummary.None;
         }
 
-        var markup = TextCleaner.RemoveXmlForbidden(container.ChildNodes.ToHtml(HtmlFormatter.Instance).Trim());
-        return new SanitizedSummary(markup, text.Length > 0 ? text : null);
+        return new SanitizedSummary(markup, text.Length > 0 ? text : null) { CutFromLength = cutFrom };
+    }
+
+    private static string Serialize(INode node) => TextCleaner.RemoveXmlForbidden(node.ChildNodes.ToHtml(HtmlFormatter.Instance).Trim());
+
+    /// <summary>
+    /// Keeps the start of the summary that serializes to at most <paramref name="maxLength"/> characters with the ellipsis
+    /// at its end. Whole nodes are kept while they fit; the first that does not is entered (an element whose tags fit) or
+    /// cut at a word (text), and everything after it goes. Cutting whole DOM nodes and text data, never serialized markup,
+    /// is what keeps every tag and entity whole and every element closed.
+    /// </summary>
+    private static void Cut(IDocument document, IElement container, int maxLength)
+    {
+        KeepWithin(container, maxLength - TextCleaner.Ellipsis.Length);
+
+        // At the end of the last text left, so it is never text where a list or a table allows none.
+        if (container.GetDescendants().OfType<IText>().LastOrDefault() is { } last)
+        {
+            last.Data = last.Data.TrimEnd() + TextCleaner.Ellipsis;
+        }
+        else
+        {
+            container.AppendChild(document.CreateTextNode(TextCleaner.Ellipsis));
+        }
+    }
+
+    private static void KeepWithin(INode parent, int budget)
+    {
+        var children = parent.ChildNodes.ToList();
+        for (var i = 0; i < children.Count; i++)
+        {
+            var child = children[i];
+            var length = child.ToHtml(HtmlFormatter.Instance).Length;
+            if (length <= budget)
+            {
+                budget -= length;
+                continue;
+            }
+
+            foreach (var later in children.Skip(i + 1))
+            {
+                parent.RemoveChild(later);
+            }
+
+            switch (child)
+            {
+                case IText text:
+                    // Any word boundary in the node will do: a text node cut short is usually the end of a sentence or a link.
+                    var keep = TextCleaner.CutPoint(text.Data, FittingChars(text.Data, budget), minKeep: 0);
+                    text.Data = text.Data[..keep].TrimEnd();
+                    if (text.Data.Length == 0) text.Remove();
+                    break;
+                case IElement element when length - element.ChildNodes.ToHtml(HtmlFormatter.Instance).Length is var tags && tags < budget:
+                    KeepWithin(element, budget - tags);
+                    if (!element.HasChildNodes) element.Remove(); // nothing of it fitted: no empty link or paragraph
+                    break;
+                default:
+                    parent.RemoveChild(child);
+                    break;
+            }
+
+            return;
+        }
+    }
+
+    /// <summary>How many characters of text data serialize (escaped as HTML text: &amp;amp; &amp;lt; &amp;gt; &amp;nbsp;) within the budget.</summary>
+    private static int FittingChars(string data, int budget)
+    {
+        var used = 0;
+        for (var i = 0; i < data.Length; i++)
+        {
+            used += data[i] switch
+            {
+                '&' => 5,
+                '<' or '>' => 4,
+                '\u00A0' => 6,
+                _ => 1,
+            };
+            if (used > budget) return i;
+        }
+
+        return data.Length;
     }
 
     private static HtmlSanitizer CreateSanitizer()

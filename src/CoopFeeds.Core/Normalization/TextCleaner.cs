@@ -135,6 +135,51 @@ public static class TextCleaner
         return output?.ToString() ?? text;
     }
 
+    /// <summary>
+    /// Cuts cleaned one-line text to at most <paramref name="maxLength"/> characters, ellipsis included: at the last space
+    /// that keeps at least half of what fits, else (one long word, or a script written without spaces) at the limit,
+    /// never inside a surrogate pair. Text that fits is returned as it is.
+    /// </summary>
+    public static string Truncate(string text, int maxLength)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLength);
+        if (text.Length <= maxLength)
+        {
+            return text;
+        }
+
+        var limit = maxLength - 1;
+        return text[..CutPoint(text, limit, minKeep: limit / 2)].TrimEnd() + Ellipsis;
+    }
+
+    /// <summary>What a cut leaves at its end, so that a reader sees the text goes on.</summary>
+    public const string Ellipsis = "…";
+
+    /// <summary>
+    /// How much of <paramref name="text"/> to keep so that at most <paramref name="limit"/> characters remain, ending on a
+    /// word boundary (before a whitespace character) that keeps more than <paramref name="minKeep"/> characters, else at the
+    /// limit itself, moved back off a high surrogate.
+    /// </summary>
+    public static int CutPoint(string text, int limit, int minKeep)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length <= limit)
+        {
+            return text.Length;
+        }
+
+        for (var i = limit; i > minKeep; i--)
+        {
+            if (char.IsWhiteSpace(text[i]))
+            {
+                return i;
+            }
+        }
+
+        return limit > 0 && char.IsHighSurrogate(text[limit - 1]) ? limit - 1 : limit;
+    }
+
     /// <summary>True when the text holds no character that <see cref="RemoveXmlForbidden"/> would remove.</summary>
     public static bool IsXmlSafe(string text) => ReferenceEquals(RemoveXmlForbidden(text), text);
 

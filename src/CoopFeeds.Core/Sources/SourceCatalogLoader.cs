@@ -176,7 +176,7 @@ public static partial class SourceCatalogLoader
         var location = ResolveLocation(definition.Url, filePath, where, problems);
         Uri? baseUrl = null;
         if (definition.BaseUrl is not null && !TryHttpUri(definition.BaseUrl, out baseUrl))
-            problems.Add($"{where}: BaseUrl must be an absolute http(s) URL (got '{definition.BaseUrl}')");
+            problems.Add($"{where}: BaseUrl must be an absolute http(s) URL (got '{UrlRedactor.RedactText(definition.BaseUrl)}')");
 
         if (definition.Interval < MinInterval)
             problems.Add($"{where}: Interval must be at least {MinInterval:c} (got '{definition.Interval:c}')");
@@ -236,7 +236,7 @@ public static partial class SourceCatalogLoader
         if (Uri.TryCreate(url, UriKind.Absolute, out var absolute) && !absolute.IsFile)
         {
             if (absolute.Scheme is "http" or "https" && !string.IsNullOrEmpty(absolute.Host)) return absolute;
-            problems.Add($"{where}: Url must be an http(s) URL or a file path (got '{url}')");
+            problems.Add($"{where}: Url must be an http(s) URL or a file path (got '{UrlRedactor.RedactText(url)}')");
             return null;
         }
 
@@ -246,7 +246,7 @@ public static partial class SourceCatalogLoader
             : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(filePath)!, url));
         if (!File.Exists(path))
         {
-            problems.Add($"{where}: Url '{url}' is neither an http(s) URL nor an existing file (looked for '{path}')");
+            problems.Add($"{where}: Url '{UrlRedactor.RedactText(url)}' is neither an http(s) URL nor an existing file (looked for '{UrlRedactor.RedactText(path)}')");
             return null;
         }
         return new Uri(path);

@@ -166,7 +166,7 @@ internal static class PreviewCommand
         if (matches.Items <= 1)
             warnings.Add($"hint: Selectors.Item '{selectors.Item}' matched {matches.Items} element(s); if the page lists more items, it should match each of them (e.g. 'article', 'li.result', '.views-row'), not the list around them");
         if (read.Pages.Count > 1)
-            warnings.Add($"followed {read.Pages.Count} pages: " + string.Join(", ", read.Pages.Select(p => $"{p.Url} ({p.ItemCount} items)")));
+            warnings.Add($"followed {read.Pages.Count} pages: " + string.Join(", ", read.Pages.Select(p => $"{UrlRedactor.Redact(p.Url)} ({p.ItemCount} items)")));
         return warnings;
     }
 

@@ -52,7 +52,8 @@ public static class FetchingRegistration
                 .Configure((resilience, sp) => Configure(
                     resilience, sp.GetRequiredService<IOptions<FetchOptions>>().Value, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<OpenCircuits>()))
                 // One breaker (and one set of pipelines) per site: a site that is down opens its own circuit, nobody else's.
-                .SelectPipelineByAuthority();
+                // Keyed by scheme, host and port: SelectPipelineByAuthority's key keeps a URL's user:password, and Polly logs it.
+                .SelectPipelineBy(_ => request => request.RequestUri?.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped) ?? "");
         }
         services.AddSingleton<OpenCircuits>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ListingFetcher>(sp)); // honours [ActivatorUtilitiesConstructor]

@@ -82,7 +82,7 @@ public sealed class ListingFetcher
         var result = await FetchHttpAsync(url, validators, policy, originScope, robotsFile: false, cancellationToken);
         metrics?.RecordFetch(result.Kind, clock.GetElapsedTime(started));
         if (!result.HasBody && result.Kind != OutcomeKind.NotModified)
-            logger.LogDebug("Fetching {Url} ended {Outcome} {StatusCode}: {Detail}", url, result.Kind, result.StatusCode, result.Detail);
+            logger.LogDebug("Fetching {Url} ended {Outcome} {StatusCode}: {Detail}", Core.Sources.UrlRedactor.Redact(url), result.Kind, result.StatusCode, Core.Sources.UrlRedactor.RedactText(result.Detail ?? ""));
         return result;
     }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using CoopFeeds.Core.Normalization;
 
 namespace CoopFeeds.Ingestion;
 
@@ -9,6 +10,17 @@ namespace CoopFeeds.Ingestion;
 public sealed class IngestionOptions
 {
     public const string Section = "Ingestion";
+
+    /// <summary>An item's title longer than this many characters is cut at a word, with "…" (and a warning).</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxTitleChars { get; set; } = NormalizationLimits.DefaultMaxTitleChars;
+
+    /// <summary>
+    /// An item's summary whose sanitized HTML is longer than this many characters is cut between elements or at a word, with
+    /// "…" (and a warning): a page is not trusted to keep its summaries short, and every feed of the section carries them.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int MaxSummaryChars { get; set; } = NormalizationLimits.DefaultMaxSummaryChars;
 
     [Range(1, 64)]
     public int MaxConcurrency { get; set; } = 4;

@@ -4,6 +4,7 @@ using CoopFeeds.Core.Normalization;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Fetching;
 using CoopFeeds.Storage;
+using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Ingestion;
 
@@ -34,10 +35,18 @@ public sealed record ListingRead
 /// <summary>
 /// Fetches a listing page by page and parses, extracts and normalizes each, in the stages' fixed order, with no
 /// storage; which page comes next and how pages merge is <see cref="ListingMerger"/>'s. Shared by ingestion,
-/// <c>preview</c> and <c>check</c>, so they show exactly what ingestion would store.
+/// <c>preview</c> and <c>check</c>, so they show exactly what ingestion would store. A page nested deeper than any listing
+/// is not parsed (<see cref="ListingDocument.CheckNesting"/>): the first page's refusal is the read's outcome,
+/// <see cref="OutcomeKind.TooDeeplyNested"/>, and a later page's a warning. Details name URLs redacted.
 /// </summary>
-public sealed class ListingReader(ListingFetcher fetcher, TimeProvider clock)
+public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOptions> options, TimeProvider clock)
 {
+    private readonly NormalizationLimits limits = new()
+    {
+        MaxTitleChars = options.Value.MaxTitleChars,
+        MaxSummaryChars = options.Value.MaxSummaryChars,
+    };
+
     /// <param name="knownKeys">Identity keys already stored; null on a source's first run (back-fill every page up to MaxPages).</param>
     public async Task<ListingRead> ReadAsync(
         ConfiguredSource source, ConditionalValidators validators, IReadOnlySet<string>? knownKeys, CancellationToken cancellationToken)
@@ -51,7 +60,7 @@ public sealed class ListingReader(ListingFetcher fetcher, TimeProvider clock)
             {
                 first = fetched;
                 if (!fetched.HasBody)
-                    return new ListingRead { Kind = fetched.Kind, Detail = fetched.Detail, StatusCode = fetched.StatusCode, RetryAfter = fetched.RetryAfter };
+                    return Failed(fetched.Kind, fetched.Detail, fetched) with { RetryAfter = fetched.RetryAfter };
             }
             else if (!fetched.HasBody)
             {
@@ -59,10 +68,17 @@ public sealed class ListingReader(ListingFetcher fetcher, TimeProvider clock)
                 break;
             }
 
+            if (ListingDocument.CheckNesting(fetched.Body!, fetched.ContentType) is { } refusal)
+            {
+                if (request.Number == 1) return Failed(OutcomeKind.TooDeeplyNested, refusal, fetched);
+                listing.NotRead(refusal);
+                break;
+            }
+
             var address = request.Address ?? fetched.FinalUrl ?? request.Location;
             using var document = await ListingDocument.ParseAsync(new MemoryStream(fetched.Body!), address, fetched.ContentType, cancellationToken);
             var page = ListingExtractor.Extract(document, source.Selectors, request.Number);
-            listing.Add(page, ItemNormalizer.Normalize(source, page.Items, clock.GetUtcNow()));
+            listing.Add(page, ItemNormalizer.Normalize(source, page.Items, clock.GetUtcNow(), limits));
         }
 
         var merged = listing.Merged();
@@ -79,4 +95,12 @@ public sealed class ListingReader(ListingFetcher fetcher, TimeProvider clock)
             FirstPageBody = first?.Body,
         };
     }
+
+    /// <summary>A read that ended on its first page: nothing to store, and the stored items are kept.</summary>
+    private static ListingRead Failed(OutcomeKind kind, string? detail, FetchResult fetched) => new()
+    {
+        Kind = kind,
+        Detail = detail is null ? null : UrlRedactor.RedactText(detail),
+        StatusCode = fetched.StatusCode,
+    };
 }

@@ -48,7 +48,7 @@ public sealed class SourceStatusReader(SourceCatalogProvider catalogs, IItemStor
             statuses.Add(From(state, source.Id, source.Section) with
             {
                 State = !enabled ? "disabled" : state is null ? "pending" : Name(state.Health),
-                Url = source.Location.IsFile ? source.Definition.Url : source.Location.AbsoluteUri,
+                Url = source.Location.IsFile ? source.Definition.Url : Core.Sources.UrlRedactor.Redact(source.Location),
                 Interval = source.Definition.Interval,
                 RespectRobots = source.Definition.RespectRobots,
                 NextAttemptAt = !enabled ? null : activity.NextDue.TryGetValue(source.Id, out var due) ? due : state?.NextAttemptAt,
@@ -78,7 +78,7 @@ public sealed class SourceStatusReader(SourceCatalogProvider catalogs, IItemStor
         ItemsUpdated = state?.ItemsUpdated ?? 0,
         StoredItems = state?.StoredItemCount ?? 0,
         ConsecutiveFailures = state?.ConsecutiveFailures ?? 0,
-        LastError = state?.LastError,
+        LastError = state?.LastError is { } error ? Core.Sources.UrlRedactor.RedactText(error) : null, // also what older versions stored
         NextAttemptAt = state?.NextAttemptAt,
     };
 }

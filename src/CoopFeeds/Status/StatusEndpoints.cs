@@ -116,7 +116,7 @@ public static class StatusEndpoints
             _ => $"{change.SourceId} is {SourceStatusReader.Name(change.To)}",
         };
         var from = change.From is { } previous ? SourceStatusReader.Name(previous) : "new";
-        var text = $"{from} → {SourceStatusReader.Name(change.To)} at {change.ChangedAt:u}. {change.Detail}".Trim();
+        var text = $"{from} → {SourceStatusReader.Name(change.To)} at {change.ChangedAt:u}. {Core.Sources.UrlRedactor.RedactText(change.Detail ?? "")}".Trim();
         return new FeedEntry
         {
             // Stable for ever: the change's sequence number never repeats.

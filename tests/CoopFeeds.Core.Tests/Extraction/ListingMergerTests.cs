@@ -32,7 +32,7 @@ public sealed class ListingMergerTests
     private static PageRequest? AddPage(ListingMerger listing, ConfiguredSource source, string? next, params RawItem[] items)
     {
         var request = listing.Next!;
-        var address = request.Address ?? request.Location;
+        var address = UrlRedactor.WithoutCredentials(request.Address ?? request.Location); // as ListingDocument parses it
         RawItem[] raw = [.. items.Select(i => i with { BaseUri = address, Page = request.Number })];
         var page = new ListingPage(raw, next, new SelectorMatches { Items = raw.Length, NextPage = next is not null }, address);
         return listing.Add(page, ItemNormalizer.Normalize(source, raw, FetchedAt));
@@ -94,6 +94,32 @@ public sealed class ListingMergerTests
         Assert.Equal("https://www.example.coop/news/archive/2?sort=new", next!.Location.AbsoluteUri);
         Assert.Equal((2, null), (next.Number, next.Address));
         Assert.Same(next, listing.Next);
+    }
+
+    [Fact]
+    public void ANextPageOnTheSourcesSiteGetsItsCredentialsBackAndWarningsNeverShowThem()
+    {
+        var source = Web() with { Location = new Uri("https://reader:s3cret@www.example.coop/news/?token=t0k") };
+        var listing = new ListingMerger(source, knownKeys: null);
+
+        var second = AddPage(listing, source, "?page=2", Raw("a"));
+        Assert.Equal("https://reader:s3cret@www.example.coop/news/?page=2", second!.Location.AbsoluteUri);
+        listing.NotRead($"HTTP 401 from {second.Location}");
+
+        var warning = Assert.Single(listing.Merged().Warnings);
+        Assert.Equal("page 2 (https://***@www.example.coop/news/?page=2) not read: HTTP 401 from https://***@www.example.coop/news/?page=2", warning);
+        Assert.Equal("https://www.example.coop/items/a", listing.Merged().Items.Single().Link!.AbsoluteUri);
+    }
+
+    [Fact]
+    public void ANextPageOnAnotherSiteGetsNoCredentials()
+    {
+        var source = Web() with { Location = new Uri("https://reader:s3cret@www.example.coop/news/") };
+        var listing = new ListingMerger(source, knownKeys: null);
+
+        var second = AddPage(listing, source, "https://archive.example.coop/news/2", Raw("a"));
+
+        Assert.Equal("https://archive.example.coop/news/2", second!.Location.AbsoluteUri);
     }
 
     [Theory]

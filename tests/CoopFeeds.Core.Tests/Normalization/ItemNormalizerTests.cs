@@ -224,4 +224,28 @@ public sealed class ItemNormalizerTests
         Assert.Equal(first.Items, second.Items);
         Assert.Equal(first.Warnings, second.Warnings);
     }
+
+    [Fact]
+    public void ALongTitleAndSummaryAreCutToTheLimitsWithAWarning()
+    {
+        var limits = new NormalizationLimits { MaxTitleChars = 20, MaxSummaryChars = 30 };
+        var raw = Raw("Cooperatives grow across Europe and beyond", "/a", summary: "<p>A summary far longer than thirty characters.</p>");
+
+        var result = ItemNormalizer.Normalize(Source, [raw], FetchedAt, limits);
+
+        var item = Assert.Single(result.Items);
+        Assert.Equal("Cooperatives grow…", item.Title);
+        Assert.Equal("<p>A summary far longer…</p>", item.SummaryHtml);
+        Assert.Equal("A summary far longer…", item.Summary);
+        Assert.Contains(result.Warnings, w => w.Contains("title cut to 20 characters (it had 42)", StringComparison.Ordinal));
+        Assert.Contains(result.Warnings, w => w.Contains("summary cut to 30 characters of HTML (it had 51)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WithoutLimitsTheDefaultsApply()
+    {
+        var result = ItemNormalizer.Normalize(Source, [Raw(new string('x', 600), "/a")], FetchedAt);
+
+        Assert.Equal(NormalizationLimits.DefaultMaxTitleChars, Assert.Single(result.Items).Title.Length);
+    }
 }

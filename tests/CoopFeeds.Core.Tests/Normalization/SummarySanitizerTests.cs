@@ -126,4 +126,57 @@ public sealed class SummarySanitizerTests
         Assert.Equal("<img src=\"https://www.ilo.org/a.png\" alt=\"\">", summary.Html);
         Assert.Null(summary.Text);
     }
+
+    /// <summary>Paragraphs, nesting, links, entities, a list, a table and an image: every kind of place a cut can fall.</summary>
+    private const string Rich =
+        "<p>Cooperatives &amp; mutuals <b>grow <i>across</i> Europe</b>, says the <a href=\"/report\">ILO&nbsp;report</a>.</p>"
+        + "<ul><li>One &lt;first&gt; point</li><li>Second point with <em>emphasis</em></li></ul>"
+        + "<table><tr><td>cell one</td><td>cell two</td></tr></table><img src=\"/a.png\" alt=\"A\"><p>Last words here</p>";
+
+    [Fact]
+    public void ALongSummaryIsCutToTheLimitAsWellFormedSanitizedMarkup()
+    {
+        var whole = Sanitize(Rich).Html!;
+        for (var max = 1; max <= whole.Length + 1; max++)
+        {
+            var summary = SummarySanitizer.Sanitize(Rich, Base, max);
+            var html = summary.Html ?? "";
+
+            Assert.True(html.Length <= max, $"{max}: {html}");
+            if (max >= whole.Length)
+            {
+                Assert.Equal(whole, html);
+                Assert.Null(summary.CutFromLength);
+                continue;
+            }
+
+            Assert.Equal(whole.Length, summary.CutFromLength);
+            Assert.EndsWith("…", summary.Text ?? "…");
+            // Well-formed and still sanitized: parsing the cut markup again and sanitizing it changes nothing, so no tag,
+            // attribute or entity was cut and every element is closed.
+            Assert.Equal(html, Sanitize(html).Html ?? "");
+        }
+    }
+
+    [Fact]
+    public void ACutFallsOnAWordAndEndsWithAnEllipsis()
+    {
+        var summary = SummarySanitizer.Sanitize("<p>Cooperatives <b>across Europe</b> grow steadily every year</p>", Base, 40);
+
+        Assert.Equal("<p>Cooperatives <b>across…</b></p>", summary.Html);
+        Assert.Equal("Cooperatives across…", summary.Text);
+    }
+
+    [Fact]
+    public void AMegabyteSummaryIsCutToTenThousandCharacters()
+    {
+        var huge = string.Concat(Enumerable.Repeat("<p>Cooperatives &amp; mutuals grow <a href=\"/r\">across Europe</a>.</p>", 15_000));
+
+        var summary = SummarySanitizer.Sanitize(huge, Base, NormalizationLimits.DefaultMaxSummaryChars);
+
+        Assert.True(huge.Length > 1_000_000);
+        Assert.InRange(summary.Html!.Length, NormalizationLimits.DefaultMaxSummaryChars - 100, NormalizationLimits.DefaultMaxSummaryChars);
+        Assert.True(summary.CutFromLength > 1_000_000);
+        Assert.Equal(summary.Html, Sanitize(summary.Html).Html);
+    }
 }

@@ -58,4 +58,20 @@ public sealed class TextCleanerTests
         Assert.Same(clean, TextCleaner.RemoveXmlForbidden(clean));
         Assert.Equal("a\tb", TextCleaner.RemoveXmlForbidden("a\u0000\t\uFFFFb\uDBFF"));
     }
+
+    [Theory]
+    [InlineData("Cooperatives grow across Europe", 100, "Cooperatives grow across Europe")]
+    [InlineData("Cooperatives grow across Europe", 31, "Cooperatives grow across Europe")]
+    [InlineData("Cooperatives grow across Europe", 30, "Cooperatives grow across…")]
+    [InlineData("Cooperatives grow across Europe", 19, "Cooperatives grow…")]
+    [InlineData("Cooperatives grow across Europe", 10, "Cooperati…")] // no space in the second half: cut in the word
+    [InlineData("Cooperatives", 1, "…")]
+    [InlineData("a\U0001F600\U0001F600", 3, "a…")] // never half an emoji
+    public void TruncateCutsOnAWordWithAnEllipsisWithinTheLimit(string text, int max, string expected)
+    {
+        var cut = TextCleaner.Truncate(text, max);
+
+        Assert.Equal(expected, cut);
+        Assert.True(cut.Length <= max);
+    }
 }

@@ -81,6 +81,19 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task PreviewOfATooDeeplyNestedPageSaysSoInOneLine()
+    {
+        var folder = Directory.CreateTempSubdirectory("coopfeeds-cli-").FullName;
+        File.WriteAllText(Path.Combine(folder, "deep.html"), "<!DOCTYPE html><body>" + string.Concat(Enumerable.Repeat("<div>", 100_000)));
+
+        var result = await CoopFeedsProcess.RunAsync(folder, "preview", "--url", "deep.html", "--item", "li", "--title", "a");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("preview: TooDeeplyNested page too deeply nested", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PreviewJsonPrintsOnlyTheItemArray()
     {
         var result = await CoopFeedsProcess.RunAsync(RepoPaths.Root, "preview", "--sources", RepoPaths.SampleSources, "--source", "ilo-coop-publications", "--json");
@@ -182,5 +195,39 @@ public sealed class CommandLineTests
         Assert.Contains("ilo-coop-resources: Success, 10 found, 0 new, 0 updated, 0 errors", again.StandardOutput);
         Assert.Equal(0, purge.ExitCode);
         Assert.Contains("ilo-coop-resources: removed 10 items", purge.StandardOutput);
+    }
+
+    [Fact]
+    public async Task IngestPreviewAndCheckNeverPrintTheCredentialsOfASourceUrl()
+    {
+        await using var site = await Ingestion.FaultSite.StartAsync(); // answers 404 to every listing
+        var url = $"http://reader:s3cret@{site.BaseAddress.Authority}/missing?token=t0k3n";
+        var folder = Directory.CreateTempSubdirectory("coopfeeds-cli-").FullName;
+        File.WriteAllText(Path.Combine(folder, "sources.json"), $$"""
+            { "Sections": [ { "Slug": "news", "Title": "News" } ],
+              "Sources": [ { "Id": "a", "Section": "news", "Url": "{{url}}", "Selectors": { "Item": "li", "Title": "a" } } ] }
+            """);
+        File.WriteAllText(Path.Combine(folder, "broken.json"), """
+            { "Sections": [ { "Slug": "news", "Title": "News" } ],
+              "Sources": [ { "Id": "a", "Section": "news", "Url": "ftp://reader:s3cret@files.example.coop/?token=t0k3n", "Selectors": { "Item": "li", "Title": "a" } } ] }
+            """);
+
+        ProcessResult[] results =
+        [
+            await CoopFeedsProcess.RunAsync(folder, "ingest", "--sources", "sources.json", "--data", "data"),
+            await CoopFeedsProcess.RunAsync(folder, "preview", "--sources", "sources.json", "--source", "a"),
+            await CoopFeedsProcess.RunAsync(folder, "preview", "--url", url, "--item", "li", "--title", "a"),
+            await CoopFeedsProcess.RunAsync(folder, "check", "--sources", "broken.json"),
+        ];
+
+        Assert.Contains("a: NotFound", results[0].StandardOutput);
+        Assert.Contains("http://***@", results[1].StandardError);
+        Assert.All(results, r =>
+        {
+            Assert.NotEqual(0, r.ExitCode);
+            var output = r.StandardOutput + r.StandardError;
+            Assert.DoesNotContain("s3cret", output);
+            Assert.DoesNotContain("t0k3n", output);
+        });
     }
 }
