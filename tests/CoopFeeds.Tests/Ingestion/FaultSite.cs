@@ -1,152 +1,165 @@
-using System.Collections.Concurrent;
 using System.Text;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using WireMock;
+using WireMock.Logging;
+using WireMock.Matchers;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Settings;
 
 namespace CoopFeeds.Tests.Ingestion;
 
 /// <summary>
-/// A real Kestrel server on a loopback port that misbehaves on request: each path answers with whatever handler the test
-/// sets, and can be switched between runs (500 then recover, markup changes, walls, redirects, endless bodies…).
+/// A WireMock.Net server on a loopback port that misbehaves on request: each path answers as the test says (a
+/// <see cref="SiteAnswer"/>), and can be switched between runs (500 then recover, markup changes, walls, redirects…).
+/// What WireMock cannot stage, because it happens in how the body travels (a body that never ends, a connection cut
+/// mid-body), is on <see cref="TransportFaultSite"/>.
 /// </summary>
 internal sealed class FaultSite : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<string, RequestDelegate> _routes = new(StringComparer.Ordinal);
+    /// <summary>What every site's robots.txt says until a test serves another answer there.</summary>
+    private const string RobotsTxt = "User-agent: *\nDisallow: /private/\n";
 
-    private FaultSite(WebApplication app) => _app = app;
+    private readonly WireMockServer _server;
+    private readonly Dictionary<string, List<Guid>> _mappings = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _served;
 
-    public Uri BaseAddress { get; private set; } = null!;
+    private FaultSite(WireMockServer server)
+    {
+        _server = server;
+        BaseAddress = new Uri($"http://127.0.0.1:{server.Ports[0]}/");
+        Serve("/robots.txt", Text(RobotsTxt));
+    }
 
-    /// <summary>Every request seen: path, User-Agent and If-None-Match.</summary>
-    public ConcurrentQueue<SeenRequest> Requests { get; } = new();
+    public Uri BaseAddress { get; }
 
-    /// <summary>The site's robots.txt; null answers <see cref="RobotsStatus"/>.</summary>
-    public string? RobotsTxt { get; set; } = "User-agent: *\nDisallow: /private/\n";
-
-    public int RobotsStatus { get; set; } = 404;
+    /// <summary>Every request answered, in order: path, User-Agent and If-None-Match (WireMock logs a request as it answers it).</summary>
+    public IReadOnlyList<SeenRequest> Requests => [.. _server.LogEntries.Select(Seen)];
 
     public static async Task<FaultSite> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var site = new FaultSite(app);
-        app.Run(site.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        site.BaseAddress = new Uri(address + "/");
+        // Off the caller's thread: WireMock waits for Kestrel synchronously.
+        var site = await Task.Run(() => new FaultSite(WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] })));
+        // WireMock's first answer in a process takes a second or more (it loads and compiles its request pipeline), which the
+        // fetcher, on the fault tests' one-second RequestTimeout, would take for a hang: each site answers once before it is used.
+        using var client = new HttpClient();
+        using var warm = await client.GetAsync(site.Url("/robots.txt"));
+        site._server.ResetLogEntries();
         return site;
     }
 
     public Uri Url(string path) => new(BaseAddress, path.TrimStart('/'));
 
-    public void Serve(string path, RequestDelegate handler) => _routes[path] = handler;
+    /// <summary>From now on <paramref name="path"/> answers <paramref name="answer"/>, from its first turn; a path never served answers 404.</summary>
+    public void Serve(string path, SiteAnswer answer)
+    {
+        lock (_mappings)
+        {
+            foreach (var old in _mappings.GetValueOrDefault(path, [])) _server.DeleteMapping(old);
+            // A scenario of its own, so that a new answer starts at its first turn whatever the one it replaces had reached.
+            var scenario = $"{path} #{++_served}";
+            var turns = answer.Turns;
+            var mappings = new List<Guid>();
+            for (var turn = 0; turn < turns.Count; turn++)
+            {
+                var rules = turns[turn].Rules;
+                for (var rule = 0; rule < rules.Count; rule++)
+                {
+                    var request = Request.Create().WithPath(path).UsingGet();
+                    var mapping = _server.Given(rules[rule].When?.Invoke(request) ?? request).AtPriority(rule + 1);
+                    if (turns.Count > 1)
+                    {
+                        mapping = mapping.InScenario(scenario);
+                        if (turn > 0) mapping = mapping.WhenStateIs(State(turn));
+                        // The last turn sets its own state again: a mapping that sets none ends the scenario, which then starts over.
+                        mapping = mapping.WillSetStateTo(State(Math.Min(turn + 1, turns.Count - 1)));
+                    }
+                    mapping.RespondWith(rules[rule].Response);
+                    mappings.Add(mapping.Guid);
+                }
+            }
+            _mappings[path] = mappings;
+        }
+
+        static string State(int turn) => $"turn {turn}";
+    }
 
     public int CountRequests(string path) => Requests.Count(r => r.Path == path);
 
-    private async Task HandleAsync(HttpContext context)
+    /// <summary>
+    /// Never answers while the site runs: the response waits on a gate that opens when the site stops, so that stopping does
+    /// not wait for the client to give up. <paramref name="onArrival"/> tells the test the request is in.
+    /// </summary>
+    public SiteAnswer Hang(Action? onArrival = null) => SiteAnswer.Always(Response.Create().WithCallback(async _ =>
     {
-        var path = context.Request.Path.Value ?? "/";
-        Requests.Enqueue(new SeenRequest(path, context.Request.Headers.UserAgent.ToString(), context.Request.Headers.IfNoneMatch.ToString()));
-        if (path == "/robots.txt")
-        {
-            if (RobotsTxt is null)
-            {
-                context.Response.StatusCode = RobotsStatus;
-                return;
-            }
-            context.Response.ContentType = "text/plain";
-            await context.Response.WriteAsync(RobotsTxt);
-            return;
-        }
-        if (_routes.TryGetValue(path, out var handler))
-        {
-            await handler(context);
-            return;
-        }
-        context.Response.StatusCode = 404;
-    }
+        onArrival?.Invoke();
+        await _stopping.Task;
+        return new ResponseMessage { StatusCode = 503 };
+    }));
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        _stopping.TrySetResult();
+        await Task.Run(_server.Stop);
+        _server.Dispose();
     }
 
     public sealed record SeenRequest(string Path, string UserAgent, string IfNoneMatch);
 
-    // Handlers ------------------------------------------------------------------------------------------------------
+    private static SeenRequest Seen(ILogEntry entry)
+    {
+        var request = entry.RequestMessage!;
+        return new SeenRequest(request.Path, Header("User-Agent"), Header("If-None-Match"));
 
-    public static RequestDelegate Html(string html, string contentType = "text/html; charset=utf-8", string? etag = null) =>
+        string Header(string name) =>
+            request.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value is { } values
+                ? string.Join(", ", values)
+                : "";
+    }
+
+    // Answers -------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// A page as UTF-8 HTML. With an <paramref name="etag"/>, a request whose If-None-Match names it gets 304 and the
+    /// tag, any other the page and the tag.
+    /// </summary>
+    public static SiteAnswer Html(string html, string contentType = "text/html; charset=utf-8", string? etag = null) =>
         Bytes(Encoding.UTF8.GetBytes(html), contentType, etag);
 
-    public static RequestDelegate Bytes(byte[] body, string? contentType, string? etag = null) => async context =>
-    {
-        if (etag is not null)
-        {
-            context.Response.Headers.ETag = etag;
-            if (context.Request.Headers.IfNoneMatch.ToString() == etag)
-            {
-                context.Response.StatusCode = 304;
-                return;
-            }
-        }
-        if (contentType is not null) context.Response.ContentType = contentType;
-        await context.Response.Body.WriteAsync(body);
-    };
+    public static SiteAnswer Text(string text) => Bytes(Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8");
 
-    public static RequestDelegate Status(int status, string? retryAfter = null) => context =>
+    /// <summary>The bytes as they are, so a test chooses the charset (or a byte order mark, or nothing at all).</summary>
+    public static SiteAnswer Bytes(byte[] body, string? contentType, string? etag = null)
     {
-        context.Response.StatusCode = status;
-        if (retryAfter is not null) context.Response.Headers.RetryAfter = retryAfter;
-        return context.Response.WriteAsync($"status {status}");
-    };
-
-    public static RequestDelegate Redirect(string location, int status = 302) => context =>
-    {
-        context.Response.StatusCode = status;
-        context.Response.Headers.Location = location;
-        return Task.CompletedTask;
-    };
-
-    /// <summary>Never answers: waits until the client gives up.</summary>
-    public static RequestDelegate Hang() => async context =>
-    {
-        try
+        var page = Response.Create().WithBody(body);
+        if (contentType is not null) page = page.WithHeader("Content-Type", contentType);
+        if (etag is null) return SiteAnswer.Always(page);
+        return new SiteAnswer
         {
-            await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    };
-
-    /// <summary>Headers at once, then a body that never ends (no Content-Length), until the client stops reading.</summary>
-    public static RequestDelegate EndlessBody() => async context =>
-    {
-        context.Response.ContentType = "text/html; charset=utf-8";
-        var chunk = Encoding.ASCII.GetBytes("<p>" + new string('x', 8188) + "</p>");
-        try
-        {
-            while (!context.RequestAborted.IsCancellationRequested)
-                await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
-        {
-        }
-    };
-
-    /// <summary>Each request answers with the next handler; the last one repeats.</summary>
-    public static RequestDelegate Sequence(params RequestDelegate[] handlers)
-    {
-        var index = -1;
-        return context => handlers[Math.Min(Interlocked.Increment(ref index), handlers.Length - 1)](context);
+            Turns =
+            [
+                new SiteAnswer.Turn(
+                [
+                    new SiteAnswer.Rule(request => request.WithHeader("If-None-Match", new ExactMatcher(etag)),
+                        Response.Create().WithStatusCode(304).WithHeader("ETag", etag)),
+                    new SiteAnswer.Rule(null, page.WithHeader("ETag", etag)),
+                ]),
+            ],
+        };
     }
+
+    public static SiteAnswer Status(int status, string? retryAfter = null)
+    {
+        var response = Response.Create().WithStatusCode(status).WithBody($"status {status}");
+        return SiteAnswer.Always(retryAfter is null ? response : response.WithHeader("Retry-After", retryAfter));
+    }
+
+    public static SiteAnswer Redirect(string location, int status = 302) =>
+        SiteAnswer.Always(Response.Create().WithStatusCode(status).WithHeader("Location", location));
+
+    /// <summary>Each request answers with the next answer; the last one repeats.</summary>
+    public static SiteAnswer Sequence(params SiteAnswer[] answers) => new() { Turns = [.. answers.SelectMany(a => a.Turns)] };
 
     // Pages ---------------------------------------------------------------------------------------------------------
 

@@ -15,14 +15,15 @@ public sealed class FaultSiteTests
     public async Task EveryFailureKindIsNamedInTheStatusAndNoneFailsHealthOrReadiness()
     {
         await using var site = await FaultSite.StartAsync();
+        await using var transport = await TransportFaultSite.StartAsync();
         site.Serve("/forbidden", FaultSite.Status(403));
         site.Serve("/missing", FaultSite.Status(404));
         site.Serve("/gone", FaultSite.Status(410));
         site.Serve("/throttled", FaultSite.Status(429, retryAfter: "3600"));
         site.Serve("/unavailable", FaultSite.Status(503, retryAfter: "3600"));
         site.Serve("/broken", FaultSite.Status(500));
-        site.Serve("/hang", FaultSite.Hang());
-        site.Serve("/endless", FaultSite.EndlessBody());
+        site.Serve("/hang", site.Hang());
+        site.Serve("/oversized", FaultSite.Html(FaultSite.Listing(1000))); // past MaxBodyBytes: a good page, only too big
         site.Serve("/pdf", FaultSite.Bytes("%PDF-1.7"u8.ToArray(), "application/pdf"));
         site.Serve("/empty", FaultSite.Bytes([], "text/html"));
         site.Serve("/loop", FaultSite.Redirect("/loop"));
@@ -37,7 +38,9 @@ public sealed class FaultSiteTests
             new SourceSpec("unavailable", site.Url("/unavailable")),
             new SourceSpec("broken", site.Url("/broken")),
             new SourceSpec("hang", site.Url("/hang")),
-            new SourceSpec("endless", site.Url("/endless")),
+            new SourceSpec("oversized", site.Url("/oversized")),
+            new SourceSpec("endless", transport.EndlessBody),
+            new SourceSpec("cut", transport.CutMidBody),
             new SourceSpec("pdf", site.Url("/pdf")),
             new SourceSpec("empty", site.Url("/empty")),
             new SourceSpec("loop", site.Url("/loop")),
@@ -58,7 +61,9 @@ public sealed class FaultSiteTests
             ["unavailable"] = (OutcomeKind.ServerError, 503),
             ["broken"] = (OutcomeKind.ServerError, 500),
             ["hang"] = (OutcomeKind.Timeout, null),
+            ["oversized"] = (OutcomeKind.TooLarge, 200),
             ["endless"] = (OutcomeKind.TooLarge, 200),
+            ["cut"] = (OutcomeKind.Connection, 200),
             ["pdf"] = (OutcomeKind.NotHtml, 200),
             ["empty"] = (OutcomeKind.Empty, 200),
             ["loop"] = (OutcomeKind.TooManyRedirects, 302),
@@ -259,16 +264,14 @@ public sealed class FaultSiteTests
     public async Task AMissingRobotsTxtAllowsEverythingButAnUnreachableOneStopsTheFetch()
     {
         await using var site = await FaultSite.StartAsync();
-        site.RobotsTxt = null;
-        site.RobotsStatus = 404;
+        site.Serve("/robots.txt", FaultSite.Status(404));
         site.Serve("/news", FaultSite.Html(FaultSite.Listing(2)));
         await using var file = FaultSources.Write(new SourceSpec("news", site.Url("/news")));
         await using var allowed = await file.StartServiceAsync();
         Assert.Equal("healthy", (await allowed.StatusAsync("news")).GetProperty("state").GetString());
 
         await using var other = await FaultSite.StartAsync();
-        other.RobotsTxt = null;
-        other.RobotsStatus = 500;
+        other.Serve("/robots.txt", FaultSite.Status(500));
         other.Serve("/news", FaultSite.Html(FaultSite.Listing(2)));
         await using var file2 = FaultSources.Write(new SourceSpec("news", other.Url("/news")));
         await using var refused = await file2.StartServiceAsync();
@@ -333,11 +336,7 @@ public sealed class FaultSiteTests
         await using var host = await file.StartServiceAsync("--Ingestion:RequestTimeout=00:00:30");
         var before = await host.StatusAsync("news");
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        site.Serve("/news", async context =>
-        {
-            arrived.TrySetResult();
-            await FaultSite.Hang()(context);
-        });
+        site.Serve("/news", site.Hang(onArrival: () => arrived.TrySetResult()));
         using var shutdown = new CancellationTokenSource();
         var source = host.Services.GetRequiredService<CoopFeeds.Sources.SourceCatalogProvider>().Current.FindSource("news")!;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Xml.Linq;
-using Microsoft.AspNetCore.Http;
 using CoopFeeds.Ingestion;
 using CoopFeeds.Storage;
 
@@ -22,7 +21,7 @@ public sealed class ManyIntervalsTests
         var newest = 6;
         var published = new HashSet<string>(StringComparer.Ordinal);
         var seenKinds = new HashSet<OutcomeKind>();
-        var script = new Func<RequestDelegate>[]
+        var script = new Func<SiteAnswer>[]
         {
             () => Page(ref newest, 1),
             () => FaultSite.Status(500),
@@ -75,7 +74,7 @@ public sealed class ManyIntervalsTests
     }
 
     /// <summary>The listing with <paramref name="added"/> new items on top, six shown, with a new ETag.</summary>
-    private static RequestDelegate Page(ref int newest, int added)
+    private static SiteAnswer Page(ref int newest, int added)
     {
         newest += added;
         return FaultSite.Html(FaultSite.Listing(6, first: newest - 5), etag: $"\"p{newest}\"");

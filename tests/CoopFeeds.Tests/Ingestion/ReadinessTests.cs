@@ -50,11 +50,7 @@ public sealed class ReadinessTests
     private static Task HangAndSignal(FaultSite site, string path)
     {
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        site.Serve(path, async context =>
-        {
-            arrived.TrySetResult();
-            await FaultSite.Hang()(context);
-        });
+        site.Serve(path, site.Hang(onArrival: () => arrived.TrySetResult()));
         return arrived.Task;
     }
 }

@@ -2,7 +2,6 @@ using System.Net;
 using CoopFeeds.Ingestion;
 using CoopFeeds.Storage;
 using CoopFeeds.Telemetry;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CoopFeeds.Tests.Ingestion;
@@ -112,7 +111,7 @@ public sealed class ScheduledFaultSiteTests
         private IItemStore Store => Host.Services.GetRequiredService<IItemStore>();
 
         /// <summary>Starts the service with the site answering <paramref name="firstAnswer"/>, and checks its first run (at start).</summary>
-        public static async Task<Timeline> StartAsync(RequestDelegate firstAnswer)
+        public static async Task<Timeline> StartAsync(SiteAnswer firstAnswer)
         {
             var site = await FaultSite.StartAsync();
             site.Serve("/news", firstAnswer);
@@ -136,7 +135,7 @@ public sealed class ScheduledFaultSiteTests
         }
 
         /// <summary>From the next run on, the site answers with <paramref name="page"/>.</summary>
-        public void Answer(RequestDelegate page)
+        public void Answer(SiteAnswer page)
         {
             Site.Serve("/news", page);
             _retryAfter = null;

@@ -1,9 +1,8 @@
-using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using WireMock.Logging;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Settings;
 
 namespace CoopFeeds.Tests.Publishing;
 
@@ -100,27 +99,33 @@ public sealed class WebSubTests
         Assert.False(response.Headers.Contains("Link"));
     }
 
-    /// <summary>A loopback Kestrel "hub" that records each POST and completes a task once every expected topic has been pinged.</summary>
+    /// <summary>
+    /// A WireMock.Net "hub" on a loopback port: POST /hub answers 204, after 500 to the first <c>failFirst</c> pings (a
+    /// scenario that holds its first state for that many requests). The pings are read back from WireMock's request log,
+    /// which records each one before its answer leaves; <see cref="AllReceived"/> completes once every expected URL has had a 204.
+    /// </summary>
     private sealed class RecordingHub : IAsyncDisposable
     {
-        private readonly WebApplication _app;
-        private readonly ConcurrentQueue<Ping> _pings = new();
+        private readonly WireMockServer _server;
         private readonly object _gate = new();
         private HashSet<string> _waitingFor;
         private TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _failuresLeft;
 
-        private RecordingHub(WebApplication app, HashSet<string> expected, int failFirst)
+        private RecordingHub(WireMockServer server, HashSet<string> expected)
         {
-            _app = app;
+            _server = server;
             _waitingFor = [.. expected];
-            _failuresLeft = failFirst;
             AllReceived = _done.Task;
+            Url = new Uri($"http://127.0.0.1:{server.Ports[0]}/hub");
+            server.LogEntriesChanged += (_, change) =>
+            {
+                foreach (var ping in change.NewItems?.OfType<ILogEntry>().Select(ToPing) ?? []) Received(ping);
+            };
         }
 
-        public Uri Url { get; private set; } = null!;
+        public Uri Url { get; }
         public Task AllReceived { get; }
-        public List<Ping> Pings => [.. _pings];
+        public List<Ping> Pings => [.. _server.LogEntries.Select(ToPing)];
 
         /// <summary>A task that completes when every URL of <paramref name="expected"/> has been pinged from now on.</summary>
         public Task Expect(HashSet<string> expected)
@@ -133,41 +138,50 @@ public sealed class WebSubTests
             }
         }
 
-        public static async Task<RecordingHub> StartAsync(HashSet<string> expected, int failFirst = 0)
+        /// <summary>Starts the server off the caller's thread: WireMock waits for Kestrel synchronously.</summary>
+        public static Task<RecordingHub> StartAsync(HashSet<string> expected, int failFirst = 0) => Task.Run(() =>
         {
-            var builder = WebApplication.CreateBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            var hub = new RecordingHub(app, expected, failFirst);
-            app.MapPost("/hub", hub.ReceiveAsync);
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            hub.Url = new Uri(address + "/hub");
-            return hub;
+            var server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
+            var ping = Request.Create().WithPath("/hub").UsingPost();
+            var accepted = Response.Create().WithStatusCode(204);
+            if (failFirst == 0)
+            {
+                server.Given(ping).RespondWith(accepted);
+            }
+            else
+            {
+                server.Given(ping).InScenario("hub").WillSetStateTo("up", failFirst).RespondWith(Response.Create().WithStatusCode(500));
+                // "up" sets itself again: a mapping that sets no state ends the scenario, and the failures would start over.
+                server.Given(ping).InScenario("hub").WhenStateIs("up").WillSetStateTo("up").RespondWith(accepted);
+            }
+            return new RecordingHub(server, expected);
+        });
+
+        private void Received(Ping ping)
+        {
+            if (ping.Answered != 204) return;
+            lock (_gate)
+            {
+                _waitingFor.Remove(ping.Url);
+                if (_waitingFor.Count == 0) _done.TrySetResult();
+            }
         }
 
-        private async Task<IResult> ReceiveAsync(HttpRequest request)
+        private static Ping ToPing(ILogEntry entry)
         {
-            var form = await request.ReadFormAsync();
-            var status = Interlocked.Decrement(ref _failuresLeft) >= 0 ? 500 : 204;
-            var url = form["hub.url"].ToString();
-            _pings.Enqueue(new Ping(form["hub.mode"].ToString(), url, form["hub.topic"].ToString(), request.ContentType?.Split(';')[0] ?? "", status));
-            if (status == 204)
-            {
-                lock (_gate)
-                {
-                    _waitingFor.Remove(url);
-                    if (_waitingFor.Count == 0) _done.TrySetResult();
-                }
-            }
-            return Results.StatusCode(status);
+            var request = entry.RequestMessage!;
+            var form = request.BodyData?.BodyAsFormUrlEncoded;
+            var contentType = request.Headers?.FirstOrDefault(h => string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
+            return new Ping(Field("hub.mode"), Field("hub.url"), Field("hub.topic"), contentType?.Split(';')[0] ?? "",
+                Convert.ToInt32(entry.ResponseMessage!.StatusCode, System.Globalization.CultureInfo.InvariantCulture));
+
+            string Field(string name) => form?.TryGetValue(name, out var values) == true ? string.Join(",", values) : "";
         }
 
         public async ValueTask DisposeAsync()
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await Task.Run(_server.Stop);
+            _server.Dispose();
         }
     }
 
