@@ -42,9 +42,7 @@ public sealed class HubNotifier(
             var sections = new SortedSet<string>(StringComparer.Ordinal);
             while (changes.Changes.TryRead(out var change))
             {
-                var catalog = catalogs.Current;
-                if (change.Section is null) sections.UnionWith(catalog.Sections.Select(s => s.Slug));
-                else if (catalog.FindSection(change.Section) is not null) sections.Add(change.Section);
+                if (catalogs.Current.FindSection(change.Section) is not null) sections.Add(change.Section);
             }
             if (sections.Count == 0) continue;
             sections.Add(SectionDefinition.AllSlug);
