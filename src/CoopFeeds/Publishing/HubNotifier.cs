@@ -27,8 +27,6 @@ public sealed class HubNotifier(
 {
     public const string ClientName = "WebSub";
 
-    private static readonly FeedFormat[] Formats = [FeedFormat.Rss, FeedFormat.Atom, FeedFormat.Json];
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var hub = options.Value.HubUrl;
@@ -49,7 +47,7 @@ public sealed class HubNotifier(
 
             foreach (var slug in sections)
             {
-                foreach (var format in Formats)
+                foreach (var format in FeedFormat.All)
                 {
                     await PingAsync(hub, urls.Feed(slug, format), stoppingToken);
                 }

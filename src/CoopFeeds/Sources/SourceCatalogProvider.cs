@@ -4,10 +4,7 @@ namespace CoopFeeds.Sources;
 
 /// <summary>A sources file that does not validate; the message lists every problem.</summary>
 public sealed class SourceCatalogException(string path, IReadOnlyList<string> problems)
-    : Exception($"{path} has {problems.Count} problem(s):\n" + string.Join("\n", problems.Select(p => "  - " + p)))
-{
-    public IReadOnlyList<string> Problems { get; } = problems;
-}
+    : Exception($"{path} has {problems.Count} problem(s):\n" + string.Join("\n", problems.Select(p => "  - " + p)));
 
 /// <summary>
 /// The catalog in force. Read at start, where a bad file stops the start with every problem named; afterwards

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Http;
-using CoopFeeds.Ingestion;
 using CoopFeeds.Storage;
 
 namespace CoopFeeds.Tests.Ingestion;
