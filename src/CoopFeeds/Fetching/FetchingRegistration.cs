@@ -55,7 +55,7 @@ public static class FetchingRegistration
                 .SelectPipelineByAuthority();
         }
         services.AddSingleton<OpenCircuits>();
-        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ListingFetcher>(sp)); // honours [ActivatorUtilitiesConstructor]
+        services.AddSingleton<ListingFetcher>();
 
         return builder;
     }
