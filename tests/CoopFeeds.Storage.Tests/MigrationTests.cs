@@ -22,7 +22,7 @@ public sealed class MigrationTests
         using var connection = db.OpenRawConnection();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA user_version;";
-        Assert.Equal(4L, command.ExecuteScalar());
+        Assert.Equal(5L, command.ExecuteScalar());
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", command.ExecuteScalar());
     }
@@ -41,7 +41,7 @@ public sealed class MigrationTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => db.Store.MigrateAsync(None));
 
         Assert.Contains("schema version 99", error.Message);
-        Assert.Contains("up to 4", error.Message);
+        Assert.Contains("up to 5", error.Message);
     }
 
     [Fact]
@@ -94,6 +94,43 @@ public sealed class MigrationTests
         Assert.Equal(3, items.Count);
         Assert.Equal(items.OrderByDescending(i => i.Published).ThenBy(i => i.Item.Id, StringComparer.Ordinal).Select(i => i.Item.Id), items.Select(i => i.Item.Id));
         Assert.Equal(T0.AddDays(9), items.Single(i => i.Item.Id == "urn:test:future").Item.Published);
+    }
+
+    [Fact]
+    public async Task AVersionFourDatabaseLosesShownAtAndKeepsItsItemsAndOrder()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        await db.Store.SaveAsync(News, [Item("past", published: T0.AddDays(-1)), Item("future", published: T0.AddDays(9)), Item("undated")], Success(T0), None);
+        var before = (await db.Store.AllItemsAsync()).Select(i => i.Item.Id).ToList();
+        using (var connection = db.OpenRawConnection())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = TempDatabase.UndoDropShownAt + "PRAGMA user_version = 4;";
+            command.ExecuteNonQuery();
+        }
+        Assert.Contains("shown_at", ItemColumns(db));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        var store = SqliteItemStore.ForFile(db.FilePath);
+        await store.MigrateAsync(None);
+
+        Assert.DoesNotContain("shown_at", ItemColumns(db));
+        Assert.Contains("feed_date", ItemColumns(db));
+        Assert.Equal(before, (await store.AllItemsAsync()).Select(i => i.Item.Id));
+        await store.SaveAsync(News, [Item("later", published: T0.AddDays(1))], Success(T0.AddHours(1)), None);
+        Assert.Equal(4, (await store.AllItemsAsync()).Count);
+    }
+
+    /// <summary>Every column of the items table, generated ones included (table_info leaves those out).</summary>
+    private static List<string> ItemColumns(TempDatabase db)
+    {
+        using var connection = db.OpenRawConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM pragma_table_xinfo('items');";
+        using var reader = command.ExecuteReader();
+        var columns = new List<string>();
+        while (reader.Read()) columns.Add(reader.GetString(0));
+        return columns;
     }
 
     [Fact]

@@ -26,9 +26,14 @@ internal sealed class TempDatabase : IAsyncDisposable
         return database;
     }
 
-    /// <summary>A raw connection for what the store does not expose (pragmas, crafted schema versions).</summary>
+    /// <summary>Takes the items table back to what schema version 4 left (shown_at beside feed_date), for migration tests.</summary>
+    public const string UndoDropShownAt = """
+        ALTER TABLE items ADD COLUMN shown_at INTEGER NOT NULL GENERATED ALWAYS AS (coalesce(published, first_seen)) VIRTUAL;
+
+        """;
+
     /// <summary>Takes the items table back to what schema version 3 left (before feed_date), for migration tests.</summary>
-    public const string UndoFeedDate = """
+    public const string UndoFeedDate = UndoDropShownAt + """
         DROP INDEX ix_items_newest;
         DROP INDEX ix_items_section_newest;
         ALTER TABLE items DROP COLUMN feed_date;
@@ -36,6 +41,7 @@ internal sealed class TempDatabase : IAsyncDisposable
         CREATE INDEX ix_items_section_newest ON items (section, shown_at DESC, item_id);
         """;
 
+    /// <summary>A raw connection for what the store does not expose (pragmas, crafted schema versions).</summary>
     public SqliteConnection OpenRawConnection()
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = FilePath, Pooling = false }.ToString());

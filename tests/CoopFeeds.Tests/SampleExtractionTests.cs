@@ -1,8 +1,7 @@
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Fetching;
 using CoopFeeds.Ingestion;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Hosting;
 
 namespace CoopFeeds.Tests;
 
@@ -11,17 +10,20 @@ public sealed class SampleExtractionTests
 {
     public static TheoryData<string> SourceIds => new(SeedFile.SourceIds.Values);
 
-    internal static ListingReader CreateReader(TimeProvider? clock = null) => new(
-        new ListingFetcher(new HttpClient(), Options.Create(new FetchOptions()), NullLogger<ListingFetcher>.Instance),
-        Options.Create(new IngestionOptions()),
-        clock ?? TimeProvider.System);
+    /// <summary>Reads <paramref name="source"/> with the reader the service registers, in a host of its own for this one read.</summary>
+    internal static async Task<ListingRead> ReadAsync(ConfiguredSource source, IReadOnlySet<string>? knownKeys = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.AddIngestion(schedule: false);
+        using var host = builder.Build();
+        return await host.Services.GetRequiredService<ListingReader>().ReadAsync(source, ConditionalValidators.None, knownKeys, CancellationToken.None);
+    }
 
     private static async Task<ListingRead> ReadSampleAsync(string sourceId)
     {
         var catalog = SourceCatalogLoader.Load(RepoPaths.SampleSources);
         Assert.Empty(catalog.Problems);
-        var source = catalog.Catalog!.FindSource(sourceId)!;
-        return await CreateReader().ReadAsync(source, ConditionalValidators.None, knownKeys: null, CancellationToken.None);
+        return await ReadAsync(catalog.Catalog!.FindSource(sourceId)!);
     }
 
     [Theory]

@@ -48,6 +48,4 @@ public sealed class SourceCatalog
 
     public ConfiguredSource? FindSource(string id) =>
         Sources.FirstOrDefault(s => string.Equals(s.Id, id, StringComparison.Ordinal));
-
-    public IEnumerable<ConfiguredSource> SourcesOf(string section) => Sources.Where(s => s.Section == section);
 }

@@ -100,7 +100,12 @@ internal static class SqliteMigrations
         CREATE INDEX ix_items_section_newest ON items (section, feed_date DESC, item_id);
         """;
 
-    public static IReadOnlyList<string> Scripts { get; } = [Initial, SourceStateChanges, DefinitionFingerprint, FeedDate];
+    // shown_at is what feeds sorted on before feed_date (script 4) took its place and its indexes; nothing reads it since.
+    private const string DropShownAt = """
+        ALTER TABLE items DROP COLUMN shown_at;
+        """;
+
+    public static IReadOnlyList<string> Scripts { get; } = [Initial, SourceStateChanges, DefinitionFingerprint, FeedDate, DropShownAt];
 
     /// <summary>Applies every script the database lacks, each in its own transaction. A no-op when up to date.</summary>
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -4,8 +4,8 @@ namespace CoopFeeds.Changes;
 
 /// <summary>
 /// Tells the feed cache, and the WebSub notifier, that feeds changed. In one process the ingester calls
-/// <see cref="Notify(string)"/> with the section it saved (or <see cref="Notify()"/> when it does not know which):
-/// the version moves on, so every cached feed is rendered afresh on its next request, and the change is queued for the hub.
+/// <see cref="Notify(string)"/> with the section it saved: the version moves on, so every cached feed is rendered afresh on
+/// its next request, and the change is queued for the hub.
 /// Changes made elsewhere reach it too: publishing notifies it of a reload of the sources file and of any write to the store
 /// by another process or instance. The one piece ingestion and publishing share, so that neither knows the other.
 /// </summary>
@@ -19,39 +19,20 @@ public sealed class FeedChangeSignal
     private readonly Channel<FeedChange> _changes = Channel.CreateBounded<FeedChange>(
         new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
-    private readonly Lock _gate = new();
-    private CancellationTokenSource _changed = new();
-
     // Sections this process notified since the store poller last looked, so that it does not ping the hub for them again.
+    private readonly Lock _notifiedHereLock = new();
     private readonly HashSet<string> _notifiedHere = new(StringComparer.Ordinal);
-    private bool _notifiedAllHere;
 
     public long Version => Interlocked.Read(ref _version);
 
-    /// <summary>Cancelled when <see cref="Version"/> moves on; read it again afterwards for the next change.</summary>
-    public CancellationToken ChangeToken
-    {
-        get
-        {
-            lock (_gate) return _changed.Token;
-        }
-    }
-
     /// <summary>The changes in the order they were notified, for the one reader that pings the hub.</summary>
     public ChannelReader<FeedChange> Changes => _changes.Reader;
-
-    /// <summary>Items changed, in a section not named: every section counts as changed.</summary>
-    public void Notify()
-    {
-        lock (_gate) _notifiedAllHere = true;
-        Publish(new FeedChange(Section: null));
-    }
 
     /// <summary>Items of <paramref name="section"/> (a section slug) changed.</summary>
     public void Notify(string section)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(section);
-        lock (_gate) _notifiedHere.Add(section);
+        lock (_notifiedHereLock) _notifiedHere.Add(section);
         Publish(new FeedChange(section));
     }
 
@@ -68,16 +49,11 @@ public sealed class FeedChangeSignal
         Publish(new FeedChange(section));
     }
 
-    /// <summary>
-    /// The sections notified in this process since the last call (<paramref name="all"/>: a change without a section was),
-    /// and forgets them.
-    /// </summary>
-    internal IReadOnlySet<string> TakeNotifiedHere(out bool all)
+    /// <summary>The sections notified in this process since the last call, which it forgets.</summary>
+    internal IReadOnlySet<string> TakeNotifiedHere()
     {
-        lock (_gate)
+        lock (_notifiedHereLock)
         {
-            all = _notifiedAllHere;
-            _notifiedAllHere = false;
             var sections = new HashSet<string>(_notifiedHere, StringComparer.Ordinal);
             _notifiedHere.Clear();
             return sections;
@@ -89,17 +65,8 @@ public sealed class FeedChangeSignal
         // The version moves first: by the time a hub fetches the feed it pinged about, the cache renders the new items.
         Interlocked.Increment(ref _version);
         if (change is not null) _changes.Writer.TryWrite(change);
-
-        CancellationTokenSource previous;
-        lock (_gate)
-        {
-            previous = _changed;
-            _changed = new CancellationTokenSource();
-        }
-        previous.Cancel();
-        previous.Dispose();
     }
 }
 
-/// <summary>One notified change: the section whose items changed, or null when every section may have.</summary>
-public sealed record FeedChange(string? Section);
+/// <summary>One notified change: the section whose items changed.</summary>
+public sealed record FeedChange(string Section);

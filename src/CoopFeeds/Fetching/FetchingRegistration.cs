@@ -56,7 +56,7 @@ public static class FetchingRegistration
                 .SelectPipelineBy(_ => request => request.RequestUri?.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped) ?? "");
         }
         services.AddSingleton<OpenCircuits>();
-        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ListingFetcher>(sp)); // honours [ActivatorUtilitiesConstructor]
+        services.AddSingleton<ListingFetcher>();
 
         return builder;
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -22,7 +21,15 @@ namespace CoopFeeds.Fetching;
 /// checked against the network policy before it is requested. The connect callback checks the resolved address again
 /// (<see cref="FetchingRegistration"/>), which also covers a name whose DNS answer changes between the two.
 /// </remarks>
-public sealed class ListingFetcher
+public sealed class ListingFetcher(
+    IHttpClientFactory clients,
+    HostGate gate,
+    RobotsCache robots,
+    OpenCircuits circuits,
+    CoopFeedsMetrics metrics,
+    IOptions<FetchOptions> options,
+    TimeProvider clock,
+    ILogger<ListingFetcher> logger)
 {
     public const string HttpClientName = "listings";
 
@@ -32,46 +39,7 @@ public sealed class ListingFetcher
     /// </summary>
     public static string HttpClientNameFor(NetworkScope origin) => $"{HttpClientName}-{origin.ToString().ToLowerInvariant()}";
 
-    private readonly Func<NetworkScope, HttpClient> clientFor;
-    private readonly HostGate gate;
-    private readonly RobotsCache robots;
-    private readonly CoopFeedsMetrics? metrics;
-    private readonly TimeProvider clock;
-    private readonly ILogger<ListingFetcher> logger;
-    private readonly FetchOptions _options;
-    private readonly OpenCircuits? circuits;
-
-    [ActivatorUtilitiesConstructor]
-    public ListingFetcher(
-        IHttpClientFactory clients,
-        HostGate gate,
-        RobotsCache robots,
-        CoopFeedsMetrics? metrics,
-        IOptions<FetchOptions> options,
-        TimeProvider clock,
-        ILogger<ListingFetcher> logger,
-        OpenCircuits? circuits = null)
-    {
-        clientFor = origin => clients.CreateClient(HttpClientNameFor(origin));
-        this.circuits = circuits;
-        this.gate = gate;
-        this.robots = robots;
-        this.metrics = metrics;
-        this.clock = clock;
-        this.logger = logger;
-        _options = options.Value;
-    }
-
-    /// <summary>A fetcher of its own (no metrics, its own per-host gate and robots cache), for tools and tests.</summary>
-    public ListingFetcher(HttpClient http, IOptions<FetchOptions> options, ILogger<ListingFetcher> logger)
-        : this(new SingleClient(http), new HostGate(TimeProvider.System, options), new RobotsCache(TimeProvider.System, options), null, options, TimeProvider.System, logger)
-    {
-    }
-
-    private sealed class SingleClient(HttpClient http) : IHttpClientFactory
-    {
-        public HttpClient CreateClient(string name) => http;
-    }
+    private readonly FetchOptions _options = options.Value;
 
     public async Task<FetchResult> FetchAsync(Uri url, ConditionalValidators validators, FetchPolicy policy, CancellationToken cancellationToken)
     {
@@ -80,7 +48,7 @@ public sealed class ListingFetcher
         var started = clock.GetTimestamp();
         var originScope = await NetworkScopes.OfHostAsync(policy.Origin.IdnHost, cancellationToken);
         var result = await FetchHttpAsync(url, validators, policy, originScope, robotsFile: false, cancellationToken);
-        metrics?.RecordFetch(result.Kind, clock.GetElapsedTime(started));
+        metrics.RecordFetch(result.Kind, clock.GetElapsedTime(started));
         if (!result.HasBody && result.Kind != OutcomeKind.NotModified)
             logger.LogDebug("Fetching {Url} ended {Outcome} {StatusCode}: {Detail}", Core.Sources.UrlRedactor.Redact(url), result.Kind, result.StatusCode, Core.Sources.UrlRedactor.RedactText(result.Detail ?? ""));
         return result;
@@ -121,7 +89,7 @@ public sealed class ListingFetcher
             HttpResponseMessage response;
             try
             {
-                response = await clientFor(originScope).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                response = await clients.CreateClient(HttpClientNameFor(originScope)).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -133,7 +101,7 @@ public sealed class ListingFetcher
             }
             catch (BrokenCircuitException)
             {
-                var cause = circuits?.CauseOf(current.Authority) is { } last ? $" (last: {last})" : "";
+                var cause = circuits.CauseOf(current.Authority) is { } last ? $" (last: {last})" : "";
                 return FetchResult.Failed(OutcomeKind.CircuitOpen,
                     $"circuit open for {current.Authority}: half or more of its last requests failed{cause}; not asked again for up to {_options.CircuitBreakDuration:c}");
             }

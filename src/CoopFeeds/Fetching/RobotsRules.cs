@@ -19,8 +19,6 @@ public sealed class RobotsRules
 
     private RobotsRules(IReadOnlyList<Rule> rules) => _rules = rules;
 
-    public int RuleCount => _rules.Count;
-
     /// <param name="userAgent">Our User-Agent; its product token (the text before the first '/' or space) names our group.</param>
     public static RobotsRules Parse(string text, string userAgent)
     {

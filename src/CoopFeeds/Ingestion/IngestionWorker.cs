@@ -23,10 +23,19 @@ public sealed class IngestionWorker(
     TimeProvider clock,
     ILogger<IngestionWorker> logger) : BackgroundService
 {
+    // The schedule, one slot per enabled source, and each slot's fields: the loop, each run as it ends, and the readiness
+    // timer all touch it.
+    private readonly Lock _slotsLock = new();
     private readonly Dictionary<string, Slot> _slots = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _nudge = new(0);
-    private readonly List<Task> _running = [];
+
+    // The next attempts of sources backing off, read from the store at start; the loop's alone.
     private readonly Dictionary<string, DateTimeOffset> _stored = new(StringComparer.Ordinal);
+
+    // The runs started and not yet seen to end, awaited on shutdown.
+    private readonly Lock _runningLock = new();
+    private readonly List<Task> _running = [];
+
+    private readonly SemaphoreSlim _nudge = new(0);
 
     private sealed class Slot
     {
@@ -46,7 +55,7 @@ public sealed class IngestionWorker(
             {
                 var stored = await LoadStoredScheduleAsync(stoppingToken);
                 List<Task> firstPass;
-                lock (_running)
+                lock (_slotsLock)
                 {
                     var catalog = catalogs.Current;
                     // A restart with every source already stored has feeds to serve: ready now, not after a pass.
@@ -71,7 +80,7 @@ public sealed class IngestionWorker(
             while (!stoppingToken.IsCancellationRequested)
             {
                 var catalogChanged = catalogs.ChangeToken;
-                lock (_running)
+                lock (_slotsLock)
                 {
                     SyncWithCatalog(catalogs.Current);
                     StartDueSources(limit, stoppingToken);
@@ -86,7 +95,7 @@ public sealed class IngestionWorker(
         {
             // Let each running source finish or roll back: its save is one transaction that the cancellation aborts whole.
             Task[] running;
-            lock (_running) running = [.. _running];
+            lock (_runningLock) running = [.. _running];
             await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
@@ -121,12 +130,12 @@ public sealed class IngestionWorker(
     {
         if (!readiness.MarkReady()) return;
         string[] running;
-        lock (_running) running = [.. _slots.Values.Where(s => s.Running).Select(s => s.Source.Id).OrderBy(id => id, StringComparer.Ordinal)];
+        lock (_slotsLock) running = [.. _slots.Values.Where(s => s.Running).Select(s => s.Source.Id).OrderBy(id => id, StringComparer.Ordinal)];
         logger.LogWarning("Ready after {ReadyTimeout} although the first ingest pass has not finished; still running: {SourceIds}",
             options.Value.ReadyTimeout, string.Join(", ", running));
     }
 
-    /// <summary>Adds new and enabled sources (due now), drops removed and disabled ones, and makes edited ones due now.</summary>
+    /// <summary>Adds new and enabled sources (due now), drops removed and disabled ones, and makes edited ones due now. Holds <see cref="_slotsLock"/>.</summary>
     private void SyncWithCatalog(SourceCatalog catalog)
     {
         var now = clock.GetUtcNow();
@@ -158,6 +167,7 @@ public sealed class IngestionWorker(
         }
     }
 
+    /// <summary>Starts every source that is due and not running. Holds <see cref="_slotsLock"/>.</summary>
     private List<Task> StartDueSources(SemaphoreSlim limit, CancellationToken stoppingToken)
     {
         var now = clock.GetUtcNow();
@@ -167,7 +177,7 @@ public sealed class IngestionWorker(
             slot.Running = true;
             var task = RunAsync(slot, limit, stoppingToken);
             started.Add(task);
-            lock (_running) _running.Add(task);
+            lock (_runningLock) _running.Add(task);
         }
         return started;
     }
@@ -202,12 +212,12 @@ public sealed class IngestionWorker(
         {
             // The scheduler's own state is touched on its loop only; hand the result back through the slot.
             var next = report?.Outcome.NextAttemptAt ?? clock.GetUtcNow() + source.Definition.Interval;
-            lock (_running)
+            lock (_slotsLock)
             {
                 if (ReferenceEquals(slot.Source, source)) slot.NextDue = next; // an edit meanwhile keeps "due now"
                 slot.Running = false;
-                _running.RemoveAll(t => t.IsCompleted);
             }
+            lock (_runningLock) _running.RemoveAll(t => t.IsCompleted);
             activity.Scheduled(source.Id, slot.NextDue);
             activity.Completed(source.Id);
             _nudge.Release();
@@ -218,7 +228,7 @@ public sealed class IngestionWorker(
     private async Task WaitForWorkAsync(CancellationToken catalogChanged, CancellationToken stoppingToken)
     {
         DateTimeOffset? next;
-        lock (_running) next = _slots.Values.Where(s => !s.Running).Select(s => (DateTimeOffset?)s.NextDue).Min();
+        lock (_slotsLock) next = _slots.Values.Where(s => !s.Running).Select(s => (DateTimeOffset?)s.NextDue).Min();
         // Due already: return before waiting on the nudge, whose pending wait would otherwise swallow the next release.
         if (next <= clock.GetUtcNow()) return;
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, catalogChanged);

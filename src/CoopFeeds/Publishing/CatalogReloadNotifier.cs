@@ -18,13 +18,13 @@ namespace CoopFeeds.Publishing;
 public sealed class CatalogReloadNotifier(SourceCatalogProvider catalogs, FeedChangeSignal changes, ILogger<CatalogReloadNotifier> logger)
     : IHostedService, IDisposable
 {
-    private readonly Lock _gate = new();
+    private readonly Lock _previousLock = new();
     private SourceCatalog? _previous;
     private IDisposable? _subscription;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lock (_gate) _previous = catalogs.Current;
+        lock (_previousLock) _previous = catalogs.Current;
         _subscription = ChangeToken.OnChange(() => new CancellationChangeToken(catalogs.ChangeToken), OnReload);
         return Task.CompletedTask;
     }
@@ -44,7 +44,7 @@ public sealed class CatalogReloadNotifier(SourceCatalogProvider catalogs, FeedCh
     private void OnReload()
     {
         List<string> edited;
-        lock (_gate)
+        lock (_previousLock)
         {
             var before = _previous!;
             var after = catalogs.Current;

@@ -11,7 +11,7 @@ namespace CoopFeeds.Publishing;
 public sealed class FeedCache
 {
     /// <summary>Each entry holds three encodings of one document; filtered URLs are open-ended, so the count is bounded.</summary>
-    private const int MaxEntries = 1024;
+    internal const int MaxEntries = 1024;
 
     private sealed record Entry(long Version, Lazy<Task<RenderedFeed?>> Rendering);
 
@@ -21,15 +21,9 @@ public sealed class FeedCache
     // Looks entries up by a key written into a stack buffer, so the served-from-memory path allocates no key string.
     private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _entriesBySpan;
 
-    private readonly int _maxEntries;
-
-    public FeedCache(FeedChangeSignal changes) : this(changes, MaxEntries) { }
-
-    /// <param name="maxEntries">Tests only: a smaller bound.</param>
-    internal FeedCache(FeedChangeSignal changes, int maxEntries)
+    public FeedCache(FeedChangeSignal changes)
     {
         _changes = changes;
-        _maxEntries = maxEntries;
         _entriesBySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -44,12 +38,12 @@ public sealed class FeedCache
         {
             if (entry.Version != version) _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
         }
-        if (_entries.Count < _maxEntries) return;
+        if (_entries.Count < MaxEntries) return;
         foreach (var (key, entry) in _entries)
         {
             if (key.Contains('?', StringComparison.Ordinal)) _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
         }
-        if (_entries.Count >= _maxEntries) _entries.Clear();
+        if (_entries.Count >= MaxEntries) _entries.Clear();
     }
 
     /// <summary>The fast path: the document under <paramref name="key"/> when it is rendered and current; no allocation.</summary>
@@ -73,7 +67,7 @@ public sealed class FeedCache
         if (_entries.TryGetValue(key, out var cached) && cached.Version == version)
             return await cached.Rendering.Value;
 
-        if (_entries.Count >= _maxEntries) MakeRoom(version);
+        if (_entries.Count >= MaxEntries) MakeRoom(version);
 
         var fresh = new Entry(version, new Lazy<Task<RenderedFeed?>>(render));
         var entry = _entries.AddOrUpdate(key, fresh, (_, existing) => existing.Version == version ? existing : fresh);

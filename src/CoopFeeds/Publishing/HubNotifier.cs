@@ -27,8 +27,6 @@ public sealed class HubNotifier(
 {
     public const string ClientName = "WebSub";
 
-    private static readonly FeedFormat[] Formats = [FeedFormat.Rss, FeedFormat.Atom, FeedFormat.Json];
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var hub = options.Value.HubUrl;
@@ -42,16 +40,14 @@ public sealed class HubNotifier(
             var sections = new SortedSet<string>(StringComparer.Ordinal);
             while (changes.Changes.TryRead(out var change))
             {
-                var catalog = catalogs.Current;
-                if (change.Section is null) sections.UnionWith(catalog.Sections.Select(s => s.Slug));
-                else if (catalog.FindSection(change.Section) is not null) sections.Add(change.Section);
+                if (catalogs.Current.FindSection(change.Section) is not null) sections.Add(change.Section);
             }
             if (sections.Count == 0) continue;
             sections.Add(SectionDefinition.AllSlug);
 
             foreach (var slug in sections)
             {
-                foreach (var format in Formats)
+                foreach (var format in FeedFormat.All)
                 {
                     await PingAsync(hub, urls.Feed(slug, format), stoppingToken);
                 }

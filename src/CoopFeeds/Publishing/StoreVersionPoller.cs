@@ -51,7 +51,7 @@ public sealed class StoreVersionPoller(
         try
         {
             // Taken before reading the store: a section notified after this is left for the next tick to discount.
-            var notifiedHere = changes.TakeNotifiedHere(out var allNotifiedHere);
+            var notifiedHere = changes.TakeNotifiedHere();
             var version = await store.GetVersionAsync(cancellationToken);
             if (version == _version) return;
 
@@ -62,7 +62,7 @@ public sealed class StoreVersionPoller(
             _sections = sections;
             if (first) return;
 
-            var unnotified = allNotifiedHere ? [] : moved.Where(s => !notifiedHere.Contains(s)).ToList();
+            var unnotified = moved.Where(s => !notifiedHere.Contains(s)).ToList();
             if (unnotified.Count == 0)
             {
                 // Nothing the hub needs to hear of, but the version moved after what the cache may hold: render afresh.

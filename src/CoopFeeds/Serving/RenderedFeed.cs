@@ -33,9 +33,6 @@ public sealed class RenderedFeed
         Body = body;
         ContentType = contentType;
         LastModified = lastModified;
-        MaxAge = maxAge;
-        SelfUrl = selfUrl;
-        HubUrl = hubUrl;
         OpaqueTag = OpaqueTagOf(body);
 
         // Header values made once here, not on every request.
@@ -62,10 +59,6 @@ public sealed class RenderedFeed
     /// <summary>The newest change among the document's items (never the clock).</summary>
     public DateTimeOffset LastModified { get; }
 
-    public TimeSpan MaxAge { get; }
-    public Uri SelfUrl { get; }
-    public Uri? HubUrl { get; }
-
     public string LastModifiedHeader { get; }
     public string CacheControlHeader { get; }
 
@@ -75,10 +68,7 @@ public sealed class RenderedFeed
     /// <summary>The tag of the uncompressed bytes, without quotes; the coded representations add "-br" and "-gzip".</summary>
     public string OpaqueTag { get; }
 
-    /// <summary>The quoted entity tag of the identity representation.</summary>
-    public string ETag => Identity.ETag;
-
-    public FeedRepresentation Identity => _representations[0];
+    private FeedRepresentation Identity => _representations[0];
 
     /// <summary>The representation for a content coding (null: identity).</summary>
     public FeedRepresentation For(string? contentCoding)

@@ -4,10 +4,7 @@ namespace CoopFeeds.Sources;
 
 /// <summary>A sources file that does not validate; the message lists every problem.</summary>
 public sealed class SourceCatalogException(string path, IReadOnlyList<string> problems)
-    : Exception($"{path} has {problems.Count} problem(s):\n" + string.Join("\n", problems.Select(p => "  - " + p)))
-{
-    public IReadOnlyList<string> Problems { get; } = problems;
-}
+    : Exception($"{path} has {problems.Count} problem(s):\n" + string.Join("\n", problems.Select(p => "  - " + p)));
 
 /// <summary>
 /// The catalog in force. Read at start, where a bad file stops the start with every problem named; afterwards
@@ -15,7 +12,8 @@ public sealed class SourceCatalogException(string path, IReadOnlyList<string> pr
 /// </summary>
 public sealed class SourceCatalogProvider
 {
-    private readonly Lock _gate = new();
+    // Guards the catalog in force together with the token that fires when it is replaced; Current reads without it.
+    private readonly Lock _currentLock = new();
     private volatile SourceCatalog _current;
     private CancellationTokenSource _changed = new();
 
@@ -24,7 +22,14 @@ public sealed class SourceCatalogProvider
     public SourceCatalog Current => _current;
 
     /// <summary>Cancelled when <see cref="Current"/> is replaced; read it again afterwards for the next change.</summary>
-    public CancellationToken ChangeToken => _changed.Token;
+    public CancellationToken ChangeToken
+    {
+        get
+        {
+            // Under the lock: Replace disposes the source it swaps out, and a disposed source's Token throws.
+            lock (_currentLock) return _changed.Token;
+        }
+    }
 
     public static SourceCatalogProvider Load(string path)
     {
@@ -44,7 +49,7 @@ public sealed class SourceCatalogProvider
     public void Replace(SourceCatalog catalog)
     {
         CancellationTokenSource previous;
-        lock (_gate)
+        lock (_currentLock)
         {
             _current = catalog;
             previous = _changed;

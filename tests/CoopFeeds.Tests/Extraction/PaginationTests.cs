@@ -1,5 +1,4 @@
 using CoopFeeds.Core.Sources;
-using CoopFeeds.Fetching;
 using CoopFeeds.Ingestion;
 
 namespace CoopFeeds.Tests.Extraction;
@@ -26,7 +25,7 @@ public sealed class PaginationTests
     }
 
     private static Task<ListingRead> ReadAsync(int maxPages, IReadOnlySet<string>? known = null) =>
-        SampleExtractionTests.CreateReader().ReadAsync(Source(maxPages), ConditionalValidators.None, known, CancellationToken.None);
+        SampleExtractionTests.ReadAsync(Source(maxPages), known);
 
     private static IEnumerable<string> Titles(ListingRead read) => read.Items.Select(i => i.Title);
 
@@ -93,7 +92,7 @@ public sealed class PaginationTests
         var loaded = SourceCatalogLoader.Parse(json, Path.Combine(folder, "sources.json"));
         Assert.Empty(loaded.Problems);
 
-        var read = await SampleExtractionTests.CreateReader().ReadAsync(loaded.Catalog!.Sources[0], ConditionalValidators.None, null, CancellationToken.None);
+        var read = await SampleExtractionTests.ReadAsync(loaded.Catalog!.Sources[0]);
 
         Assert.Equal(["https://example.org/list/items/a", "https://example.org/list/items/b"], read.Items.Select(i => i.Link!.AbsoluteUri));
         Assert.Equal(new Uri(Path.Combine(folder, "page2.html")), read.Pages[1].Url);
@@ -119,7 +118,7 @@ public sealed class PaginationTests
             """;
         var loaded = SourceCatalogLoader.Parse(json, Path.Combine(folder, "sources.json"));
 
-        var read = await SampleExtractionTests.CreateReader().ReadAsync(loaded.Catalog!.Sources[0], ConditionalValidators.None, null, CancellationToken.None);
+        var read = await SampleExtractionTests.ReadAsync(loaded.Catalog!.Sources[0]);
 
         Assert.Equal(["Item a"], Titles(read));
         Assert.Contains(read.Warnings, w => w.Contains($"NextPage '{next}' was not followed", StringComparison.Ordinal));

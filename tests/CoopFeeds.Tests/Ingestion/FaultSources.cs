@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CoopFeeds.Core.Sources;
 using CoopFeeds.Ingestion;
 using CoopFeeds.Sources;
 using CoopFeeds.Telemetry;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using System.Xml.Linq;
 using CoopFeeds.Fetching;
-using Microsoft.Extensions.Http;
 
 namespace CoopFeeds.Tests.Ingestion;
 

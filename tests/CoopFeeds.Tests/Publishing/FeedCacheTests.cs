@@ -13,31 +13,33 @@ public sealed class FeedCacheTests
     [Fact]
     public async Task ManyFilteredAddressesNeverEvictTheUnfilteredFeeds()
     {
-        var cache = new FeedCache(new FeedChangeSignal(), maxEntries: 8);
+        var cache = new FeedCache(new FeedChangeSignal());
         var renders = 0;
         Task<RenderedFeed> Render(string key) { renders++; return Task.FromResult(Rendering(key)); }
         await cache.GetOrRenderAsync("|/feeds/news.rss", () => Render("news"));
         await cache.GetOrRenderAsync("|/feeds/news.atom", () => Render("news atom"));
 
-        for (var i = 0; i < 100; i++)
+        var filtered = FeedCache.MaxEntries + 100;
+        for (var i = 0; i < filtered; i++)
         {
             var key = $"|/feeds/news.rss?q=word{i}";
             await cache.GetOrRenderAsync(key, () => Render(key));
         }
 
-        Assert.Equal(102, renders);
+        Assert.Equal(2 + filtered, renders);
         Assert.True(cache.TryGetCurrent("|/feeds/news.rss", out var news));
         Assert.Equal("news"u8.ToArray(), news.Body);
         Assert.True(cache.TryGetCurrent("|/feeds/news.atom", out _));
-        Assert.True(cache.TryGetCurrent("|/feeds/news.rss?q=word99", out _)); // the newest filtered one is kept too
+        Assert.True(cache.TryGetCurrent($"|/feeds/news.rss?q=word{filtered - 1}", out _)); // the newest filtered one is kept too
+        Assert.False(cache.TryGetCurrent("|/feeds/news.rss?q=word0", out _)); // an older one made room
     }
 
     [Fact]
     public async Task AChangeMakesEveryAddressRenderAfreshAndTheOldRenderingsGoFirst()
     {
         var changes = new FeedChangeSignal();
-        var cache = new FeedCache(changes, maxEntries: 3);
-        for (var i = 0; i < 3; i++)
+        var cache = new FeedCache(changes);
+        for (var i = 0; i < FeedCache.MaxEntries; i++)
         {
             var key = $"|/feeds/s{i}.rss";
             await cache.GetOrRenderAsync(key, () => Task.FromResult(Rendering(key)));

@@ -49,11 +49,10 @@ public sealed class FeedChangeTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await ServiceHost.StartWithClockAsync(clock, sourcesPath: null);
-        // Settle: the poller's starting point may predate the first ingest pass; one look now takes that in, and the
-        // queued changes of the pass are dropped, so all that follows comes from the purge. (No hub: nobody else reads them.)
+        // Settle: the poller's starting point may predate the first ingest pass; one look now takes that in, so all that
+        // follows comes from the purge. (No hub: nobody else reads the queued changes.)
         var signal = host.Services.GetRequiredService<FeedChangeSignal>();
         await host.Services.GetServices<IHostedService>().OfType<StoreVersionPoller>().Single().PollOnceAsync(CancellationToken.None);
-        while (signal.Changes.TryRead(out _)) { }
         var before = Served.Ids(await Served.GetXmlAsync(host, "feeds/news.atom"));
         Assert.NotEmpty(before);
 
@@ -74,13 +73,17 @@ public sealed class FeedChangeTests
         Assert.False(signal.Changes.TryRead(out _));
     }
 
-    /// <summary>Advances the clock by one interval (one tick of the watcher and the poller) and waits until the feeds' version moves.</summary>
+    /// <summary>
+    /// Advances the clock by one interval (one tick of the watcher and the poller) and waits until a change is queued for the
+    /// hub, which the signal does after moving the feeds' version. Changes queued before (the first ingest pass's) are dropped.
+    /// </summary>
     private static async Task AdvanceAndAwaitChangeAsync(ServiceHost host, FakeTimeProvider clock)
     {
-        var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var registration = host.Services.GetRequiredService<FeedChangeSignal>().ChangeToken.Register(() => changed.TrySetResult());
+        var changes = host.Services.GetRequiredService<FeedChangeSignal>().Changes;
+        while (changes.TryRead(out _)) { }
+        var queued = changes.WaitToReadAsync().AsTask();
         clock.Advance(Interval);
-        await changed.Task.WaitAsync(Wait);
+        await queued.WaitAsync(Wait);
     }
 
     private static string Title(XDocument rss) => rss.Root!.Element("channel")!.Element("title")!.Value;
