@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
-using CoopFeeds.Storage;
+using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
@@ -80,9 +80,9 @@ public sealed class ListingFetcher
         var started = clock.GetTimestamp();
         var originScope = await NetworkScopes.OfHostAsync(policy.Origin.IdnHost, cancellationToken);
         var result = await FetchHttpAsync(url, validators, policy, originScope, robotsFile: false, cancellationToken);
-        metrics?.RecordFetch(result.Kind, clock.GetElapsedTime(started));
-        if (!result.HasBody && result.Kind != OutcomeKind.NotModified)
-            logger.LogDebug("Fetching {Url} ended {Outcome} {StatusCode}: {Detail}", url, result.Kind, result.StatusCode, result.Detail);
+        metrics?.RecordFetch(result.Outcome.Kind, clock.GetElapsedTime(started));
+        if (!result.HasBody && result.Outcome.Kind != OutcomeKind.NotModified)
+            logger.LogDebug("Fetching {Url} ended {Outcome} {StatusCode}: {Detail}", url, result.Outcome.Kind, result.Outcome.StatusCode, result.Outcome.Detail);
         return result;
     }
 
@@ -173,7 +173,7 @@ public sealed class ListingFetcher
         {
             var robotsUrl = new Uri(url, "/robots.txt");
             var fetched = await FetchHttpAsync(robotsUrl, ConditionalValidators.None, policy, originScope, robotsFile: true, cancellationToken);
-            switch (fetched.Kind)
+            switch (fetched.Outcome.Kind)
             {
                 case OutcomeKind.Success:
                     rules = RobotsRules.Parse(Encoding.UTF8.GetString(fetched.Body!), _options.UserAgent);
@@ -191,7 +191,10 @@ public sealed class ListingFetcher
                     {
                         return fetched with
                         {
-                            Detail = $"robots.txt of {url.Authority} could not be fetched ({fetched.Detail}); its pages are not fetched until it can be",
+                            Outcome = fetched.Outcome with
+                            {
+                                Detail = $"robots.txt of {url.Authority} could not be fetched ({fetched.Outcome.Detail}); its pages are not fetched until it can be",
+                            },
                         };
                     }
                     break;
@@ -207,7 +210,7 @@ public sealed class ListingFetcher
     {
         var status = (int)response.StatusCode;
         if (response.StatusCode == HttpStatusCode.NotModified)
-            return new FetchResult { Kind = OutcomeKind.NotModified, StatusCode = status, FinalUrl = finalUrl, Detail = "not modified since the last good fetch" };
+            return new FetchResult { Outcome = new() { Kind = OutcomeKind.NotModified, StatusCode = status, Detail = "not modified since the last good fetch" }, FinalUrl = finalUrl };
 
         if (!response.IsSuccessStatusCode)
         {
@@ -223,7 +226,7 @@ public sealed class ListingFetcher
             var retryAfter = RetryAfterOf(response, clock);
             var detail = $"HTTP {status} {response.ReasonPhrase}".TrimEnd() + $" from {finalUrl}"
                 + (retryAfter is { } wait ? $" (Retry-After {wait:c})" : "");
-            return FetchResult.Failed(kind, detail, status) with { RetryAfter = retryAfter, FinalUrl = finalUrl };
+            return new FetchResult { Outcome = new() { Kind = kind, StatusCode = status, Detail = detail, RetryAfter = retryAfter }, FinalUrl = finalUrl };
         }
 
         var contentType = response.Content.Headers.ContentType;
@@ -249,7 +252,8 @@ public sealed class ListingFetcher
             }
             catch (HttpRequestException ex)
             {
-                return Classify(ex, finalUrl) with { StatusCode = status };
+                var failed = Classify(ex, finalUrl);
+                return failed with { Outcome = failed.Outcome with { StatusCode = status } };
             }
             catch (IOException ex)
             {
@@ -261,13 +265,15 @@ public sealed class ListingFetcher
 
         return new FetchResult
         {
-            Kind = OutcomeKind.Success,
+            Outcome = new()
+            {
+                Kind = OutcomeKind.Success,
+                StatusCode = status,
+                Validators = new(response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("r")),
+            },
             Body = body,
             ContentType = contentType?.ToString(),
             FinalUrl = finalUrl,
-            StatusCode = status,
-            ETag = response.Headers.ETag?.ToString(),
-            LastModified = response.Content.Headers.LastModified?.ToString("r"),
         };
     }
 
@@ -334,7 +340,7 @@ public sealed class ListingFetcher
             if (body.Length == 0) return FetchResult.Failed(OutcomeKind.Empty, $"'{url.LocalPath}' is empty");
             if (body.Length > _options.MaxBodyBytes) return TooLarge(200, body.Length);
             // No charset: AngleSharp takes it from a BOM or <meta charset>, as a browser opening the file would.
-            return new FetchResult { Kind = OutcomeKind.Success, Body = body, ContentType = "text/html", FinalUrl = url };
+            return new FetchResult { Outcome = new() { Kind = OutcomeKind.Success }, Body = body, ContentType = "text/html", FinalUrl = url };
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

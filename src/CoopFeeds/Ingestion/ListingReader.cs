@@ -1,21 +1,20 @@
 using CoopFeeds.Core;
 using CoopFeeds.Core.Extraction;
 using CoopFeeds.Core.Normalization;
+using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Fetching;
-using CoopFeeds.Storage;
 
 namespace CoopFeeds.Ingestion;
 
 /// <summary>A whole listing read (all pages followed): the items in page order, or why there are none.</summary>
 public sealed record ListingRead
 {
-    public required OutcomeKind Kind { get; init; }
-    public string? Detail { get; init; }
-    public int? StatusCode { get; init; }
-
-    /// <summary>How long the site asked us to wait (Retry-After on the first page's 429 or 503).</summary>
-    public TimeSpan? RetryAfter { get; init; }
+    /// <summary>
+    /// What fetching the first page gave: the read's outcome (its kind, status, detail, validators, Retry-After), and the
+    /// bytes as fetched, for <c>preview --save</c> and the drift check. A read whose first page failed has no items.
+    /// </summary>
+    public required FetchResult FirstPage { get; init; }
 
     public IReadOnlyList<Item> Items { get; init; } = [];
     public IReadOnlyList<string> Warnings { get; init; } = [];
@@ -23,12 +22,6 @@ public sealed record ListingRead
 
     /// <summary>What the selectors matched on the first page (null when nothing was parsed).</summary>
     public SelectorMatches? FirstPageMatches { get; init; }
-
-    public string? ETag { get; init; }
-    public string? LastModified { get; init; }
-
-    /// <summary>The first page's bytes as fetched, for <c>preview --save</c>.</summary>
-    public byte[]? FirstPageBody { get; init; }
 }
 
 /// <summary>
@@ -51,11 +44,11 @@ public sealed class ListingReader(ListingFetcher fetcher, TimeProvider clock)
             {
                 first = fetched;
                 if (!fetched.HasBody)
-                    return new ListingRead { Kind = fetched.Kind, Detail = fetched.Detail, StatusCode = fetched.StatusCode, RetryAfter = fetched.RetryAfter };
+                    return new ListingRead { FirstPage = fetched };
             }
             else if (!fetched.HasBody)
             {
-                listing.NotRead($"{fetched.Kind} {fetched.Detail}");
+                listing.NotRead($"{fetched.Outcome.Kind} {fetched.Outcome.Detail}");
                 break;
             }
 
@@ -68,15 +61,11 @@ public sealed class ListingReader(ListingFetcher fetcher, TimeProvider clock)
         var merged = listing.Merged();
         return new ListingRead
         {
-            Kind = OutcomeKind.Success,
-            StatusCode = first?.StatusCode,
+            FirstPage = first!, // the merger always starts with page 1
             Items = merged.Items,
             Warnings = merged.Warnings,
             Pages = merged.Pages,
             FirstPageMatches = merged.FirstPageMatches,
-            ETag = first?.ETag,
-            LastModified = first?.LastModified,
-            FirstPageBody = first?.Body,
         };
     }
 }

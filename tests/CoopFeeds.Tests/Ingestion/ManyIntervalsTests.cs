@@ -2,7 +2,7 @@ using System.Net;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Http;
 using CoopFeeds.Ingestion;
-using CoopFeeds.Storage;
+using CoopFeeds.Core.Outcomes;
 
 namespace CoopFeeds.Tests.Ingestion;
 
