@@ -1,41 +1,6 @@
-namespace CoopFeeds.Storage;
+using CoopFeeds.Core.Outcomes;
 
-/// <summary>How one ingest run of a source ended. Expected failures are values, named once here.</summary>
-public enum OutcomeKind
-{
-    Success,
-    NotModified,
-    Timeout,
-    Connection,
-    Tls,
-    Forbidden,
-    NotFound,
-    Gone,
-    TooManyRequests,
-    ServerError,
-    HttpError,
-    TooLarge,
-    NotHtml,
-    Empty,
-    RobotsDisallowed,
-    /// <summary>A redirect (or next page) led to a network the source's configured URL is not on (loopback, private, link-local).</summary>
-    RedirectRefused,
-    /// <summary>More redirects than Ingestion:MaxRedirects, or a redirect loop.</summary>
-    TooManyRedirects,
-    FileMissing,
-    /// <summary>
-    /// Not asked: the site's circuit breaker is open after too many recent failures (this source's or another of the same
-    /// site), and stays open for Ingestion:CircuitBreakDuration before one request tries again.
-    /// </summary>
-    CircuitOpen,
-    /// <summary>The page was fetched but selectors yielded far fewer items than usual (layout drift).</summary>
-    Degraded,
-    /// <summary>
-    /// The page was fetched but not parsed: its elements nest deeper than any listing does (a hostile or broken page, whose
-    /// parse would take minutes of CPU).
-    /// </summary>
-    TooDeeplyNested,
-}
+namespace CoopFeeds.Storage;
 
 /// <summary>Health of a source as maintainers see it.</summary>
 public enum SourceHealth
@@ -46,17 +11,19 @@ public enum SourceHealth
     Disabled,
 }
 
-/// <summary>One run of a source, as recorded with its items.</summary>
+/// <summary>One run of a source, as recorded with its items: what its first page's fetch gave, and what the run made of it.</summary>
 public sealed record IngestOutcome
 {
-    public required OutcomeKind Kind { get; init; }
-    public required DateTimeOffset AttemptedAt { get; init; }
-    public string? Detail { get; init; }
-    public int? HttpStatus { get; init; }
+    /// <summary>What fetching the first page gave: kind, HTTP status, detail, validators and Retry-After.</summary>
+    public required FetchOutcome Fetch { get; init; }
 
-    /// <summary>Validators the source sent, for the next conditional request.</summary>
-    public string? ETag { get; init; }
-    public string? LastModified { get; init; }
+    public required DateTimeOffset AttemptedAt { get; init; }
+
+    /// <summary>
+    /// The run's verdict on a page that was fetched: what layout drift it found (the first page gave far fewer items than
+    /// usual), which makes the run <see cref="OutcomeKind.Degraded"/>; null when it found none.
+    /// </summary>
+    public string? Drift { get; init; }
 
     /// <summary>Items extracted from all pages, and from the first page alone (layout-drift detection compares it).</summary>
     public int ItemsFound { get; init; }
@@ -68,7 +35,37 @@ public sealed record IngestOutcome
     /// <summary>The fingerprint of the source's definition this run used (see <see cref="SourceState.DefinitionFingerprint"/>).</summary>
     public string? DefinitionFingerprint { get; init; }
 
+    /// <summary>How the run ended: as its fetch did, or <see cref="OutcomeKind.Degraded"/> when it found drift.</summary>
+    public OutcomeKind Kind => Drift is null ? Fetch.Kind : OutcomeKind.Degraded;
+
     public bool IsSuccess => Kind is OutcomeKind.Success or OutcomeKind.NotModified;
+
+    /// <summary>The run's detail: the drift found, or the fetch's.</summary>
+    public string? Detail => Drift ?? Fetch.Detail;
+
+    /// <summary>What went wrong: the detail of a run that was not good; null for a good one.</summary>
+    public string? Error => IsSuccess ? null : Detail;
+
+    /// <summary>
+    /// A run read back from what a store keeps of it: its <see cref="Kind"/>, HTTP status, a detail (its
+    /// <see cref="Error"/> or <see cref="Detail"/>) and when it was attempted. A degraded run's fetch succeeded.
+    /// </summary>
+    public static IngestOutcome Stored(OutcomeKind kind, int? statusCode, string? detail, DateTimeOffset attemptedAt)
+    {
+        var degraded = kind == OutcomeKind.Degraded;
+        return new IngestOutcome
+        {
+            Fetch = new FetchOutcome
+            {
+                Kind = degraded ? OutcomeKind.Success : kind,
+                StatusCode = statusCode,
+                Detail = degraded ? null : detail,
+            },
+            AttemptedAt = attemptedAt,
+            // A degraded run always says what drifted; an empty verdict still marks it degraded.
+            Drift = degraded ? detail ?? "" : null,
+        };
+    }
 }
 
 /// <summary>What the store knows of a source: its last run and its history of runs in short.</summary>
@@ -77,18 +74,21 @@ public sealed record SourceState
     public required string SourceId { get; init; }
     public required string Section { get; init; }
     public required SourceHealth Health { get; init; }
-    public DateTimeOffset? LastAttemptAt { get; init; }
+
+    /// <summary>
+    /// The last run, as the store keeps it: when, its <see cref="IngestOutcome.Kind"/> and HTTP status, its
+    /// <see cref="IngestOutcome.Error"/>, the items it found and when the source is due next. The rest of the run is folded
+    /// into the fields below (validators, counts and fingerprint of the last good run), so it reads back empty here.
+    /// </summary>
+    public required IngestOutcome LastRun { get; init; }
+
     public DateTimeOffset? LastSuccessAt { get; init; }
-    public OutcomeKind? LastOutcome { get; init; }
-    public int? LastHttpStatus { get; init; }
-    public string? LastError { get; init; }
     public int ConsecutiveFailures { get; init; }
-    public int ItemsFound { get; init; }
     public int ItemsNew { get; init; }
     public int ItemsUpdated { get; init; }
-    public string? ETag { get; init; }
-    public string? LastModified { get; init; }
-    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>The validators of the last good response, sent back on the next conditional request.</summary>
+    public ConditionalValidators Validators { get; init; } = ConditionalValidators.None;
 
     /// <summary>First-page item counts of the last good runs, newest last (for layout-drift detection).</summary>
     public IReadOnlyList<int> RecentFirstPageCounts { get; init; } = [];

@@ -1,3 +1,5 @@
+using CoopFeeds.Core.Outcomes;
+
 namespace CoopFeeds.Storage;
 
 /// <summary>
@@ -10,14 +12,10 @@ internal static class SourceStateTransition
 
     public static SourceState Apply(SourceState? previous, SourceRun run, IngestOutcome outcome, SaveResult saved)
     {
-        var state = (previous ?? new SourceState { SourceId = run.SourceId, Section = run.Section, Health = SourceHealth.Healthy }) with
+        var state = (previous ?? new SourceState { SourceId = run.SourceId, Section = run.Section, Health = SourceHealth.Healthy, LastRun = outcome }) with
         {
             Section = run.Section,
-            LastAttemptAt = outcome.AttemptedAt,
-            LastOutcome = outcome.Kind,
-            LastHttpStatus = outcome.HttpStatus,
-            NextAttemptAt = outcome.NextAttemptAt,
-            ItemsFound = outcome.ItemsFound,
+            LastRun = outcome,
             ItemsNew = saved.New,
             ItemsUpdated = saved.Updated,
         };
@@ -41,7 +39,6 @@ internal static class SourceStateTransition
             return state with
             {
                 Health = SourceHealth.Degraded,
-                LastError = outcome.Detail,
                 ConsecutiveFailures = 0,
             };
         }
@@ -49,15 +46,14 @@ internal static class SourceStateTransition
         if (outcome.IsSuccess)
         {
             IReadOnlyList<int> baseline = edited && outcome.Kind == OutcomeKind.Success ? [] : state.RecentFirstPageCounts;
+            var validators = outcome.Fetch.Validators;
             return state with
             {
                 Health = SourceHealth.Healthy,
-                LastError = null,
                 LastSuccessAt = outcome.AttemptedAt,
                 ConsecutiveFailures = 0,
                 // A 304 usually repeats no validators: keep the ones that earned it.
-                ETag = outcome.ETag ?? state.ETag,
-                LastModified = outcome.LastModified ?? state.LastModified,
+                Validators = new(validators.ETag ?? state.Validators.ETag, validators.LastModified ?? state.Validators.LastModified),
                 RecentFirstPageCounts = outcome.FirstPageItemCount is { } count
                     ? [.. baseline.Append(count).TakeLast(RecentFirstPageCountLimit)]
                     : baseline,
@@ -67,7 +63,6 @@ internal static class SourceStateTransition
         return state with
         {
             Health = SourceHealth.Failing,
-            LastError = outcome.Detail,
             ConsecutiveFailures = state.ConsecutiveFailures + 1,
         };
     }

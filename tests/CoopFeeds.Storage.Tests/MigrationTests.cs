@@ -63,7 +63,7 @@ public sealed class MigrationTests
         var migrated = await db.Store.GetSourceStateAsync(News.SourceId, None);
         Assert.NotNull(migrated);
         Assert.Null(migrated.DefinitionFingerprint);
-        Assert.Equal("\"v1\"", migrated.ETag);
+        Assert.Equal("\"v1\"", migrated.Validators.ETag);
         Assert.Equal([10], migrated.RecentFirstPageCounts);
         Assert.Single(await db.Store.AllItemsAsync());
 

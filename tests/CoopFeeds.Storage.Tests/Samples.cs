@@ -1,4 +1,5 @@
 using CoopFeeds.Core;
+using CoopFeeds.Core.Outcomes;
 
 namespace CoopFeeds.Storage.Tests;
 
@@ -23,23 +24,20 @@ internal static class Samples
         Category = "Reports",
     };
 
-    public static IngestOutcome Success(DateTimeOffset at, int itemsFound = 0, int? firstPageCount = null, string? etag = null) => new()
+    public static IngestOutcome Success(DateTimeOffset at, int itemsFound = 0, int? firstPageCount = null, string? etag = null,
+        string? lastModified = null) => new()
     {
-        Kind = OutcomeKind.Success,
+        Fetch = new() { Kind = OutcomeKind.Success, StatusCode = 200, Validators = new(etag, lastModified) },
         AttemptedAt = at,
-        HttpStatus = 200,
         ItemsFound = itemsFound,
         FirstPageItemCount = firstPageCount,
-        ETag = etag,
         NextAttemptAt = at.AddHours(1),
     };
 
     public static IngestOutcome Failure(DateTimeOffset at, OutcomeKind kind = OutcomeKind.ServerError, int? status = 503) => new()
     {
-        Kind = kind,
+        Fetch = new() { Kind = kind, StatusCode = status, Detail = $"{kind} from the site" },
         AttemptedAt = at,
-        HttpStatus = status,
-        Detail = $"{kind} from the site",
         NextAttemptAt = at.AddHours(2),
     };
 

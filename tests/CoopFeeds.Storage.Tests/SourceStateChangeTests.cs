@@ -1,4 +1,4 @@
-using CoopFeeds.Core;
+using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using static CoopFeeds.Storage.Tests.Samples;
@@ -11,10 +11,9 @@ public sealed class SourceStateChangeTests
 
     private static IngestOutcome Degraded(DateTimeOffset at) => new()
     {
-        Kind = OutcomeKind.Degraded,
+        Fetch = new() { Kind = OutcomeKind.Success, StatusCode = 200 },
         AttemptedAt = at,
-        HttpStatus = 200,
-        Detail = "Selectors.Item 'article' matched 0 items",
+        Drift = "Selectors.Item 'article' matched 0 items",
     };
 
     [Fact]
@@ -51,6 +50,9 @@ public sealed class SourceStateChangeTests
         Assert.Equal(OutcomeKind.ServerError, failing.Outcome);
         Assert.Equal(503, failing.HttpStatus);
         Assert.Equal("ServerError from the site", failing.Detail);
+        Assert.Equal(OutcomeKind.Degraded, changes[1].Outcome);
+        Assert.Equal(200, changes[1].HttpStatus);
+        Assert.Equal("Selectors.Item 'article' matched 0 items", changes[1].Detail);
         Assert.True(changes[0].IsRecovery);
         Assert.False(changes[1].IsRecovery);
     }

@@ -1,4 +1,4 @@
-using CoopFeeds.Core;
+using CoopFeeds.Core.Outcomes;
 using static CoopFeeds.Storage.Tests.Samples;
 
 namespace CoopFeeds.Storage.Tests;
@@ -12,28 +12,25 @@ public sealed class SourceStateTests
     {
         await using var db = await TempDatabase.CreateAsync();
 
-        await db.Store.SaveAsync(News, [Item("a"), Item("b")], Success(T0, itemsFound: 2, firstPageCount: 2, etag: "\"v1\"") with
-        {
-            LastModified = "Sat, 01 Mar 2025 09:00:00 GMT",
-        }, None);
+        await db.Store.SaveAsync(News, [Item("a"), Item("b")],
+            Success(T0, itemsFound: 2, firstPageCount: 2, etag: "\"v1\"", lastModified: "Sat, 01 Mar 2025 09:00:00 GMT"), None);
 
         var state = await db.Store.GetSourceStateAsync(News.SourceId, None);
         Assert.NotNull(state);
         Assert.Equal(News.SourceId, state.SourceId);
         Assert.Equal("news", state.Section);
         Assert.Equal(SourceHealth.Healthy, state.Health);
-        Assert.Equal(T0, state.LastAttemptAt);
+        Assert.Equal(T0, state.LastRun.AttemptedAt);
         Assert.Equal(T0, state.LastSuccessAt);
-        Assert.Equal(OutcomeKind.Success, state.LastOutcome);
-        Assert.Equal(200, state.LastHttpStatus);
-        Assert.Null(state.LastError);
+        Assert.Equal(OutcomeKind.Success, state.LastRun.Kind);
+        Assert.Equal(200, state.LastRun.Fetch.StatusCode);
+        Assert.Null(state.LastRun.Error);
         Assert.Equal(0, state.ConsecutiveFailures);
-        Assert.Equal(2, state.ItemsFound);
+        Assert.Equal(2, state.LastRun.ItemsFound);
         Assert.Equal(2, state.ItemsNew);
         Assert.Equal(0, state.ItemsUpdated);
-        Assert.Equal("\"v1\"", state.ETag);
-        Assert.Equal("Sat, 01 Mar 2025 09:00:00 GMT", state.LastModified);
-        Assert.Equal(T0.AddHours(1), state.NextAttemptAt);
+        Assert.Equal(new ConditionalValidators("\"v1\"", "Sat, 01 Mar 2025 09:00:00 GMT"), state.Validators);
+        Assert.Equal(T0.AddHours(1), state.LastRun.NextAttemptAt);
         Assert.Equal([2], state.RecentFirstPageCounts);
         Assert.Equal(2, state.StoredItemCount);
         Assert.Null(await db.Store.GetSourceStateAsync("never-ran", None));
@@ -53,13 +50,13 @@ public sealed class SourceStateTests
         Assert.NotNull(failing);
         Assert.Equal(SourceHealth.Failing, failing.Health);
         Assert.Equal(2, failing.ConsecutiveFailures);
-        Assert.Equal(OutcomeKind.Timeout, failing.LastOutcome);
-        Assert.Equal("Timeout from the site", failing.LastError);
-        Assert.Null(failing.LastHttpStatus);
-        Assert.Equal(T0.AddHours(2), failing.LastAttemptAt);
+        Assert.Equal(OutcomeKind.Timeout, failing.LastRun.Kind);
+        Assert.Equal("Timeout from the site", failing.LastRun.Error);
+        Assert.Null(failing.LastRun.Fetch.StatusCode);
+        Assert.Equal(T0.AddHours(2), failing.LastRun.AttemptedAt);
         Assert.Equal(T0, failing.LastSuccessAt);
-        Assert.Equal(T0.AddHours(4), failing.NextAttemptAt);
-        Assert.Equal(0, failing.ItemsFound);
+        Assert.Equal(T0.AddHours(4), failing.LastRun.NextAttemptAt);
+        Assert.Equal(0, failing.LastRun.ItemsFound);
         Assert.Equal(2, failing.StoredItemCount);
         Assert.Equal(2, (await db.Store.AllItemsAsync()).Count);
         Assert.Equal(version, await db.Store.GetVersionAsync(None));
@@ -70,7 +67,7 @@ public sealed class SourceStateTests
         Assert.NotNull(recovered);
         Assert.Equal(SourceHealth.Healthy, recovered.Health);
         Assert.Equal(0, recovered.ConsecutiveFailures);
-        Assert.Null(recovered.LastError);
+        Assert.Null(recovered.LastRun.Error);
         Assert.Equal(T0.AddHours(3), recovered.LastSuccessAt);
     }
 
@@ -78,23 +75,27 @@ public sealed class SourceStateTests
     public async Task NotModifiedKeepsTheValidatorsAndANewOneReplacesThem()
     {
         await using var db = await TempDatabase.CreateAsync();
-        await db.Store.SaveAsync(News, [Item("a")], Success(T0, etag: "\"v1\"") with { LastModified = "Sat, 01 Mar 2025 09:00:00 GMT" }, None);
+        await db.Store.SaveAsync(News, [Item("a")], Success(T0, etag: "\"v1\"", lastModified: "Sat, 01 Mar 2025 09:00:00 GMT"), None);
 
-        await db.Store.SaveAsync(News, [], new IngestOutcome { Kind = OutcomeKind.NotModified, AttemptedAt = T0.AddHours(1), HttpStatus = 304 }, None);
+        await db.Store.SaveAsync(News, [], new IngestOutcome
+        {
+            Fetch = new() { Kind = OutcomeKind.NotModified, StatusCode = 304, Detail = "not modified since the last good fetch" },
+            AttemptedAt = T0.AddHours(1),
+        }, None);
 
         var notModified = await db.Store.GetSourceStateAsync(News.SourceId, None);
         Assert.NotNull(notModified);
-        Assert.Equal("\"v1\"", notModified.ETag);
-        Assert.Equal("Sat, 01 Mar 2025 09:00:00 GMT", notModified.LastModified);
+        Assert.Equal(new ConditionalValidators("\"v1\"", "Sat, 01 Mar 2025 09:00:00 GMT"), notModified.Validators);
         Assert.Equal(SourceHealth.Healthy, notModified.Health);
-        Assert.Equal(OutcomeKind.NotModified, notModified.LastOutcome);
+        Assert.Equal(OutcomeKind.NotModified, notModified.LastRun.Kind);
+        Assert.Null(notModified.LastRun.Error);
         Assert.Equal(T0.AddHours(1), notModified.LastSuccessAt);
         Assert.Equal(1, notModified.StoredItemCount);
 
         await db.Store.SaveAsync(News, [Item("a")], Success(T0.AddHours(2), etag: "\"v2\""), None);
 
         var changed = await db.Store.GetSourceStateAsync(News.SourceId, None);
-        Assert.Equal("\"v2\"", changed?.ETag);
+        Assert.Equal("\"v2\"", changed?.Validators.ETag);
     }
 
     [Fact]
@@ -103,15 +104,9 @@ public sealed class SourceStateTests
         await using var db = await TempDatabase.CreateAsync();
         await db.Store.SaveAsync(News, [Item("a"), Item("b"), Item("c")], Success(T0, itemsFound: 3, firstPageCount: 3, etag: "\"v1\""), None);
 
-        var degraded = new IngestOutcome
+        var degraded = Success(T0.AddHours(1), itemsFound: 1, firstPageCount: 1, etag: "\"v2\"") with
         {
-            Kind = OutcomeKind.Degraded,
-            AttemptedAt = T0.AddHours(1),
-            HttpStatus = 200,
-            Detail = "1 item on the first page, usually 3",
-            ETag = "\"v2\"",
-            ItemsFound = 1,
-            FirstPageItemCount = 1,
+            Drift = "1 item on the first page, usually 3",
         };
         var result = await db.Store.SaveAsync(News, [Item("d")], degraded, None);
 
@@ -119,11 +114,14 @@ public sealed class SourceStateTests
         var state = await db.Store.GetSourceStateAsync(News.SourceId, None);
         Assert.NotNull(state);
         Assert.Equal(SourceHealth.Degraded, state.Health);
-        Assert.Equal("1 item on the first page, usually 3", state.LastError);
+        Assert.Equal(OutcomeKind.Degraded, state.LastRun.Kind);
+        Assert.Equal(OutcomeKind.Success, state.LastRun.Fetch.Kind);
+        Assert.Equal(200, state.LastRun.Fetch.StatusCode);
+        Assert.Equal("1 item on the first page, usually 3", state.LastRun.Error);
         Assert.Equal([3], state.RecentFirstPageCounts);
         Assert.Equal(T0, state.LastSuccessAt);
         // Keeping the degraded page's ETag would let a 304 mark the drifted source healthy.
-        Assert.Equal("\"v1\"", state.ETag);
+        Assert.Equal("\"v1\"", state.Validators.ETag);
         Assert.Equal(4, state.StoredItemCount);
     }
 
@@ -152,7 +150,8 @@ public sealed class SourceStateTests
         await db.Store.SaveAsync(News, [], Failure(T0.AddHours(2)) with { DefinitionFingerprint = "new" }, None);
         await db.Store.SaveAsync(News, [], new IngestOutcome
         {
-            Kind = OutcomeKind.Degraded, AttemptedAt = T0.AddHours(3), FirstPageItemCount = 0, DefinitionFingerprint = "new",
+            Fetch = new() { Kind = OutcomeKind.Success }, Drift = "the page gave no items", AttemptedAt = T0.AddHours(3),
+            FirstPageItemCount = 0, DefinitionFingerprint = "new",
         }, None);
 
         // Neither run read a good page with the new definition: the next one must still be unconditional.

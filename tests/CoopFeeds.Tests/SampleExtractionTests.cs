@@ -1,3 +1,4 @@
+using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Fetching;
 using CoopFeeds.Ingestion;

@@ -2,6 +2,7 @@ using System.Data;
 using System.Text;
 using System.Text.Json;
 using CoopFeeds.Core;
+using CoopFeeds.Core.Outcomes;
 using Microsoft.Data.Sqlite;
 
 namespace CoopFeeds.Storage.Sqlite;
@@ -219,7 +220,7 @@ public sealed class SqliteItemStore : IItemStore
                 ("@from_health", previous?.Health.ToString()),
                 ("@to_health", next.Health.ToString()),
                 ("@outcome", outcome.Kind.ToString()),
-                ("@http_status", outcome.HttpStatus),
+                ("@http_status", outcome.Fetch.StatusCode),
                 ("@detail", outcome.Detail),
             ], cancellationToken);
         }
@@ -508,18 +509,18 @@ public sealed class SqliteItemStore : IItemStore
         ("@source_id", state.SourceId),
         ("@section", state.Section),
         ("@health", state.Health.ToString()),
-        ("@last_attempt_at", state.LastAttemptAt?.UtcTicks),
+        ("@last_attempt_at", state.LastRun.AttemptedAt.UtcTicks),
         ("@last_success_at", state.LastSuccessAt?.UtcTicks),
-        ("@last_outcome", state.LastOutcome?.ToString()),
-        ("@last_http_status", state.LastHttpStatus),
-        ("@last_error", state.LastError),
+        ("@last_outcome", state.LastRun.Kind.ToString()),
+        ("@last_http_status", state.LastRun.Fetch.StatusCode),
+        ("@last_error", state.LastRun.Error),
         ("@consecutive_failures", state.ConsecutiveFailures),
-        ("@items_found", state.ItemsFound),
+        ("@items_found", state.LastRun.ItemsFound),
         ("@items_new", state.ItemsNew),
         ("@items_updated", state.ItemsUpdated),
-        ("@etag", state.ETag),
-        ("@last_modified", state.LastModified),
-        ("@next_attempt_at", state.NextAttemptAt?.UtcTicks),
+        ("@etag", state.Validators.ETag),
+        ("@last_modified", state.Validators.LastModified),
+        ("@next_attempt_at", state.LastRun.NextAttemptAt?.UtcTicks),
         ("@recent_first_page_counts", JsonSerializer.Serialize(state.RecentFirstPageCounts.ToArray())),
         ("@definition_fingerprint", state.DefinitionFingerprint),
     ];
@@ -530,18 +531,18 @@ public sealed class SqliteItemStore : IItemStore
         SourceId = reader.GetString(0),
         Section = reader.GetString(1),
         Health = Enum.Parse<SourceHealth>(reader.GetString(2)),
-        LastAttemptAt = ReadInstant(reader, 3),
+        LastRun = IngestOutcome.Stored(
+            Enum.Parse<OutcomeKind>(reader.GetString(5)), reader.IsDBNull(6) ? null : reader.GetInt32(6), ReadString(reader, 7),
+            ReadInstant(reader, 3)!.Value) with
+        {
+            ItemsFound = reader.GetInt32(9),
+            NextAttemptAt = ReadInstant(reader, 14),
+        },
         LastSuccessAt = ReadInstant(reader, 4),
-        LastOutcome = reader.IsDBNull(5) ? null : Enum.Parse<OutcomeKind>(reader.GetString(5)),
-        LastHttpStatus = reader.IsDBNull(6) ? null : reader.GetInt32(6),
-        LastError = ReadString(reader, 7),
         ConsecutiveFailures = reader.GetInt32(8),
-        ItemsFound = reader.GetInt32(9),
         ItemsNew = reader.GetInt32(10),
         ItemsUpdated = reader.GetInt32(11),
-        ETag = ReadString(reader, 12),
-        LastModified = ReadString(reader, 13),
-        NextAttemptAt = ReadInstant(reader, 14),
+        Validators = new(ReadString(reader, 12), ReadString(reader, 13)),
         RecentFirstPageCounts = JsonSerializer.Deserialize<int[]>(reader.GetString(15)) ?? [],
         DefinitionFingerprint = ReadString(reader, 16),
         StoredItemCount = reader.GetInt32(17),

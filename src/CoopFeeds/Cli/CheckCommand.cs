@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using CoopFeeds.Core;
+using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Fetching;
 using CoopFeeds.Ingestion;
@@ -73,7 +74,7 @@ internal static class CheckCommand
             Definition = source.Definition with { MaxPages = 1 },
         };
         var read = await reader.ReadAsync(offline, ConditionalValidators.None, knownKeys: null, cancellationToken);
-        if (read.Kind != Storage.OutcomeKind.Success) return [$"cannot read {page}: {read.Kind} {read.Detail}"];
+        if (read.FirstPage.Outcome.Kind != OutcomeKind.Success) return [$"cannot read {page}: {read.FirstPage.Outcome.Kind} {read.FirstPage.Outcome.Detail}"];
 
         List<ItemJson> expected;
         try

@@ -1,7 +1,7 @@
 using System.CommandLine;
+using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Ingestion;
 using CoopFeeds.Sources;
-using CoopFeeds.Storage;
 
 namespace CoopFeeds.Cli;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using CoopFeeds.Core;
+using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Fetching;
 using CoopFeeds.Ingestion;
@@ -110,9 +111,9 @@ internal static class PreviewCommand
             var reader = host.Services.GetRequiredService<ListingReader>();
             var read = await reader.ReadAsync(source, ConditionalValidators.None, knownKeys: null, cancellationToken);
 
-            if (!read.Kind.Equals(Storage.OutcomeKind.Success))
+            if (read.FirstPage.Outcome.Kind != OutcomeKind.Success)
             {
-                await Console.Error.WriteLineAsync($"{source.Id}: {read.Kind} {read.Detail}");
+                await Console.Error.WriteLineAsync($"{source.Id}: {read.FirstPage.Outcome.Kind} {read.FirstPage.Outcome.Detail}");
                 return 1;
             }
 
@@ -134,7 +135,7 @@ internal static class PreviewCommand
                 Directory.CreateDirectory(folder);
                 var page = Path.Combine(folder, source.Id + ".html");
                 if (!source.IsSavedPage || Path.GetFullPath(source.Location.LocalPath) != Path.GetFullPath(page))
-                    await File.WriteAllBytesAsync(page, read.FirstPageBody!, cancellationToken);
+                    await File.WriteAllBytesAsync(page, read.FirstPage.Body!, cancellationToken);
                 var expected = Path.Combine(folder, source.Id + ".expected.json");
                 // The fixture is the first page only: that is what `check --fixtures` re-extracts.
                 var firstPageItems = read.Items.Take(read.Pages[0].ItemCount);

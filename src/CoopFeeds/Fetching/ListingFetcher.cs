@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
-using CoopFeeds.Storage;
+using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
@@ -48,9 +48,9 @@ public sealed class ListingFetcher(
         var started = clock.GetTimestamp();
         var originScope = await NetworkScopes.OfHostAsync(policy.Origin.IdnHost, cancellationToken);
         var result = await FetchHttpAsync(url, validators, policy, originScope, robotsFile: false, cancellationToken);
-        metrics.RecordFetch(result.Kind, clock.GetElapsedTime(started));
-        if (!result.HasBody && result.Kind != OutcomeKind.NotModified)
-            logger.LogDebug("Fetching {Url} ended {Outcome} {StatusCode}: {Detail}", Core.Sources.UrlRedactor.Redact(url), result.Kind, result.StatusCode, Core.Sources.UrlRedactor.RedactText(result.Detail ?? ""));
+        metrics.RecordFetch(result.Outcome.Kind, clock.GetElapsedTime(started));
+        if (!result.HasBody && result.Outcome.Kind != OutcomeKind.NotModified)
+            logger.LogDebug("Fetching {Url} ended {Outcome} {StatusCode}: {Detail}", Core.Sources.UrlRedactor.Redact(url), result.Outcome.Kind, result.Outcome.StatusCode, Core.Sources.UrlRedactor.RedactText(result.Outcome.Detail ?? ""));
         return result;
     }
 
@@ -141,7 +141,7 @@ public sealed class ListingFetcher(
         {
             var robotsUrl = new Uri(url, "/robots.txt");
             var fetched = await FetchHttpAsync(robotsUrl, ConditionalValidators.None, policy, originScope, robotsFile: true, cancellationToken);
-            switch (fetched.Kind)
+            switch (fetched.Outcome.Kind)
             {
                 case OutcomeKind.Success:
                     rules = RobotsRules.Parse(Encoding.UTF8.GetString(fetched.Body!), _options.UserAgent);
@@ -159,7 +159,10 @@ public sealed class ListingFetcher(
                     {
                         return fetched with
                         {
-                            Detail = $"robots.txt of {url.Authority} could not be fetched ({fetched.Detail}); its pages are not fetched until it can be",
+                            Outcome = fetched.Outcome with
+                            {
+                                Detail = $"robots.txt of {url.Authority} could not be fetched ({fetched.Outcome.Detail}); its pages are not fetched until it can be",
+                            },
                         };
                     }
                     break;
@@ -175,7 +178,7 @@ public sealed class ListingFetcher(
     {
         var status = (int)response.StatusCode;
         if (response.StatusCode == HttpStatusCode.NotModified)
-            return new FetchResult { Kind = OutcomeKind.NotModified, StatusCode = status, FinalUrl = finalUrl, Detail = "not modified since the last good fetch" };
+            return new FetchResult { Outcome = new() { Kind = OutcomeKind.NotModified, StatusCode = status, Detail = "not modified since the last good fetch" }, FinalUrl = finalUrl };
 
         if (!response.IsSuccessStatusCode)
         {
@@ -191,7 +194,7 @@ public sealed class ListingFetcher(
             var retryAfter = RetryAfterOf(response, clock);
             var detail = $"HTTP {status} {response.ReasonPhrase}".TrimEnd() + $" from {finalUrl}"
                 + (retryAfter is { } wait ? $" (Retry-After {wait:c})" : "");
-            return FetchResult.Failed(kind, detail, status) with { RetryAfter = retryAfter, FinalUrl = finalUrl };
+            return new FetchResult { Outcome = new() { Kind = kind, StatusCode = status, Detail = detail, RetryAfter = retryAfter }, FinalUrl = finalUrl };
         }
 
         var contentType = response.Content.Headers.ContentType;
@@ -217,7 +220,8 @@ public sealed class ListingFetcher(
             }
             catch (HttpRequestException ex)
             {
-                return Classify(ex, finalUrl) with { StatusCode = status };
+                var failed = Classify(ex, finalUrl);
+                return failed with { Outcome = failed.Outcome with { StatusCode = status } };
             }
             catch (IOException ex)
             {
@@ -229,13 +233,15 @@ public sealed class ListingFetcher(
 
         return new FetchResult
         {
-            Kind = OutcomeKind.Success,
+            Outcome = new()
+            {
+                Kind = OutcomeKind.Success,
+                StatusCode = status,
+                Validators = new(response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("r")),
+            },
             Body = body,
             ContentType = contentType?.ToString(),
             FinalUrl = finalUrl,
-            StatusCode = status,
-            ETag = response.Headers.ETag?.ToString(),
-            LastModified = response.Content.Headers.LastModified?.ToString("r"),
         };
     }
 
@@ -302,7 +308,7 @@ public sealed class ListingFetcher(
             if (body.Length == 0) return FetchResult.Failed(OutcomeKind.Empty, $"'{url.LocalPath}' is empty");
             if (body.Length > _options.MaxBodyBytes) return TooLarge(200, body.Length);
             // No charset: AngleSharp takes it from a BOM or <meta charset>, as a browser opening the file would.
-            return new FetchResult { Kind = OutcomeKind.Success, Body = body, ContentType = "text/html", FinalUrl = url };
+            return new FetchResult { Outcome = new() { Kind = OutcomeKind.Success }, Body = body, ContentType = "text/html", FinalUrl = url };
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

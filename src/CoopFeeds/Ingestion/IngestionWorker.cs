@@ -120,7 +120,7 @@ public sealed class IngestionWorker(
         }
         foreach (var state in states)
         {
-            if (state is { Health: SourceHealth.Failing, NextAttemptAt: { } next } && next > now)
+            if (state is { Health: SourceHealth.Failing, LastRun.NextAttemptAt: { } next } && next > now)
                 _stored[state.SourceId] = next;
         }
         return states.Select(s => s.SourceId).ToHashSet(StringComparer.Ordinal);

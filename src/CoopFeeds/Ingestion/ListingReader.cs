@@ -1,9 +1,9 @@
 using CoopFeeds.Core;
 using CoopFeeds.Core.Extraction;
 using CoopFeeds.Core.Normalization;
+using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Fetching;
-using CoopFeeds.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Ingestion;
@@ -11,12 +11,11 @@ namespace CoopFeeds.Ingestion;
 /// <summary>A whole listing read (all pages followed): the items in page order, or why there are none.</summary>
 public sealed record ListingRead
 {
-    public required OutcomeKind Kind { get; init; }
-    public string? Detail { get; init; }
-    public int? StatusCode { get; init; }
-
-    /// <summary>How long the site asked us to wait (Retry-After on the first page's 429 or 503).</summary>
-    public TimeSpan? RetryAfter { get; init; }
+    /// <summary>
+    /// What fetching the first page gave: the read's outcome (its kind, status, detail, validators, Retry-After), and the
+    /// bytes as fetched, for <c>preview --save</c> and the drift check. A read whose first page failed has no items.
+    /// </summary>
+    public required FetchResult FirstPage { get; init; }
 
     public IReadOnlyList<Item> Items { get; init; } = [];
     public IReadOnlyList<string> Warnings { get; init; } = [];
@@ -24,12 +23,6 @@ public sealed record ListingRead
 
     /// <summary>What the selectors matched on the first page (null when nothing was parsed).</summary>
     public SelectorMatches? FirstPageMatches { get; init; }
-
-    public string? ETag { get; init; }
-    public string? LastModified { get; init; }
-
-    /// <summary>The first page's bytes as fetched, for <c>preview --save</c>.</summary>
-    public byte[]? FirstPageBody { get; init; }
 }
 
 /// <summary>
@@ -60,17 +53,17 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
             {
                 first = fetched;
                 if (!fetched.HasBody)
-                    return Failed(fetched.Kind, fetched.Detail, fetched) with { RetryAfter = fetched.RetryAfter };
+                    return Failed(fetched, fetched.Outcome);
             }
             else if (!fetched.HasBody)
             {
-                listing.NotRead($"{fetched.Kind} {fetched.Detail}");
+                listing.NotRead($"{fetched.Outcome.Kind} {fetched.Outcome.Detail}");
                 break;
             }
 
             if (ListingDocument.CheckNesting(fetched.Body!, fetched.ContentType) is { } refusal)
             {
-                if (request.Number == 1) return Failed(OutcomeKind.TooDeeplyNested, refusal, fetched);
+                if (request.Number == 1) return Failed(fetched, fetched.Outcome with { Kind = OutcomeKind.TooDeeplyNested, Detail = refusal });
                 listing.NotRead(refusal);
                 break;
             }
@@ -84,23 +77,17 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
         var merged = listing.Merged();
         return new ListingRead
         {
-            Kind = OutcomeKind.Success,
-            StatusCode = first?.StatusCode,
+            FirstPage = first!, // the merger always starts with page 1
             Items = merged.Items,
             Warnings = merged.Warnings,
             Pages = merged.Pages,
             FirstPageMatches = merged.FirstPageMatches,
-            ETag = first?.ETag,
-            LastModified = first?.LastModified,
-            FirstPageBody = first?.Body,
         };
     }
 
-    /// <summary>A read that ended on its first page: nothing to store, and the stored items are kept.</summary>
-    private static ListingRead Failed(OutcomeKind kind, string? detail, FetchResult fetched) => new()
+    /// <summary>A read that ended on its first page: nothing to store, and the stored items are kept. Its detail names URLs redacted.</summary>
+    private static ListingRead Failed(FetchResult fetched, FetchOutcome outcome) => new()
     {
-        Kind = kind,
-        Detail = detail is null ? null : UrlRedactor.RedactText(detail),
-        StatusCode = fetched.StatusCode,
+        FirstPage = fetched with { Outcome = outcome with { Detail = outcome.Detail is null ? null : UrlRedactor.RedactText(outcome.Detail) } },
     };
 }

@@ -1,6 +1,6 @@
 using CoopFeeds.Changes;
+using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Core.Sources;
-using CoopFeeds.Fetching;
 using CoopFeeds.Storage;
 using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Options;
@@ -36,7 +36,7 @@ public sealed class SourceIngester(
         // Edited since the page was last read: the stored validators would earn a 304 for the page the old selectors read,
         // and the new ones would never run; the drift baseline counted what the old ones found. Read it all afresh.
         var edited = state?.DefinitionFingerprint is { } stored && stored != fingerprint;
-        var validators = state is null || edited ? ConditionalValidators.None : new ConditionalValidators(state.ETag, state.LastModified);
+        var validators = state is null || edited ? ConditionalValidators.None : state.Validators;
         IReadOnlyList<int> baseline = edited ? [] : state?.RecentFirstPageCounts ?? [];
         var knownKeys = state?.LastSuccessAt is null || edited ? null : await store.GetIdentityKeysAsync(source.Id, cancellationToken);
 
@@ -44,12 +44,8 @@ public sealed class SourceIngester(
         var firstPageCount = read.Pages.Count > 0 ? read.Pages[0].ItemCount : (int?)null;
         var outcome = new IngestOutcome
         {
-            Kind = read.Kind,
+            Fetch = read.FirstPage.Outcome,
             AttemptedAt = startedAt,
-            Detail = read.Detail,
-            HttpStatus = read.StatusCode,
-            ETag = read.ETag,
-            LastModified = read.LastModified,
             ItemsFound = read.Items.Count,
             FirstPageItemCount = firstPageCount,
             DefinitionFingerprint = fingerprint,
@@ -62,7 +58,7 @@ public sealed class SourceIngester(
         outcome = outcome with
         {
             NextAttemptAt = IngestionSchedule.NextAttempt(
-                startedAt, source.Definition.Interval, failures, read.RetryAfter, ingestion.MaxBackoff,
+                startedAt, source.Definition.Interval, failures, outcome.Fetch.RetryAfter, ingestion.MaxBackoff,
                 ingestion.IntervalJitter, ingestion.IntervalJitter > 0 ? Random.Shared.NextDouble() : 0),
         };
 
@@ -81,7 +77,7 @@ public sealed class SourceIngester(
         {
             logger.LogWarning(
                 "Ingesting {SourceId} failed: {Outcome} {StatusCode} {Detail}; {ConsecutiveFailures} in a row, next at {NextAttemptAt:u}",
-                source.Id, outcome.Kind, outcome.HttpStatus, outcome.Detail, failures, outcome.NextAttemptAt);
+                source.Id, outcome.Kind, outcome.Fetch.StatusCode, outcome.Detail, failures, outcome.NextAttemptAt);
         }
         return new IngestReport(source.Id, outcome, saved, read.Warnings);
     }
@@ -106,9 +102,9 @@ public sealed class SourceIngester(
             finding = $"the first page gave {usable} items, under {threshold:0.##} × {baseline:0.#} (the median of the last {recentCounts.Count} good runs)";
         if (finding is null) return outcome;
 
-        var wall = await PageDiagnosis.DescribeWallAsync(read.FirstPageBody, source.BaseUrl ?? source.Location, cancellationToken);
+        var wall = await PageDiagnosis.DescribeWallAsync(read.FirstPage.Body, source.BaseUrl ?? source.Location, cancellationToken);
         var detail = string.Join("; ", new[] { finding, wall, PageDiagnosis.DescribeSelectors(source.Selectors, read.FirstPageMatches) }
             .Where(p => p is not null));
-        return outcome with { Kind = OutcomeKind.Degraded, Detail = $"{detail}; stored items are kept" };
+        return outcome with { Drift = $"{detail}; stored items are kept" };
     }
 }

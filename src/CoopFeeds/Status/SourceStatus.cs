@@ -1,3 +1,4 @@
+using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Sources;
 using CoopFeeds.Storage;
 using CoopFeeds.Telemetry;
@@ -51,7 +52,7 @@ public sealed class SourceStatusReader(SourceCatalogProvider catalogs, IItemStor
                 Url = source.Location.IsFile ? source.Definition.Url : Core.Sources.UrlRedactor.Redact(source.Location),
                 Interval = source.Definition.Interval,
                 RespectRobots = source.Definition.RespectRobots,
-                NextAttemptAt = !enabled ? null : activity.NextDue.TryGetValue(source.Id, out var due) ? due : state?.NextAttemptAt,
+                NextAttemptAt = !enabled ? null : activity.NextDue.TryGetValue(source.Id, out var due) ? due : state?.LastRun.NextAttemptAt,
             });
         }
 
@@ -68,17 +69,17 @@ public sealed class SourceStatusReader(SourceCatalogProvider catalogs, IItemStor
         Section = section,
         State = state is null ? "pending" : Name(state.Health),
         Running = activity.Running.ContainsKey(id),
-        LastAttemptAt = state?.LastAttemptAt,
+        LastAttemptAt = state?.LastRun.AttemptedAt,
         LastSuccessAt = state?.LastSuccessAt,
-        LastOutcome = state?.LastOutcome?.ToString(),
-        LastHttpStatus = state?.LastHttpStatus,
+        LastOutcome = state?.LastRun.Kind.ToString(),
+        LastHttpStatus = state?.LastRun.Fetch.StatusCode,
         // A 304 reads nothing; "0 found" would look like a page that lost its items.
-        ItemsFound = state?.LastOutcome == OutcomeKind.NotModified ? null : state?.ItemsFound ?? 0,
+        ItemsFound = state?.LastRun.Kind == OutcomeKind.NotModified ? null : state?.LastRun.ItemsFound ?? 0,
         ItemsNew = state?.ItemsNew ?? 0,
         ItemsUpdated = state?.ItemsUpdated ?? 0,
         StoredItems = state?.StoredItemCount ?? 0,
         ConsecutiveFailures = state?.ConsecutiveFailures ?? 0,
-        LastError = state?.LastError is { } error ? Core.Sources.UrlRedactor.RedactText(error) : null, // also what older versions stored
-        NextAttemptAt = state?.NextAttemptAt,
+        LastError = state?.LastRun.Error is { } error ? Core.Sources.UrlRedactor.RedactText(error) : null, // also what older versions stored
+        NextAttemptAt = state?.LastRun.NextAttemptAt,
     };
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Storage;
 
 namespace CoopFeeds.Telemetry;

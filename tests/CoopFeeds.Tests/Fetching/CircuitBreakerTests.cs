@@ -1,5 +1,5 @@
+using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Fetching;
-using CoopFeeds.Storage;
 using CoopFeeds.Tests.Ingestion;
 
 namespace CoopFeeds.Tests.Fetching;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
-using CoopFeeds.Storage;
+using CoopFeeds.Core.Outcomes;
 
 namespace CoopFeeds.Tests.Ingestion;
 

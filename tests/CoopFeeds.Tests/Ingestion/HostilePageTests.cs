@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
 using CoopFeeds.Core.Normalization;
+using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Storage;
 using CoopFeeds.Tests.Publishing;
 using Microsoft.Extensions.Logging;

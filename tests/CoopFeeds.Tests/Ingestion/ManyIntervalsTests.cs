@@ -1,7 +1,7 @@
 using System.Net;
 using System.Xml.Linq;
 using CoopFeeds.Ingestion;
-using CoopFeeds.Storage;
+using CoopFeeds.Core.Outcomes;
 
 namespace CoopFeeds.Tests.Ingestion;
 

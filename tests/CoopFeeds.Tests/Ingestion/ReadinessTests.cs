@@ -1,4 +1,5 @@
 using System.Net;
+using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Storage;
 using CoopFeeds.Storage.Sqlite;
 
@@ -21,7 +22,7 @@ public sealed class ReadinessTests
         await store.MigrateAsync(CancellationToken.None);
         var before = DateTimeOffset.UtcNow.AddHours(-2);
         await store.SaveAsync(new SourceRun("news", "faults"), [],
-            new IngestOutcome { Kind = OutcomeKind.Success, AttemptedAt = before, NextAttemptAt = before.AddHours(1) }, CancellationToken.None);
+            new IngestOutcome { Fetch = new() { Kind = OutcomeKind.Success }, AttemptedAt = before, NextAttemptAt = before.AddHours(1) }, CancellationToken.None);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
         await using var host = await ServiceHost.StartAsync(clock: null, file.Path, data, r => r.Ready, [.. FaultSources.FastSettings, SlowTimeout]);

@@ -1,4 +1,5 @@
 using System.Net;
+using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Ingestion;
 using CoopFeeds.Storage;
 using CoopFeeds.Telemetry;
@@ -26,24 +27,24 @@ public sealed class ScheduledFaultSiteTests
         for (var failure = 1; failure <= 5; failure++)
         {
             var run = await timeline.AdvanceToNextRunAsync();
-            Assert.Equal(OutcomeKind.ServerError, run.LastOutcome);
+            Assert.Equal(OutcomeKind.ServerError, run.LastRun.Kind);
             Assert.Equal(failure, timeline.ConsecutiveFailures);
-            waits.Add(run.NextAttemptAt!.Value - run.LastAttemptAt!.Value);
+            waits.Add(run.LastRun.NextAttemptAt!.Value - run.LastRun.AttemptedAt);
         }
         // Retried on time once, then each wait doubles until Ingestion:MaxBackoff holds it.
         Assert.Equal(new[] { Interval, Interval * 2, MaxBackoff, MaxBackoff, MaxBackoff }, waits);
 
         timeline.Answer(FaultSite.Html(FaultSite.Listing(5), etag: "\"p5\""));
         var recovered = await timeline.AdvanceToNextRunAsync();
-        Assert.Equal(OutcomeKind.Success, recovered.LastOutcome);
+        Assert.Equal(OutcomeKind.Success, recovered.LastRun.Kind);
         Assert.Equal(2, recovered.ItemsNew);
 
         var unchanged = await timeline.AdvanceToNextRunAsync();
-        Assert.Equal(OutcomeKind.NotModified, unchanged.LastOutcome);
+        Assert.Equal(OutcomeKind.NotModified, unchanged.LastRun.Kind);
         timeline.Answer(FaultSite.Html(FaultSite.Listing(6), etag: "\"p6\""));
         var newer = await timeline.AdvanceToNextRunAsync();
         Assert.Equal(1, newer.ItemsNew);
-        Assert.Equal(recovered.LastAttemptAt + 2 * Interval, newer.LastAttemptAt);
+        Assert.Equal(recovered.LastRun.AttemptedAt + 2 * Interval, newer.LastRun.AttemptedAt);
         Assert.Equal(6, (await timeline.Host.FeedItemsAsync()).Count);
     }
 
@@ -56,27 +57,27 @@ public sealed class ScheduledFaultSiteTests
         var asked = TimeSpan.FromHours(3);
         timeline.Answer(429, retryAfter: asked);
         var throttled = await timeline.AdvanceToNextRunAsync();
-        Assert.Equal(OutcomeKind.TooManyRequests, throttled.LastOutcome);
-        Assert.Equal(throttled.LastAttemptAt + asked, throttled.NextAttemptAt);
+        Assert.Equal(OutcomeKind.TooManyRequests, throttled.LastRun.Kind);
+        Assert.Equal(throttled.LastRun.AttemptedAt + asked, throttled.LastRun.NextAttemptAt);
 
         asked = TimeSpan.FromHours(5);
         timeline.Answer(503, retryAfter: asked);
         var unavailable = await timeline.AdvanceToNextRunAsync();
-        Assert.Equal(OutcomeKind.ServerError, unavailable.LastOutcome);
-        Assert.Equal(throttled.NextAttemptAt, unavailable.LastAttemptAt);
-        Assert.Equal(unavailable.LastAttemptAt + asked, unavailable.NextAttemptAt);
+        Assert.Equal(OutcomeKind.ServerError, unavailable.LastRun.Kind);
+        Assert.Equal(throttled.LastRun.NextAttemptAt, unavailable.LastRun.AttemptedAt);
+        Assert.Equal(unavailable.LastRun.AttemptedAt + asked, unavailable.LastRun.NextAttemptAt);
 
         // Shorter than the backoff (third failure in a row): "no sooner than", so the backoff stands.
         timeline.Answer(503, retryAfter: TimeSpan.FromMinutes(1));
         var briefly = await timeline.AdvanceToNextRunAsync();
         Assert.Equal(3, timeline.ConsecutiveFailures);
-        Assert.Equal(briefly.LastAttemptAt + MaxBackoff, briefly.NextAttemptAt);
+        Assert.Equal(briefly.LastRun.AttemptedAt + MaxBackoff, briefly.LastRun.NextAttemptAt);
 
         timeline.Answer(FaultSite.Html(FaultSite.Listing(5), etag: "\"p5\""));
         var recovered = await timeline.AdvanceToNextRunAsync();
-        Assert.Equal(OutcomeKind.Success, recovered.LastOutcome);
-        Assert.Equal(recovered.LastAttemptAt + Interval, recovered.NextAttemptAt);
-        Assert.Equal(OutcomeKind.NotModified, (await timeline.AdvanceToNextRunAsync()).LastOutcome);
+        Assert.Equal(OutcomeKind.Success, recovered.LastRun.Kind);
+        Assert.Equal(recovered.LastRun.AttemptedAt + Interval, recovered.LastRun.NextAttemptAt);
+        Assert.Equal(OutcomeKind.NotModified, (await timeline.AdvanceToNextRunAsync()).LastRun.Kind);
         Assert.Equal(5, (await timeline.Host.FeedItemsAsync()).Count);
     }
 
@@ -123,7 +124,7 @@ public sealed class ScheduledFaultSiteTests
             var timeline = new Timeline(site, file, host, clock) { _nextDue = clock.GetUtcNow() };
             // The host has awaited the first pass: the run at start has finished.
             var first = await timeline.CheckRunAsync(Task.CompletedTask);
-            Assert.Equal(OutcomeKind.Success, first.LastOutcome);
+            Assert.Equal(OutcomeKind.Success, first.LastRun.Kind);
             return timeline;
         }
 
@@ -166,15 +167,15 @@ public sealed class ScheduledFaultSiteTests
             await run.WaitAsync(Wait);
             _runs++;
             var state = (await Store.GetSourceStateAsync("news", CancellationToken.None))!;
-            Assert.Equal(_nextDue, state.LastAttemptAt);
+            Assert.Equal(_nextDue, state.LastRun.AttemptedAt);
             Assert.Equal(_runs, Site.CountRequests("/news"));
 
-            var failed = state.LastOutcome is not (OutcomeKind.Success or OutcomeKind.NotModified);
+            var failed = state.LastRun.Kind is not (OutcomeKind.Success or OutcomeKind.NotModified);
             ConsecutiveFailures = failed ? ConsecutiveFailures + 1 : 0;
             // The schedule the code defines (no jitter here), fed with what the test made the site answer.
             _nextDue = IngestionSchedule.NextAttempt(_nextDue, Interval, ConsecutiveFailures, _retryAfter, MaxBackoff, 0, 0);
-            Assert.Equal(_nextDue, state.NextAttemptAt);
-            if (_retryAfter is { } asked) Assert.True(_nextDue >= state.LastAttemptAt + asked);
+            Assert.Equal(_nextDue, state.LastRun.NextAttemptAt);
+            if (_retryAfter is { } asked) Assert.True(_nextDue >= state.LastRun.AttemptedAt + asked);
 
             var status = await Host.StatusAsync("news");
             Assert.Equal(failed ? "failing" : "healthy", status.GetProperty("state").GetString());

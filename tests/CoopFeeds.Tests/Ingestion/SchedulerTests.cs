@@ -65,7 +65,7 @@ public sealed class SchedulerTests
 
         /// <summary>When the source last ran, as its run recorded it in the store.</summary>
         public async Task<DateTimeOffset?> LastRunAsync(string id) =>
-            (await Store.GetSourceStateAsync(id, CancellationToken.None))?.LastAttemptAt;
+            (await Store.GetSourceStateAsync(id, CancellationToken.None))?.LastRun.AttemptedAt;
 
         public async ValueTask DisposeAsync()
         {
@@ -115,16 +115,16 @@ public sealed class SchedulerTests
         var state = await scheduler.Store.GetSourceStateAsync("flaky", CancellationToken.None);
         Assert.Equal(SourceHealth.Failing, state!.Health);
         Assert.Equal(2, state.ConsecutiveFailures);
-        Assert.Equal(state.LastAttemptAt + TimeSpan.FromHours(2), state.NextAttemptAt);
+        Assert.Equal(state.LastRun.AttemptedAt + TimeSpan.FromHours(2), state.LastRun.NextAttemptAt);
 
         scheduler.Clock.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(state.LastAttemptAt, await scheduler.LastRunAsync("flaky")); // not due yet
+        Assert.Equal(state.LastRun.AttemptedAt, await scheduler.LastRunAsync("flaky")); // not due yet
         File.WriteAllText(page, html);
         await scheduler.AdvanceAndAwaitRunsAsync(TimeSpan.FromHours(1), 1);
 
         state = await scheduler.Store.GetSourceStateAsync("flaky", CancellationToken.None);
         Assert.Equal(SourceHealth.Healthy, state!.Health);
-        Assert.Equal(state.LastAttemptAt + TimeSpan.FromHours(1), state.NextAttemptAt);
+        Assert.Equal(state.LastRun.AttemptedAt + TimeSpan.FromHours(1), state.LastRun.NextAttemptAt);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CoopFeeds.Storage;
+using CoopFeeds.Core.Outcomes;
 
 namespace CoopFeeds.Tests.Ingestion;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Xml.Linq;
+using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Storage;
 
 namespace CoopFeeds.Tests.Publishing;
@@ -159,7 +160,7 @@ public sealed class ArchiveTests
         };
         var attempted = DateTimeOffset.UtcNow;
         await store.SaveAsync(new SourceRun("ilo-newsroom-coop", "news"), [item],
-            new IngestOutcome { Kind = OutcomeKind.Success, AttemptedAt = attempted, NextAttemptAt = attempted.AddHours(1) }, default);
+            new IngestOutcome { Fetch = new() { Kind = OutcomeKind.Success }, AttemptedAt = attempted, NextAttemptAt = attempted.AddHours(1) }, default);
         host.Services.GetRequiredService<CoopFeeds.Changes.FeedChangeSignal>().Notify("news");
 
         Assert.Equal(before, await Served.GetBytesAsync(host, "feeds/news/archive/1.atom"));
