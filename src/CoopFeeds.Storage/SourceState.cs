@@ -30,6 +30,8 @@ public enum OutcomeKind
     CircuitOpen,
     /// <summary>The page was fetched but selectors yielded far fewer items than usual (layout drift).</summary>
     Degraded,
+    /// <summary>The run ended with an exception no other outcome names (a bug); the detail is its type and message.</summary>
+    InternalError,
 }
 
 /// <summary>Health of a source as maintainers see it.</summary>

@@ -40,7 +40,15 @@ public sealed class SourceIngester(
         IReadOnlyList<int> baseline = edited ? [] : state?.RecentFirstPageCounts ?? [];
         var knownKeys = state?.LastSuccessAt is null || edited ? null : await store.GetIdentityKeysAsync(source.Id, cancellationToken);
 
-        var read = await reader.ReadAsync(source, validators, knownKeys, cancellationToken);
+        ListingRead read;
+        try
+        {
+            read = await reader.ReadAsync(source, validators, knownKeys, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            read = new ListingRead { Kind = OutcomeKind.InternalError, Detail = Unexpected(source, ex) };
+        }
         var firstPageCount = read.Pages.Count > 0 ? read.Pages[0].ItemCount : (int?)null;
         var outcome = new IngestOutcome
         {
@@ -55,7 +63,16 @@ public sealed class SourceIngester(
             DefinitionFingerprint = fingerprint,
         };
         if (outcome.Kind == OutcomeKind.Success)
-            outcome = await CheckDriftAsync(source, read, outcome, baseline, cancellationToken);
+        {
+            try
+            {
+                outcome = await CheckDriftAsync(source, read, outcome, baseline, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                outcome = outcome with { Kind = OutcomeKind.InternalError, Detail = Unexpected(source, ex) };
+            }
+        }
 
         var failures = outcome.IsSuccess || outcome.Kind == OutcomeKind.Degraded ? 0 : (state?.ConsecutiveFailures ?? 0) + 1;
         var ingestion = options.Value;
@@ -84,6 +101,17 @@ public sealed class SourceIngester(
                 source.Id, outcome.Kind, outcome.HttpStatus, outcome.Detail, failures, outcome.NextAttemptAt);
         }
         return new IngestReport(source.Id, outcome, saved, read.Warnings);
+    }
+
+    /// <summary>
+    /// An exception nothing expected (every expected failure is a value): logged whole, and named on the source by its type
+    /// and message only, so the status says what broke instead of staying "pending", with no stack trace in it.
+    /// The store's own failures are not caught here: they could not be recorded in it, and reach the worker's log.
+    /// </summary>
+    private string Unexpected(ConfiguredSource source, Exception ex)
+    {
+        logger.LogError(ex, "Ingesting {SourceId} threw {ExceptionType}", source.Id, ex.GetType().Name);
+        return $"{ex.GetType().Name}: {ex.Message}";
     }
 
     /// <summary>

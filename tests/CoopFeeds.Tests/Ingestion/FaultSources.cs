@@ -84,6 +84,10 @@ internal sealed class FaultSources : IAsyncDisposable
 
     public Task<ServiceHost> StartServiceAsync(params string[] more) => ServiceHost.StartAsync(Path, [.. FastSettings, .. more]);
 
+    /// <summary>As <see cref="StartServiceAsync(string[])"/>, with <paramref name="replaceServices"/> registered last.</summary>
+    public Task<ServiceHost> StartServiceAsync(Action<IServiceCollection> replaceServices, params string[] more) =>
+        ServiceHost.StartWithServicesAsync(Path, replaceServices, [.. FastSettings, .. more]);
+
     public ValueTask DisposeAsync()
     {
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
