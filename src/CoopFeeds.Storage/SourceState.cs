@@ -18,8 +18,13 @@ public enum OutcomeKind
     NotHtml,
     Empty,
     RobotsDisallowed,
-    /// <summary>A redirect (or next page) led to a network the source's configured URL is not on (loopback, private, link-local).</summary>
+    /// <summary>A redirect (or next page) led to an address the network rule does not let the source reach.</summary>
     RedirectRefused,
+    /// <summary>
+    /// The source's own address is one the network rule does not let it reach: a host name resolving to a loopback, private
+    /// or link-local address (without AllowPrivateNetworks, or link-local at all).
+    /// </summary>
+    AddressRefused,
     /// <summary>More redirects than Ingestion:MaxRedirects, or a redirect loop.</summary>
     TooManyRedirects,
     FileMissing,

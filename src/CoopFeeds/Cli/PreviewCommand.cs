@@ -36,6 +36,10 @@ internal static class PreviewCommand
         var dateFormats = new Option<string[]>("--date-format") { Description = "Ad hoc: a date format, may repeat", AllowMultipleArgumentsPerToken = false };
         var cultures = new Option<string[]>("--culture") { Description = "Ad hoc: a culture name, may repeat" };
         var baseUrl = new Option<string?>("--base-url") { Description = "Ad hoc: the address links resolve against" };
+        var allowPrivateNetworks = new Option<bool>("--allow-private-networks")
+        {
+            Description = "Ad hoc: let a host name reach loopback and private addresses, as \"AllowPrivateNetworks\": true in the sources file",
+        };
         var maxPages = new Option<int?>("--max-pages")
         {
             Description = "Ad hoc: pages to follow",
@@ -51,7 +55,7 @@ internal static class PreviewCommand
 
         var command = new Command("preview", "Show what a source's selectors extract, without storing")
         {
-            sources, sourceId, json, save, url, dateFormats, cultures, baseUrl, maxPages,
+            sources, sourceId, json, save, url, dateFormats, cultures, baseUrl, maxPages, allowPrivateNetworks,
         };
         foreach (var option in fields.Values) command.Options.Add(option);
         command.TreatUnmatchedTokensAsErrors = false;
@@ -86,11 +90,13 @@ internal static class PreviewCommand
                 };
                 if (result.GetValue(cultures) is { Length: > 0 } names) definition["Cultures"] = new JsonArray(names.Select(n => (JsonNode?)n).ToArray());
                 if (result.GetValue(baseUrl) is { } b) definition["BaseUrl"] = b;
+                if (result.GetValue(allowPrivateNetworks)) definition["AllowPrivateNetworks"] = true;
                 var file = new JsonObject
                 {
                     ["Sections"] = new JsonArray(new JsonObject { ["Slug"] = "preview", ["Title"] = "Preview" }),
                     ["Sources"] = new JsonArray(definition),
                 };
+                // A typed URL is treated like a source entry: the same network rule.
                 var loaded = SourceCatalogLoader.Parse(file.ToJsonString(), Path.Combine(Environment.CurrentDirectory, "preview.json"));
                 if (!loaded.IsValid)
                 {

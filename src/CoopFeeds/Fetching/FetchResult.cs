@@ -29,16 +29,6 @@ public sealed record FetchResult
         new() { Kind = kind, Detail = detail, StatusCode = statusCode };
 }
 
-/// <summary>
-/// What a fetch may do on behalf of one source: the network its configured URL is on (redirects and next pages may reach
-/// public addresses and that network only) and whether robots.txt is obeyed.
-/// </summary>
-public sealed record FetchPolicy(Uri Origin, bool RespectRobots)
-{
-    public static FetchPolicy For(CoopFeeds.Core.Sources.ConfiguredSource source) =>
-        new(source.Location, source.Definition.RespectRobots);
-}
-
 /// <summary>The validators of the last good response, sent back as If-None-Match / If-Modified-Since.</summary>
 public sealed record ConditionalValidators(string? ETag, string? LastModified)
 {

@@ -19,20 +19,20 @@ namespace CoopFeeds.Fetching;
 /// <remarks>
 /// Politeness and safety sit here, around each request: robots.txt (RFC 9309), one request at a time per host
 /// (<see cref="HostGate"/>), and redirects followed by hand (the handler's AllowAutoRedirect is off) so that each hop is
-/// checked against the network policy before it is requested. The connect callback checks the resolved address again
-/// (<see cref="FetchingRegistration"/>), which also covers a name whose DNS answer changes between the two.
+/// checked against the network rule before it is requested. A hop to an address is judged here; every connection, to a
+/// name or an address, is judged again at connect time on the addresses actually dialled (<see cref="FetchingRegistration"/>).
 /// </remarks>
 public sealed class ListingFetcher
 {
     public const string HttpClientName = "listings";
 
     /// <summary>
-    /// One named client per network a source's URL can be on, each with its own connection pool and a connect callback bound
-    /// to that network: a pooled connection opened for a loopback source can never carry a request of a public one.
+    /// One named client per <see cref="NetworkReach"/>, each with its own connection pool and a connect callback bound to it:
+    /// a pooled connection opened for a source allowed on private networks can never carry a request of one that is not.
     /// </summary>
-    public static string HttpClientNameFor(NetworkScope origin) => $"{HttpClientName}-{origin.ToString().ToLowerInvariant()}";
+    public static string HttpClientNameFor(NetworkReach reach) => $"{HttpClientName}-{reach.ToString().ToLowerInvariant()}";
 
-    private readonly Func<NetworkScope, HttpClient> clientFor;
+    private readonly Func<NetworkReach, HttpClient> clientFor;
     private readonly HostGate gate;
     private readonly RobotsCache robots;
     private readonly CoopFeedsMetrics? metrics;
@@ -52,7 +52,7 @@ public sealed class ListingFetcher
         ILogger<ListingFetcher> logger,
         OpenCircuits? circuits = null)
     {
-        clientFor = origin => clients.CreateClient(HttpClientNameFor(origin));
+        clientFor = reach => clients.CreateClient(HttpClientNameFor(reach));
         this.circuits = circuits;
         this.gate = gate;
         this.robots = robots;
@@ -78,8 +78,7 @@ public sealed class ListingFetcher
         if (url.IsFile) return await ReadFileAsync(url, cancellationToken);
 
         var started = clock.GetTimestamp();
-        var originScope = await NetworkScopes.OfHostAsync(policy.Origin.IdnHost, cancellationToken);
-        var result = await FetchHttpAsync(url, validators, policy, originScope, robotsFile: false, cancellationToken);
+        var result = await FetchHttpAsync(url, validators, policy, robotsFile: false, cancellationToken);
         metrics?.RecordFetch(result.Kind, clock.GetElapsedTime(started));
         if (!result.HasBody && result.Kind != OutcomeKind.NotModified)
             logger.LogDebug("Fetching {Url} ended {Outcome} {StatusCode}: {Detail}", url, result.Kind, result.StatusCode, result.Detail);
@@ -87,26 +86,23 @@ public sealed class ListingFetcher
     }
 
     private async Task<FetchResult> FetchHttpAsync(
-        Uri url, ConditionalValidators validators, FetchPolicy policy, NetworkScope originScope, bool robotsFile, CancellationToken cancellationToken)
+        Uri url, ConditionalValidators validators, FetchPolicy policy, bool robotsFile, CancellationToken cancellationToken)
     {
         var current = url;
         for (var hop = 0; ; hop++)
         {
             if (current.Scheme is not ("http" or "https"))
                 return FetchResult.Failed(OutcomeKind.RedirectRefused, $"{Describe(hop)} {current} refused: only http and https are fetched");
-            if (!string.Equals(current.IdnHost, policy.Origin.IdnHost, StringComparison.OrdinalIgnoreCase))
-            {
-                var scope = await NetworkScopes.OfHostAsync(current.IdnHost, cancellationToken);
-                if (!NetworkScopes.Permits(originScope, scope))
-                {
-                    return FetchResult.Failed(OutcomeKind.RedirectRefused,
-                        $"{Describe(hop)} {current} refused: {current.IdnHost} is a {Name(scope)} address and the source's URL is not on that network");
-                }
-            }
+            // An address is judged now, before robots.txt or the host's turn; a name when its connection is opened.
+            if (NetworkRule.LiteralOf(current.IdnHost) is { } literal
+                && NetworkRule.Refusal(policy.Reach, current.IdnHost, [literal], byLiteral: true) is { } refused)
+                return FetchResult.Failed(RefusedKind(hop), $"{Describe(hop)} {current} refused: {refused}");
 
             if (policy.RespectRobots && !robotsFile)
             {
-                var refusal = await CheckRobotsAsync(current, policy, originScope, cancellationToken);
+                var refusal = await CheckRobotsAsync(current, policy, cancellationToken);
+                // robots.txt is on this hop's host, so the rule refused that host: the source's own, or one a redirect led to.
+                if (refusal is { Kind: OutcomeKind.AddressRefused }) return refusal with { Kind = RefusedKind(hop) };
                 if (refusal is not null) return refusal;
             }
 
@@ -121,7 +117,7 @@ public sealed class ListingFetcher
             HttpResponseMessage response;
             try
             {
-                response = await clientFor(originScope).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                response = await clientFor(policy.Reach).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -139,7 +135,7 @@ public sealed class ListingFetcher
             }
             catch (HttpRequestException ex)
             {
-                return Classify(ex, current);
+                return Classify(ex, current, hop);
             }
 
             using (response)
@@ -164,7 +160,7 @@ public sealed class ListingFetcher
     }
 
     /// <summary>Null when robots.txt lets us fetch <paramref name="url"/>; else why not, as the source's outcome.</summary>
-    private async Task<FetchResult?> CheckRobotsAsync(Uri url, FetchPolicy policy, NetworkScope originScope, CancellationToken cancellationToken)
+    private async Task<FetchResult?> CheckRobotsAsync(Uri url, FetchPolicy policy, CancellationToken cancellationToken)
     {
         var rules = robots.GetFresh(url);
         using var fetching = rules is null ? await robots.LockAsync(url, cancellationToken) : null;
@@ -172,9 +168,11 @@ public sealed class ListingFetcher
         if (rules is null)
         {
             var robotsUrl = new Uri(url, "/robots.txt");
-            var fetched = await FetchHttpAsync(robotsUrl, ConditionalValidators.None, policy, originScope, robotsFile: true, cancellationToken);
+            var fetched = await FetchHttpAsync(robotsUrl, ConditionalValidators.None, policy, robotsFile: true, cancellationToken);
             switch (fetched.Kind)
             {
+                case OutcomeKind.AddressRefused:
+                    return fetched; // the rule refuses the host itself: its pages would be refused as well
                 case OutcomeKind.Success:
                     rules = RobotsRules.Parse(Encoding.UTF8.GetString(fetched.Body!), _options.UserAgent);
                     robots.Set(url, rules);
@@ -249,7 +247,7 @@ public sealed class ListingFetcher
             }
             catch (HttpRequestException ex)
             {
-                return Classify(ex, finalUrl) with { StatusCode = status };
+                return Classify(ex, finalUrl, hop: 0) with { StatusCode = status };
             }
             catch (IOException ex)
             {
@@ -310,14 +308,8 @@ public sealed class ListingFetcher
 
     private static string Describe(int hop) => hop == 0 ? "fetching" : "redirect to";
 
-    private static string Name(NetworkScope scope) => scope switch
-    {
-        NetworkScope.Loopback => "loopback",
-        NetworkScope.Private => "private-network",
-        NetworkScope.LinkLocal => "link-local (cloud metadata)",
-        NetworkScope.Reserved => "reserved",
-        _ => "public",
-    };
+    /// <summary>The source's own address refused, or one a redirect led to.</summary>
+    private static OutcomeKind RefusedKind(int hop) => hop == 0 ? OutcomeKind.AddressRefused : OutcomeKind.RedirectRefused;
 
     private FetchResult TooLarge(int status, long? length) =>
         FetchResult.Failed(OutcomeKind.TooLarge,
@@ -347,12 +339,12 @@ public sealed class ListingFetcher
         }
     }
 
-    private static FetchResult Classify(HttpRequestException ex, Uri url)
+    private static FetchResult Classify(HttpRequestException ex, Uri url, int hop)
     {
         for (Exception? inner = ex; inner is not null; inner = inner.InnerException)
         {
             if (inner is AddressRefusedException refused)
-                return FetchResult.Failed(OutcomeKind.RedirectRefused, refused.Message);
+                return FetchResult.Failed(RefusedKind(hop), $"{Describe(hop)} {url} refused: {refused.Message}");
         }
         var cause = ex.InnerException;
         if (cause is AuthenticationException || ex.HttpRequestError == HttpRequestError.SecureConnectionError)

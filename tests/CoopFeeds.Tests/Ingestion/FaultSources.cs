@@ -70,6 +70,7 @@ internal sealed class FaultSources : IAsyncDisposable
                 ["Url"] = s.Url,
                 ["Interval"] = s.Interval ?? "01:00:00",
                 ["RespectRobots"] = s.RespectRobots,
+                ["AllowPrivateNetworks"] = s.AllowPrivateNetworks,
                 ["Enabled"] = s.Enabled,
                 ["BaseUrl"] = s.BaseUrl ?? (Uri.TryCreate(s.Url, UriKind.Absolute, out var u) && !u.IsFile ? null! : "https://saved.example/"),
                 ["Selectors"] = s.Selectors ?? DefaultSelectors,
@@ -99,6 +100,8 @@ internal sealed record SourceSpec(string Id, string Url, bool RespectRobots = tr
 {
     /// <summary>Null: <see cref="FaultSources.DefaultSelectors"/>.</summary>
     public IReadOnlyDictionary<string, string>? Selectors { get; init; }
+
+    public bool AllowPrivateNetworks { get; init; }
 
     public SourceSpec(string id, Uri url, bool respectRobots = true) : this(id, url.AbsoluteUri, respectRobots) { }
 }
