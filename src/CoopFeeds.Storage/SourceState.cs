@@ -28,6 +28,8 @@ public enum OutcomeKind
     /// <summary>More redirects than Ingestion:MaxRedirects, or a redirect loop.</summary>
     TooManyRedirects,
     FileMissing,
+    /// <summary>A saved page outside the sources file's folder (or Sources:FileRoot) once links are resolved, or a folder.</summary>
+    FileRefused,
     /// <summary>
     /// Not asked: the site's circuit breaker is open after too many recent failures (this source's or another of the same
     /// site), and stays open for Ingestion:CircuitBreakDuration before one request tries again.

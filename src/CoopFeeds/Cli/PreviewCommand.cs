@@ -62,11 +62,13 @@ internal static class PreviewCommand
 
         command.SetAction(async (result, cancellationToken) =>
         {
+            using var host = CliHost.Create(null, null, CoopFeedsCommandLine.ConfigArgs(result));
             ConfiguredSource source;
             SourceCatalog catalog;
             if (result.GetValue(sourceId) is { } id)
             {
-                catalog = SourceCatalogProvider.Load(result.GetValue(sources)!).Current;
+                var fileRoot = SourcesOptions.FileRootIn(host.Services.GetRequiredService<IConfiguration>());
+                catalog = SourceCatalogProvider.Load(result.GetValue(sources)!, fileRoot).Current;
                 if (catalog.FindSource(id) is not { } found)
                 {
                     await Console.Error.WriteLineAsync($"No source '{id}'. Sources: {string.Join(", ", catalog.Sources.Select(s => s.Id))}");
@@ -96,8 +98,8 @@ internal static class PreviewCommand
                     ["Sections"] = new JsonArray(new JsonObject { ["Slug"] = "preview", ["Title"] = "Preview" }),
                     ["Sources"] = new JsonArray(definition),
                 };
-                // A typed URL is treated like a source entry: the same network rule.
-                var loaded = SourceCatalogLoader.Parse(file.ToJsonString(), Path.Combine(Environment.CurrentDirectory, "preview.json"));
+                // A typed URL is treated like a source entry (the same network rule); a typed file is read as given.
+                var loaded = SourceCatalogLoader.ParseAdHoc(file.ToJsonString(), Path.Combine(Environment.CurrentDirectory, "preview.json"));
                 if (!loaded.IsValid)
                 {
                     await Console.Error.WriteLineAsync("Cannot preview:\n  - " + string.Join("\n  - ", loaded.Problems.Select(p => p.Replace("source 'preview': ", ""))));
@@ -112,7 +114,6 @@ internal static class PreviewCommand
                 return 2;
             }
 
-            using var host = CliHost.Create(null, null, CoopFeedsCommandLine.ConfigArgs(result));
             var reader = host.Services.GetRequiredService<ListingReader>();
             var read = await reader.ReadAsync(source, ConditionalValidators.None, knownKeys: null, cancellationToken);
 

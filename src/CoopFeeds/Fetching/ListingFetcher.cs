@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
+using CoopFeeds.Core.Sources;
 using CoopFeeds.Storage;
 using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ namespace CoopFeeds.Fetching;
 /// (<see cref="HostGate"/>), and redirects followed by hand (the handler's AllowAutoRedirect is off) so that each hop is
 /// checked against the network rule before it is requested. A hop to an address is judged here; every connection, to a
 /// name or an address, is judged again at connect time on the addresses actually dialled (<see cref="FetchingRegistration"/>).
+/// Saved pages are read from disk, inside the source's folder and never past <see cref="FetchOptions.MaxBodyBytes"/>.
 /// </remarks>
 public sealed class ListingFetcher
 {
@@ -75,7 +77,7 @@ public sealed class ListingFetcher
 
     public async Task<FetchResult> FetchAsync(Uri url, ConditionalValidators validators, FetchPolicy policy, CancellationToken cancellationToken)
     {
-        if (url.IsFile) return await ReadFileAsync(url, cancellationToken);
+        if (url.IsFile) return await ReadFileAsync(url, policy.FileRoot, cancellationToken);
 
         var started = clock.GetTimestamp();
         var result = await FetchHttpAsync(url, validators, policy, robotsFile: false, cancellationToken);
@@ -239,7 +241,8 @@ public sealed class ListingFetcher
             bodyTimeout.CancelAfter(_options.RequestTimeout);
             try
             {
-                body = await ReadLimitedAsync(response.Content, limit, truncate: robotsFile, bodyTimeout.Token);
+                await using var stream = await response.Content.ReadAsStreamAsync(bodyTimeout.Token);
+                body = await ReadLimitedAsync(stream, limit, truncate: robotsFile, bodyTimeout.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -270,9 +273,8 @@ public sealed class ListingFetcher
     }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes; past it, gives up (null) or keeps the start, without reading the rest.</summary>
-    private static async Task<byte[]?> ReadLimitedAsync(HttpContent content, long limit, bool truncate, CancellationToken cancellationToken)
+    private static async Task<byte[]?> ReadLimitedAsync(Stream stream, long limit, bool truncate, CancellationToken cancellationToken)
     {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
@@ -318,13 +320,48 @@ public sealed class ListingFetcher
     private static bool IsHtml(string mediaType) =>
         mediaType is "text/html" or "application/xhtml+xml" or "text/plain" or "application/xml" or "text/xml";
 
-    private async Task<FetchResult> ReadFileAsync(Uri url, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a saved page: with a <paramref name="root"/>, only a regular file inside it, links resolved at this very read
+    /// (the page may have become a link since the sources file was read); without one (a path an operator typed to
+    /// <c>preview</c>), the path as given. Either way never more than <see cref="FetchOptions.MaxBodyBytes"/>.
+    /// </summary>
+    private async Task<FetchResult> ReadFileAsync(Uri url, string? root, CancellationToken cancellationToken)
     {
+        var path = url.LocalPath;
         try
         {
-            var body = await File.ReadAllBytesAsync(url.LocalPath, cancellationToken);
+            if (root is not null)
+            {
+                if (SavedPagePath.Outside(path, root, out var resolved) is { } outside)
+                    return FetchResult.Failed(OutcomeKind.FileRefused, $"{outside}: not read");
+                path = resolved;
+            }
+            var file = new FileInfo(path);
+            if (!file.Exists)
+            {
+                return Directory.Exists(path)
+                    ? FetchResult.Failed(OutcomeKind.FileRefused, $"'{url.LocalPath}' is a folder, not a page")
+                    : FetchResult.Failed(OutcomeKind.FileMissing, $"'{url.LocalPath}' does not exist");
+            }
+            // Only regular files: they report their size, where devices, pipes and the kernel's /proc files report none (and
+            // opening a pipe would wait for a writer), so a page of the sources file that reports no size is not opened.
+            if (root is not null && file.Length == 0)
+            {
+                return FetchResult.Failed(OutcomeKind.Empty,
+                    $"'{url.LocalPath}' has a size of 0 bytes: an empty file, or no regular file (a device, a pipe, a /proc file); not read");
+            }
+            if (file.Length > _options.MaxBodyBytes)
+                return FetchResult.Failed(OutcomeKind.TooLarge, $"'{url.LocalPath}' is {file.Length} bytes, more than {_options.MaxBodyBytes}; not read");
+
+            byte[]? body;
+            await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.Asynchronous))
+            {
+                // Enforced while reading, whatever the size said: /dev/zero reports none and never ends.
+                body = await ReadLimitedAsync(stream, _options.MaxBodyBytes, truncate: false, cancellationToken);
+            }
+            if (body is null)
+                return FetchResult.Failed(OutcomeKind.TooLarge, $"'{url.LocalPath}' gave more than {_options.MaxBodyBytes} bytes (stopped reading)");
             if (body.Length == 0) return FetchResult.Failed(OutcomeKind.Empty, $"'{url.LocalPath}' is empty");
-            if (body.Length > _options.MaxBodyBytes) return TooLarge(200, body.Length);
             // No charset: AngleSharp takes it from a BOM or <meta charset>, as a browser opening the file would.
             return new FetchResult { Kind = OutcomeKind.Success, Body = body, ContentType = "text/html", FinalUrl = url };
         }

@@ -16,27 +16,34 @@ public sealed class SourceCatalogException(string path, IReadOnlyList<string> pr
 public sealed class SourceCatalogProvider
 {
     private readonly Lock _gate = new();
+    private readonly string? _fileRoot;
     private volatile SourceCatalog _current;
     private CancellationTokenSource _changed = new();
 
-    public SourceCatalogProvider(SourceCatalog initial) => _current = initial;
+    /// <param name="fileRoot">Sources:FileRoot, which every reload applies too; null: the sources file's folder.</param>
+    public SourceCatalogProvider(SourceCatalog initial, string? fileRoot = null)
+    {
+        _current = initial;
+        _fileRoot = fileRoot;
+    }
 
     public SourceCatalog Current => _current;
 
     /// <summary>Cancelled when <see cref="Current"/> is replaced; read it again afterwards for the next change.</summary>
     public CancellationToken ChangeToken => _changed.Token;
 
-    public static SourceCatalogProvider Load(string path)
+    /// <param name="fileRoot">Sources:FileRoot: the folder saved pages must be in; null: the sources file's folder.</param>
+    public static SourceCatalogProvider Load(string path, string? fileRoot = null)
     {
-        var result = SourceCatalogLoader.Load(path);
+        var result = SourceCatalogLoader.Load(path, fileRoot);
         if (!result.IsValid) throw new SourceCatalogException(Path.GetFullPath(path), result.Problems);
-        return new SourceCatalogProvider(result.Catalog!);
+        return new SourceCatalogProvider(result.Catalog!, fileRoot);
     }
 
     /// <summary>Reads the file again. Valid: it becomes <see cref="Current"/> and <see cref="ChangeToken"/> fires. Not valid: nothing changes.</summary>
     public SourceCatalogLoadResult Reload()
     {
-        var result = SourceCatalogLoader.Load(_current.FilePath);
+        var result = SourceCatalogLoader.Load(_current.FilePath, _fileRoot);
         if (result.IsValid) Replace(result.Catalog!);
         return result;
     }
