@@ -43,4 +43,13 @@ public enum OutcomeKind
     /// parse would take minutes of CPU).
     /// </summary>
     TooDeeplyNested,
+    /// <summary>
+    /// The source's own address is one the network rule does not let it reach: a host name resolving to a loopback, private
+    /// or link-local address (without AllowPrivateNetworks, or link-local at all).
+    /// </summary>
+    AddressRefused,
+    /// <summary>A saved page outside the sources file's folder (or Sources:FileRoot) once links are resolved, or a folder.</summary>
+    FileRefused,
+    /// <summary>The run ended with an exception no other outcome names (a bug); the detail is its type and message.</summary>
+    InternalError,
 }

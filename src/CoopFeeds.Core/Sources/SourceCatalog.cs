@@ -20,6 +20,13 @@ public sealed record ConfiguredSource
     /// <summary><see cref="SourceDefinition.TimeZone"/> looked up; null means UTC.</summary>
     public TimeZoneInfo? TimeZone { get; init; }
 
+    /// <summary>
+    /// The folder every file this source reads must be inside, links resolved (<see cref="SavedPagePath"/>): the sources
+    /// file's folder, or <c>Sources:FileRoot</c>. Checked when the file is read, and again at every read. Null only for a page
+    /// an operator names by hand (<c>preview --url</c>), which is read as given.
+    /// </summary>
+    public string? FileRoot { get; init; }
+
     public string Id => Definition.Id;
     public string Section => Definition.Section;
     public bool IsSavedPage => Location.IsFile;

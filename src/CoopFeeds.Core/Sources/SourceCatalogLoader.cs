@@ -32,7 +32,8 @@ public static partial class SourceCatalogLoader
         AllowTrailingCommas = true,
     };
 
-    public static SourceCatalogLoadResult Load(string path)
+    /// <param name="fileRoot">The folder saved pages must be in (<c>Sources:FileRoot</c>); null: the sources file's folder.</param>
+    public static SourceCatalogLoadResult Load(string path, string? fileRoot = null)
     {
         var fullPath = Path.GetFullPath(path);
         if (!File.Exists(fullPath))
@@ -49,11 +50,26 @@ public static partial class SourceCatalogLoader
         {
             return new(null, [$"sources file '{fullPath}' cannot be read: {ex.Message}"]);
         }
-        return Parse(json, fullPath);
+        return Parse(json, fullPath, fileRoot);
     }
 
     /// <summary>Parses the text of a sources file; <paramref name="filePath"/> anchors relative page paths.</summary>
-    public static SourceCatalogLoadResult Parse(string json, string filePath)
+    /// <param name="fileRoot">The folder saved pages must be in (<c>Sources:FileRoot</c>); null: the sources file's folder.</param>
+    public static SourceCatalogLoadResult Parse(string json, string filePath, string? fileRoot = null)
+    {
+        if (fileRoot is not null && !Directory.Exists(fileRoot))
+            return new(null, [$"the saved-pages folder '{Path.GetFullPath(fileRoot)}' (Sources:FileRoot) does not exist"]);
+        return ParseWithin(json, filePath, Path.GetFullPath(fileRoot ?? Path.GetDirectoryName(filePath)!));
+    }
+
+    /// <summary>
+    /// Parses a sources file made up for a page an operator names by hand (<c>preview --url</c>): a file it names is read as
+    /// given, wherever it is, because the operator chose it (<see cref="ConfiguredSource.FileRoot"/> is null).
+    /// </summary>
+    public static SourceCatalogLoadResult ParseAdHoc(string json, string filePath) => ParseWithin(json, filePath, root: null);
+
+    /// <param name="root">The folder saved pages must be in; null: anywhere (<see cref="ParseAdHoc"/>).</param>
+    private static SourceCatalogLoadResult ParseWithin(string json, string filePath, string? root)
     {
         var problems = new List<string>();
         JsonDocument document;
@@ -84,7 +100,7 @@ public static partial class SourceCatalogLoader
             }
 
             var sections = ReadSections(GetArray(document.RootElement, "Sections", problems), problems);
-            var sources = ReadSources(GetArray(document.RootElement, "Sources", problems), sections, filePath, problems);
+            var sources = ReadSources(GetArray(document.RootElement, "Sources", problems), sections, filePath, root, problems);
             return problems.Count == 0
                 ? new(new SourceCatalog(filePath, sections, sources), problems)
                 : new(null, problems);
@@ -138,7 +154,7 @@ public static partial class SourceCatalogLoader
     }
 
     private static List<ConfiguredSource> ReadSources(
-        JsonElement.ArrayEnumerator? elements, List<SectionDefinition> sections, string filePath, List<string> problems)
+        JsonElement.ArrayEnumerator? elements, List<SectionDefinition> sections, string filePath, string? root, List<string> problems)
     {
         var sources = new List<ConfiguredSource>();
         if (elements is null) return sources;
@@ -163,17 +179,17 @@ public static partial class SourceCatalogLoader
             if (!sections.Any(s => s.Slug == definition.Section))
                 problems.Add($"{where}: Section '{definition.Section}' is not defined (known: {string.Join(", ", sections.Select(s => s.Slug))})");
 
-            var source = Validate(definition, filePath, where, problems);
+            var source = Validate(definition, filePath, root, where, problems);
             if (source is not null) sources.Add(source);
         }
         return sources;
     }
 
-    private static ConfiguredSource? Validate(SourceDefinition definition, string filePath, string where, List<string> problems)
+    private static ConfiguredSource? Validate(SourceDefinition definition, string filePath, string? root, string where, List<string> problems)
     {
         var before = problems.Count;
 
-        var location = ResolveLocation(definition.Url, filePath, where, problems);
+        var location = ResolveLocation(definition.Url, filePath, root, where, problems);
         Uri? baseUrl = null;
         if (definition.BaseUrl is not null && !TryHttpUri(definition.BaseUrl, out baseUrl))
             problems.Add($"{where}: BaseUrl must be an absolute http(s) URL (got '{UrlRedactor.RedactText(definition.BaseUrl)}')");
@@ -223,10 +239,11 @@ public static partial class SourceCatalogLoader
             BaseUrl = baseUrl,
             Cultures = cultures,
             TimeZone = zone,
+            FileRoot = root,
         };
     }
 
-    private static Uri? ResolveLocation(string url, string filePath, string where, List<string> problems)
+    private static Uri? ResolveLocation(string url, string filePath, string? root, string where, List<string> problems)
     {
         if (string.IsNullOrWhiteSpace(url))
         {
@@ -247,6 +264,20 @@ public static partial class SourceCatalogLoader
         if (!File.Exists(path))
         {
             problems.Add($"{where}: Url '{UrlRedactor.RedactText(url)}' is neither an http(s) URL nor an existing file (looked for '{UrlRedactor.RedactText(path)}')");
+            return null;
+        }
+        // Checked again at every read (ListingFetcher): a page may be replaced by a link after the file was read.
+        try
+        {
+            if (root is not null && SavedPagePath.Outside(path, root, out _) is { } outside)
+            {
+                problems.Add($"{where}: Url {outside}; a source reads only files inside it (move the page there, or set Sources:FileRoot)");
+                return null;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"{where}: Url '{url}' cannot be followed to a file: {ex.Message}");
             return null;
         }
         return new Uri(path);

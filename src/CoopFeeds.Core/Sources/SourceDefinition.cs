@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CoopFeeds.Core.Sources;
 
 /// <summary>
@@ -33,6 +35,15 @@ public sealed record SourceDefinition
     public string? TimeZone { get; init; }
 
     public bool RespectRobots { get; init; } = true;
+
+    /// <summary>
+    /// A source named by a host name may reach loopback and private addresses (never link-local ones) when this is true;
+    /// otherwise only public ones. A source whose URL is an IP literal or <c>localhost</c> reaches that address's network
+    /// whatever this says. Not written when false, so adding the field left every existing source's fingerprint as it was.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool AllowPrivateNetworks { get; init; }
+
     public bool Enabled { get; init; } = true;
 }
 

@@ -5,6 +5,7 @@ using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Fetching;
 using CoopFeeds.Ingestion;
+using CoopFeeds.Sources;
 
 namespace CoopFeeds.Cli;
 
@@ -23,7 +24,8 @@ internal static class CheckCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var path = result.GetValue(sources)!;
-            var loaded = SourceCatalogLoader.Load(path);
+            using var host = CliHost.Create(null, null, CoopFeedsCommandLine.ConfigArgs(result));
+            var loaded = SourceCatalogLoader.Load(path, SourcesOptions.FileRootIn(host.Services.GetRequiredService<IConfiguration>()));
             if (!loaded.IsValid)
             {
                 Console.WriteLine($"{Path.GetFullPath(path)}: {loaded.Problems.Count} problem(s)");
@@ -34,7 +36,6 @@ internal static class CheckCommand
             Console.WriteLine($"{catalog.FilePath}: OK, {catalog.Sections.Count} sections, {catalog.Sources.Count} sources");
             if (!result.GetValue(fixtures)) return 0;
 
-            using var host = CliHost.Create(null, null, CoopFeedsCommandLine.ConfigArgs(result));
             var reader = host.Services.GetRequiredService<ListingReader>();
             var failed = 0;
             foreach (var source in catalog.Sources)
@@ -70,6 +71,8 @@ internal static class CheckCommand
         var offline = source with
         {
             Location = new Uri(Path.GetFullPath(page)),
+            // The fixture is where check itself keeps it, beside the sources file, wherever Sources:FileRoot puts the pages.
+            FileRoot = catalog.Folder,
             BaseUrl = source.BaseUrl ?? (source.IsSavedPage ? null : source.Location),
             Definition = source.Definition with { MaxPages = 1 },
         };

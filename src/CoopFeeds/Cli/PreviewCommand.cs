@@ -37,6 +37,10 @@ internal static class PreviewCommand
         var dateFormats = new Option<string[]>("--date-format") { Description = "Ad hoc: a date format, may repeat", AllowMultipleArgumentsPerToken = false };
         var cultures = new Option<string[]>("--culture") { Description = "Ad hoc: a culture name, may repeat" };
         var baseUrl = new Option<string?>("--base-url") { Description = "Ad hoc: the address links resolve against" };
+        var allowPrivateNetworks = new Option<bool>("--allow-private-networks")
+        {
+            Description = "Ad hoc: let a host name reach loopback and private addresses, as \"AllowPrivateNetworks\": true in the sources file",
+        };
         var maxPages = new Option<int?>("--max-pages")
         {
             Description = "Ad hoc: pages to follow",
@@ -52,18 +56,20 @@ internal static class PreviewCommand
 
         var command = new Command("preview", "Show what a source's selectors extract, without storing")
         {
-            sources, sourceId, json, save, url, dateFormats, cultures, baseUrl, maxPages,
+            sources, sourceId, json, save, url, dateFormats, cultures, baseUrl, maxPages, allowPrivateNetworks,
         };
         foreach (var option in fields.Values) command.Options.Add(option);
         command.TreatUnmatchedTokensAsErrors = false;
 
         command.SetAction(async (result, cancellationToken) =>
         {
+            using var host = CliHost.Create(null, null, CoopFeedsCommandLine.ConfigArgs(result));
             ConfiguredSource source;
             SourceCatalog catalog;
             if (result.GetValue(sourceId) is { } id)
             {
-                catalog = SourceCatalogProvider.Load(result.GetValue(sources)!).Current;
+                var fileRoot = SourcesOptions.FileRootIn(host.Services.GetRequiredService<IConfiguration>());
+                catalog = SourceCatalogProvider.Load(result.GetValue(sources)!, fileRoot).Current;
                 if (catalog.FindSource(id) is not { } found)
                 {
                     await Console.Error.WriteLineAsync($"No source '{id}'. Sources: {string.Join(", ", catalog.Sources.Select(s => s.Id))}");
@@ -87,12 +93,14 @@ internal static class PreviewCommand
                 };
                 if (result.GetValue(cultures) is { Length: > 0 } names) definition["Cultures"] = new JsonArray(names.Select(n => (JsonNode?)n).ToArray());
                 if (result.GetValue(baseUrl) is { } b) definition["BaseUrl"] = b;
+                if (result.GetValue(allowPrivateNetworks)) definition["AllowPrivateNetworks"] = true;
                 var file = new JsonObject
                 {
                     ["Sections"] = new JsonArray(new JsonObject { ["Slug"] = "preview", ["Title"] = "Preview" }),
                     ["Sources"] = new JsonArray(definition),
                 };
-                var loaded = SourceCatalogLoader.Parse(file.ToJsonString(), Path.Combine(Environment.CurrentDirectory, "preview.json"));
+                // A typed URL is treated like a source entry (the same network rule); a typed file is read as given.
+                var loaded = SourceCatalogLoader.ParseAdHoc(file.ToJsonString(), Path.Combine(Environment.CurrentDirectory, "preview.json"));
                 if (!loaded.IsValid)
                 {
                     await Console.Error.WriteLineAsync("Cannot preview:\n  - " + string.Join("\n  - ", loaded.Problems.Select(p => p.Replace("source 'preview': ", ""))));
@@ -107,7 +115,6 @@ internal static class PreviewCommand
                 return 2;
             }
 
-            using var host = CliHost.Create(null, null, CoopFeedsCommandLine.ConfigArgs(result));
             var reader = host.Services.GetRequiredService<ListingReader>();
             var read = await reader.ReadAsync(source, ConditionalValidators.None, knownKeys: null, cancellationToken);
 

@@ -20,13 +20,3 @@ public sealed record FetchResult
     public static FetchResult Failed(OutcomeKind kind, string detail, int? statusCode = null) =>
         new() { Outcome = new() { Kind = kind, Detail = detail, StatusCode = statusCode } };
 }
-
-/// <summary>
-/// What a fetch may do on behalf of one source: the network its configured URL is on (redirects and next pages may reach
-/// public addresses and that network only) and whether robots.txt is obeyed.
-/// </summary>
-public sealed record FetchPolicy(Uri Origin, bool RespectRobots)
-{
-    public static FetchPolicy For(CoopFeeds.Core.Sources.ConfiguredSource source) =>
-        new(source.Location, source.Definition.RespectRobots);
-}

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Http.Resilience;
@@ -31,22 +32,27 @@ public static class FetchingRegistration
         services.AddTelemetry();
         services.TryAddSingleton<HostGate>();
         services.TryAddSingleton<RobotsCache>();
-        foreach (var origin in Enum.GetValues<NetworkScope>())
+        services.TryAddSingleton<IHostResolver, SystemHostResolver>();
+        foreach (var reach in Enum.GetValues<NetworkReach>())
         {
-            services.AddHttpClient(ListingFetcher.HttpClientNameFor(origin), (sp, client) =>
+            services.AddHttpClient(ListingFetcher.HttpClientNameFor(reach), (sp, client) =>
                 {
                     var options = sp.GetRequiredService<IOptions<FetchOptions>>().Value;
                     if (!client.DefaultRequestHeaders.UserAgent.TryParseAdd(options.EffectiveUserAgent))
                         client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.EffectiveUserAgent);
                     client.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
                 })
-                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+                .ConfigurePrimaryHttpMessageHandler(sp =>
                 {
-                    // The fetcher follows redirects itself, checking each hop against the network policy first.
-                    AllowAutoRedirect = false,
-                    AutomaticDecompression = System.Net.DecompressionMethods.All,
-                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                    ConnectCallback = (context, cancellationToken) => ConnectCheckedAsync(origin, context, cancellationToken),
+                    var resolver = sp.GetRequiredService<IHostResolver>();
+                    return new SocketsHttpHandler
+                    {
+                        // The fetcher follows redirects itself, checking each hop against the network rule first.
+                        AllowAutoRedirect = false,
+                        AutomaticDecompression = System.Net.DecompressionMethods.All,
+                        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                        ConnectCallback = (context, cancellationToken) => ConnectCheckedAsync(reach, resolver, context, cancellationToken),
+                    };
                 })
                 .AddStandardResilienceHandler()
                 .Configure((resilience, sp) => Configure(
@@ -133,20 +139,20 @@ public static class FetchingRegistration
     }
 
     /// <summary>
-    /// Connects only to addresses a source on <paramref name="origin"/> may reach (<see cref="NetworkScopes.Permits"/>), checked on the address
-    /// actually dialled, so a name that resolves differently at connect time cannot reach a private or metadata address.
+    /// Connects only to addresses <see cref="NetworkRule"/> lets a fetch with <paramref name="reach"/> reach, judged on the
+    /// addresses actually dialled: what a name resolved to earlier, or resolves to for anyone else, decides nothing.
     /// </summary>
-    private static async ValueTask<Stream> ConnectCheckedAsync(NetworkScope origin, SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectCheckedAsync(
+        NetworkReach reach, IHostResolver resolver, SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var host = context.DnsEndPoint.Host;
-        var addresses = await NetworkScopes.ResolveAsync(host, cancellationToken);
+        var literal = NetworkRule.LiteralOf(host);
+        var byLiteral = literal is not null;
+        IPAddress[] addresses = literal is not null ? [literal] : await resolver.ResolveAsync(host, cancellationToken);
         if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);
-        var permitted = addresses.Where(a => NetworkScopes.Permits(origin, NetworkScopes.Of(a))).ToList();
-        if (permitted.Count == 0)
-        {
-            throw new AddressRefusedException(
-                $"{host} resolves to {string.Join(", ", addresses.Select(a => $"{a} ({NetworkScopes.Of(a)})"))}, a network the source's URL is not on: not connecting");
-        }
+        if (NetworkRule.Refusal(reach, host, addresses, byLiteral) is { } refusal)
+            throw new AddressRefusedException($"{refusal}: not connecting");
+        var permitted = addresses.Where(a => NetworkRule.Permits(reach, a, byLiteral)).ToList();
 
         Exception? last = null;
         foreach (var address in permitted)

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
 using CoopFeeds.Core.Outcomes;
+using CoopFeeds.Core.Sources;
 using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
@@ -18,8 +19,9 @@ namespace CoopFeeds.Fetching;
 /// <remarks>
 /// Politeness and safety sit here, around each request: robots.txt (RFC 9309), one request at a time per host
 /// (<see cref="HostGate"/>), and redirects followed by hand (the handler's AllowAutoRedirect is off) so that each hop is
-/// checked against the network policy before it is requested. The connect callback checks the resolved address again
-/// (<see cref="FetchingRegistration"/>), which also covers a name whose DNS answer changes between the two.
+/// checked against the network rule before it is requested. A hop to an address is judged here; every connection, to a
+/// name or an address, is judged again at connect time on the addresses actually dialled (<see cref="FetchingRegistration"/>).
+/// Saved pages are read from disk, inside the source's folder and never past <see cref="FetchOptions.MaxBodyBytes"/>.
 /// </remarks>
 public sealed class ListingFetcher(
     IHttpClientFactory clients,
@@ -34,47 +36,43 @@ public sealed class ListingFetcher(
     public const string HttpClientName = "listings";
 
     /// <summary>
-    /// One named client per network a source's URL can be on, each with its own connection pool and a connect callback bound
-    /// to that network: a pooled connection opened for a loopback source can never carry a request of a public one.
+    /// One named client per <see cref="NetworkReach"/>, each with its own connection pool and a connect callback bound to it:
+    /// a pooled connection opened for a source allowed on private networks can never carry a request of one that is not.
     /// </summary>
-    public static string HttpClientNameFor(NetworkScope origin) => $"{HttpClientName}-{origin.ToString().ToLowerInvariant()}";
+    public static string HttpClientNameFor(NetworkReach reach) => $"{HttpClientName}-{reach.ToString().ToLowerInvariant()}";
 
     private readonly FetchOptions _options = options.Value;
 
     public async Task<FetchResult> FetchAsync(Uri url, ConditionalValidators validators, FetchPolicy policy, CancellationToken cancellationToken)
     {
-        if (url.IsFile) return await ReadFileAsync(url, cancellationToken);
+        if (url.IsFile) return await ReadFileAsync(url, policy.FileRoot, cancellationToken);
 
         var started = clock.GetTimestamp();
-        var originScope = await NetworkScopes.OfHostAsync(policy.Origin.IdnHost, cancellationToken);
-        var result = await FetchHttpAsync(url, validators, policy, originScope, robotsFile: false, cancellationToken);
+        var result = await FetchHttpAsync(url, validators, policy, robotsFile: false, cancellationToken);
         metrics.RecordFetch(result.Outcome.Kind, clock.GetElapsedTime(started));
         if (!result.HasBody && result.Outcome.Kind != OutcomeKind.NotModified)
-            logger.LogDebug("Fetching {Url} ended {Outcome} {StatusCode}: {Detail}", Core.Sources.UrlRedactor.Redact(url), result.Outcome.Kind, result.Outcome.StatusCode, Core.Sources.UrlRedactor.RedactText(result.Outcome.Detail ?? ""));
+            logger.LogDebug("Fetching {Url} ended {Outcome} {StatusCode}: {Detail}", UrlRedactor.Redact(url), result.Outcome.Kind, result.Outcome.StatusCode, UrlRedactor.RedactText(result.Outcome.Detail ?? ""));
         return result;
     }
 
     private async Task<FetchResult> FetchHttpAsync(
-        Uri url, ConditionalValidators validators, FetchPolicy policy, NetworkScope originScope, bool robotsFile, CancellationToken cancellationToken)
+        Uri url, ConditionalValidators validators, FetchPolicy policy, bool robotsFile, CancellationToken cancellationToken)
     {
         var current = url;
         for (var hop = 0; ; hop++)
         {
             if (current.Scheme is not ("http" or "https"))
                 return FetchResult.Failed(OutcomeKind.RedirectRefused, $"{Describe(hop)} {current} refused: only http and https are fetched");
-            if (!string.Equals(current.IdnHost, policy.Origin.IdnHost, StringComparison.OrdinalIgnoreCase))
-            {
-                var scope = await NetworkScopes.OfHostAsync(current.IdnHost, cancellationToken);
-                if (!NetworkScopes.Permits(originScope, scope))
-                {
-                    return FetchResult.Failed(OutcomeKind.RedirectRefused,
-                        $"{Describe(hop)} {current} refused: {current.IdnHost} is a {Name(scope)} address and the source's URL is not on that network");
-                }
-            }
+            // An address is judged now, before robots.txt or the host's turn; a name when its connection is opened.
+            if (NetworkRule.LiteralOf(current.IdnHost) is { } literal
+                && NetworkRule.Refusal(policy.Reach, current.IdnHost, [literal], byLiteral: true) is { } refused)
+                return FetchResult.Failed(RefusedKind(hop), $"{Describe(hop)} {current} refused: {refused}");
 
             if (policy.RespectRobots && !robotsFile)
             {
-                var refusal = await CheckRobotsAsync(current, policy, originScope, cancellationToken);
+                var refusal = await CheckRobotsAsync(current, policy, cancellationToken);
+                // robots.txt is on this hop's host, so the rule refused that host: the source's own, or one a redirect led to.
+                if (refusal is { Outcome.Kind: OutcomeKind.AddressRefused }) return refusal with { Outcome = refusal.Outcome with { Kind = RefusedKind(hop) } };
                 if (refusal is not null) return refusal;
             }
 
@@ -89,7 +87,7 @@ public sealed class ListingFetcher(
             HttpResponseMessage response;
             try
             {
-                response = await clients.CreateClient(HttpClientNameFor(originScope)).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                response = await clients.CreateClient(HttpClientNameFor(policy.Reach)).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -107,7 +105,7 @@ public sealed class ListingFetcher(
             }
             catch (HttpRequestException ex)
             {
-                return Classify(ex, current);
+                return Classify(ex, current, hop);
             }
 
             using (response)
@@ -132,7 +130,7 @@ public sealed class ListingFetcher(
     }
 
     /// <summary>Null when robots.txt lets us fetch <paramref name="url"/>; else why not, as the source's outcome.</summary>
-    private async Task<FetchResult?> CheckRobotsAsync(Uri url, FetchPolicy policy, NetworkScope originScope, CancellationToken cancellationToken)
+    private async Task<FetchResult?> CheckRobotsAsync(Uri url, FetchPolicy policy, CancellationToken cancellationToken)
     {
         var rules = robots.GetFresh(url);
         using var fetching = rules is null ? await robots.LockAsync(url, cancellationToken) : null;
@@ -140,9 +138,11 @@ public sealed class ListingFetcher(
         if (rules is null)
         {
             var robotsUrl = new Uri(url, "/robots.txt");
-            var fetched = await FetchHttpAsync(robotsUrl, ConditionalValidators.None, policy, originScope, robotsFile: true, cancellationToken);
+            var fetched = await FetchHttpAsync(robotsUrl, ConditionalValidators.None, policy, robotsFile: true, cancellationToken);
             switch (fetched.Outcome.Kind)
             {
+                case OutcomeKind.AddressRefused:
+                    return fetched; // the rule refuses the host itself: its pages would be refused as well
                 case OutcomeKind.Success:
                     rules = RobotsRules.Parse(Encoding.UTF8.GetString(fetched.Body!), _options.UserAgent);
                     robots.Set(url, rules);
@@ -212,7 +212,8 @@ public sealed class ListingFetcher(
             bodyTimeout.CancelAfter(_options.RequestTimeout);
             try
             {
-                body = await ReadLimitedAsync(response.Content, limit, truncate: robotsFile, bodyTimeout.Token);
+                await using var stream = await response.Content.ReadAsStreamAsync(bodyTimeout.Token);
+                body = await ReadLimitedAsync(stream, limit, truncate: robotsFile, bodyTimeout.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -220,7 +221,7 @@ public sealed class ListingFetcher(
             }
             catch (HttpRequestException ex)
             {
-                var failed = Classify(ex, finalUrl);
+                var failed = Classify(ex, finalUrl, hop: 0);
                 return failed with { Outcome = failed.Outcome with { StatusCode = status } };
             }
             catch (IOException ex)
@@ -246,9 +247,8 @@ public sealed class ListingFetcher(
     }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes; past it, gives up (null) or keeps the start, without reading the rest.</summary>
-    private static async Task<byte[]?> ReadLimitedAsync(HttpContent content, long limit, bool truncate, CancellationToken cancellationToken)
+    private static async Task<byte[]?> ReadLimitedAsync(Stream stream, long limit, bool truncate, CancellationToken cancellationToken)
     {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
@@ -284,14 +284,8 @@ public sealed class ListingFetcher(
 
     private static string Describe(int hop) => hop == 0 ? "fetching" : "redirect to";
 
-    private static string Name(NetworkScope scope) => scope switch
-    {
-        NetworkScope.Loopback => "loopback",
-        NetworkScope.Private => "private-network",
-        NetworkScope.LinkLocal => "link-local (cloud metadata)",
-        NetworkScope.Reserved => "reserved",
-        _ => "public",
-    };
+    /// <summary>The source's own address refused, or one a redirect led to.</summary>
+    private static OutcomeKind RefusedKind(int hop) => hop == 0 ? OutcomeKind.AddressRefused : OutcomeKind.RedirectRefused;
 
     private FetchResult TooLarge(int status, long? length) =>
         FetchResult.Failed(OutcomeKind.TooLarge,
@@ -300,13 +294,48 @@ public sealed class ListingFetcher(
     private static bool IsHtml(string mediaType) =>
         mediaType is "text/html" or "application/xhtml+xml" or "text/plain" or "application/xml" or "text/xml";
 
-    private async Task<FetchResult> ReadFileAsync(Uri url, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a saved page: with a <paramref name="root"/>, only a regular file inside it, links resolved at this very read
+    /// (the page may have become a link since the sources file was read); without one (a path an operator typed to
+    /// <c>preview</c>), the path as given. Either way never more than <see cref="FetchOptions.MaxBodyBytes"/>.
+    /// </summary>
+    private async Task<FetchResult> ReadFileAsync(Uri url, string? root, CancellationToken cancellationToken)
     {
+        var path = url.LocalPath;
         try
         {
-            var body = await File.ReadAllBytesAsync(url.LocalPath, cancellationToken);
+            if (root is not null)
+            {
+                if (SavedPagePath.Outside(path, root, out var resolved) is { } outside)
+                    return FetchResult.Failed(OutcomeKind.FileRefused, $"{outside}: not read");
+                path = resolved;
+            }
+            var file = new FileInfo(path);
+            if (!file.Exists)
+            {
+                return Directory.Exists(path)
+                    ? FetchResult.Failed(OutcomeKind.FileRefused, $"'{url.LocalPath}' is a folder, not a page")
+                    : FetchResult.Failed(OutcomeKind.FileMissing, $"'{url.LocalPath}' does not exist");
+            }
+            // Only regular files: they report their size, where devices, pipes and the kernel's /proc files report none (and
+            // opening a pipe would wait for a writer), so a page of the sources file that reports no size is not opened.
+            if (root is not null && file.Length == 0)
+            {
+                return FetchResult.Failed(OutcomeKind.Empty,
+                    $"'{url.LocalPath}' has a size of 0 bytes: an empty file, or no regular file (a device, a pipe, a /proc file); not read");
+            }
+            if (file.Length > _options.MaxBodyBytes)
+                return FetchResult.Failed(OutcomeKind.TooLarge, $"'{url.LocalPath}' is {file.Length} bytes, more than {_options.MaxBodyBytes}; not read");
+
+            byte[]? body;
+            await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.Asynchronous))
+            {
+                // Enforced while reading, whatever the size said: /dev/zero reports none and never ends.
+                body = await ReadLimitedAsync(stream, _options.MaxBodyBytes, truncate: false, cancellationToken);
+            }
+            if (body is null)
+                return FetchResult.Failed(OutcomeKind.TooLarge, $"'{url.LocalPath}' gave more than {_options.MaxBodyBytes} bytes (stopped reading)");
             if (body.Length == 0) return FetchResult.Failed(OutcomeKind.Empty, $"'{url.LocalPath}' is empty");
-            if (body.Length > _options.MaxBodyBytes) return TooLarge(200, body.Length);
             // No charset: AngleSharp takes it from a BOM or <meta charset>, as a browser opening the file would.
             return new FetchResult { Outcome = new() { Kind = OutcomeKind.Success }, Body = body, ContentType = "text/html", FinalUrl = url };
         }
@@ -321,12 +350,12 @@ public sealed class ListingFetcher(
         }
     }
 
-    private static FetchResult Classify(HttpRequestException ex, Uri url)
+    private static FetchResult Classify(HttpRequestException ex, Uri url, int hop)
     {
         for (Exception? inner = ex; inner is not null; inner = inner.InnerException)
         {
             if (inner is AddressRefusedException refused)
-                return FetchResult.Failed(OutcomeKind.RedirectRefused, refused.Message);
+                return FetchResult.Failed(RefusedKind(hop), $"{Describe(hop)} {url} refused: {refused.Message}");
         }
         var cause = ex.InnerException;
         if (cause is AuthenticationException || ex.HttpRequestError == HttpRequestError.SecureConnectionError)

@@ -21,11 +21,7 @@ public enum NetworkScope
     Reserved,
 }
 
-/// <summary>
-/// Classifies addresses and host names, and decides where a fetch may go: public addresses always, a non-public network
-/// only when the source's own configured URL is on that same network (a loopback test site may redirect to loopback,
-/// never to 169.254.169.254).
-/// </summary>
+/// <summary>Classifies addresses by network; which of them a fetch may reach is <see cref="NetworkRule"/>'s.</summary>
 public static class NetworkScopes
 {
     public static NetworkScope Of(IPAddress address)
@@ -69,37 +65,7 @@ public static class NetworkScopes
 
         return NetworkScope.Reserved;
     }
-
-    /// <summary>True when a fetch for a source whose configured URL is on <paramref name="origin"/> may reach <paramref name="target"/>.</summary>
-    public static bool Permits(NetworkScope origin, NetworkScope target) => target == NetworkScope.Public || target == origin;
-
-    /// <summary>
-    /// The scope of a host: a literal address directly, a name through DNS (any non-public address decides, so a name
-    /// with one private address counts as private). A name that does not resolve is public here: the fetch fails on its own.
-    /// </summary>
-    public static async Task<NetworkScope> OfHostAsync(string host, CancellationToken cancellationToken)
-    {
-        var addresses = await ResolveAsync(host, cancellationToken);
-        var scopes = addresses.Select(Of).Where(s => s != NetworkScope.Public).ToList();
-        return scopes.Count == 0 ? NetworkScope.Public : scopes.Min();
-    }
-
-    public static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
-    {
-        var bare = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
-        if (IPAddress.TryParse(bare, out var literal)) return [literal];
-        if (string.Equals(bare, "localhost", StringComparison.OrdinalIgnoreCase) || bare.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
-            return [IPAddress.Loopback, IPAddress.IPv6Loopback];
-        try
-        {
-            return await Dns.GetHostAddressesAsync(bare, cancellationToken);
-        }
-        catch (SocketException)
-        {
-            return [];
-        }
-    }
 }
 
-/// <summary>A connection the network policy refused (thrown from the connect callback, so no socket is ever opened).</summary>
+/// <summary>A connection the network rule refused (thrown from the connect callback, so no socket is ever opened).</summary>
 public sealed class AddressRefusedException(string message) : Exception(message);

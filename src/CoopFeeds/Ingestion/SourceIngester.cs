@@ -1,6 +1,7 @@
 using CoopFeeds.Changes;
 using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Core.Sources;
+using CoopFeeds.Fetching;
 using CoopFeeds.Storage;
 using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Options;
@@ -40,7 +41,15 @@ public sealed class SourceIngester(
         IReadOnlyList<int> baseline = edited ? [] : state?.RecentFirstPageCounts ?? [];
         var knownKeys = state?.LastSuccessAt is null || edited ? null : await store.GetIdentityKeysAsync(source.Id, cancellationToken);
 
-        var read = await reader.ReadAsync(source, validators, knownKeys, cancellationToken);
+        ListingRead read;
+        try
+        {
+            read = await reader.ReadAsync(source, validators, knownKeys, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            read = new ListingRead { FirstPage = FetchResult.Failed(OutcomeKind.InternalError, Unexpected(source, ex)) };
+        }
         var firstPageCount = read.Pages.Count > 0 ? read.Pages[0].ItemCount : (int?)null;
         var outcome = new IngestOutcome
         {
@@ -51,7 +60,16 @@ public sealed class SourceIngester(
             DefinitionFingerprint = fingerprint,
         };
         if (outcome.Kind == OutcomeKind.Success)
-            outcome = await CheckDriftAsync(source, read, outcome, baseline, cancellationToken);
+        {
+            try
+            {
+                outcome = await CheckDriftAsync(source, read, outcome, baseline, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                outcome = outcome with { Fetch = FetchResult.Failed(OutcomeKind.InternalError, Unexpected(source, ex)).Outcome };
+            }
+        }
 
         var failures = outcome.IsSuccess || outcome.Kind == OutcomeKind.Degraded ? 0 : (state?.ConsecutiveFailures ?? 0) + 1;
         var ingestion = options.Value;
@@ -80,6 +98,17 @@ public sealed class SourceIngester(
                 source.Id, outcome.Kind, outcome.Fetch.StatusCode, outcome.Detail, failures, outcome.NextAttemptAt);
         }
         return new IngestReport(source.Id, outcome, saved, read.Warnings);
+    }
+
+    /// <summary>
+    /// An exception nothing expected (every expected failure is a value): logged whole, and named on the source by its type
+    /// and message only, so the status says what broke instead of staying "pending", with no stack trace in it.
+    /// The store's own failures are not caught here: they could not be recorded in it, and reach the worker's log.
+    /// </summary>
+    private string Unexpected(ConfiguredSource source, Exception ex)
+    {
+        logger.LogError(ex, "Ingesting {SourceId} threw {ExceptionType}", source.Id, ex.GetType().Name);
+        return $"{ex.GetType().Name}: {ex.Message}";
     }
 
     /// <summary>

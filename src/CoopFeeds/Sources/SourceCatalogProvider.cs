@@ -14,10 +14,16 @@ public sealed class SourceCatalogProvider
 {
     // Guards the catalog in force together with the token that fires when it is replaced; Current reads without it.
     private readonly Lock _currentLock = new();
+    private readonly string? _fileRoot;
     private volatile SourceCatalog _current;
     private CancellationTokenSource _changed = new();
 
-    public SourceCatalogProvider(SourceCatalog initial) => _current = initial;
+    /// <param name="fileRoot">Sources:FileRoot, which every reload applies too; null: the sources file's folder.</param>
+    public SourceCatalogProvider(SourceCatalog initial, string? fileRoot = null)
+    {
+        _current = initial;
+        _fileRoot = fileRoot;
+    }
 
     public SourceCatalog Current => _current;
 
@@ -31,17 +37,18 @@ public sealed class SourceCatalogProvider
         }
     }
 
-    public static SourceCatalogProvider Load(string path)
+    /// <param name="fileRoot">Sources:FileRoot: the folder saved pages must be in; null: the sources file's folder.</param>
+    public static SourceCatalogProvider Load(string path, string? fileRoot = null)
     {
-        var result = SourceCatalogLoader.Load(path);
+        var result = SourceCatalogLoader.Load(path, fileRoot);
         if (!result.IsValid) throw new SourceCatalogException(Path.GetFullPath(path), result.Problems);
-        return new SourceCatalogProvider(result.Catalog!);
+        return new SourceCatalogProvider(result.Catalog!, fileRoot);
     }
 
     /// <summary>Reads the file again. Valid: it becomes <see cref="Current"/> and <see cref="ChangeToken"/> fires. Not valid: nothing changes.</summary>
     public SourceCatalogLoadResult Reload()
     {
-        var result = SourceCatalogLoader.Load(_current.FilePath);
+        var result = SourceCatalogLoader.Load(_current.FilePath, _fileRoot);
         if (result.IsValid) Replace(result.Catalog!);
         return result;
     }

@@ -11,6 +11,16 @@ public sealed class SourcesOptions
 
     /// <summary>How often the sources file is checked for changes.</summary>
     public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The folder every saved page of the sources file must be in, links resolved (relative to the current folder); null:
+    /// the sources file's own folder. A page outside it is a problem when the file is read, and is refused at every read.
+    /// </summary>
+    public string? FileRoot { get; set; }
+
+    /// <summary><see cref="FileRoot"/> as configured, for the verbs that read the sources file before any service runs.</summary>
+    public static string? FileRootIn(IConfiguration configuration) =>
+        configuration[$"{Section}:{nameof(FileRoot)}"] is { Length: > 0 } root ? root : null;
 }
 
 /// <summary>

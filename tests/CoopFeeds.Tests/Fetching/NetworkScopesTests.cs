@@ -25,25 +25,4 @@ public sealed class NetworkScopesTests
     [InlineData("2606:4700::1111", NetworkScope.Public)]
     public void AddressesAreClassified(string address, NetworkScope scope) =>
         Assert.Equal(scope, NetworkScopes.Of(IPAddress.Parse(address)));
-
-    [Fact]
-    public void ASourceReachesPublicAddressesAndItsOwnNetworkOnly()
-    {
-        Assert.True(NetworkScopes.Permits(NetworkScope.Public, NetworkScope.Public));
-        Assert.False(NetworkScopes.Permits(NetworkScope.Public, NetworkScope.Loopback));
-        Assert.False(NetworkScopes.Permits(NetworkScope.Public, NetworkScope.LinkLocal));
-        Assert.True(NetworkScopes.Permits(NetworkScope.Loopback, NetworkScope.Loopback));
-        Assert.False(NetworkScopes.Permits(NetworkScope.Loopback, NetworkScope.LinkLocal));
-        Assert.False(NetworkScopes.Permits(NetworkScope.Private, NetworkScope.LinkLocal));
-        Assert.True(NetworkScopes.Permits(NetworkScope.LinkLocal, NetworkScope.LinkLocal));
-    }
-
-    [Fact]
-    public async Task LiteralsAndLocalhostAreClassifiedWithoutDns()
-    {
-        Assert.Equal(NetworkScope.LinkLocal, await NetworkScopes.OfHostAsync("169.254.169.254", CancellationToken.None));
-        Assert.Equal(NetworkScope.Loopback, await NetworkScopes.OfHostAsync("[::1]", CancellationToken.None));
-        Assert.Equal(NetworkScope.Loopback, await NetworkScopes.OfHostAsync("localhost", CancellationToken.None));
-        Assert.Equal(NetworkScope.Loopback, await NetworkScopes.OfHostAsync("metadata.localhost", CancellationToken.None));
-    }
 }

@@ -69,6 +69,7 @@ internal sealed class FaultSources : IAsyncDisposable
                 ["Url"] = s.Url,
                 ["Interval"] = s.Interval ?? "01:00:00",
                 ["RespectRobots"] = s.RespectRobots,
+                ["AllowPrivateNetworks"] = s.AllowPrivateNetworks,
                 ["Enabled"] = s.Enabled,
                 ["BaseUrl"] = s.BaseUrl ?? (Uri.TryCreate(s.Url, UriKind.Absolute, out var u) && !u.IsFile ? null! : "https://saved.example/"),
                 ["Selectors"] = s.Selectors ?? DefaultSelectors,
@@ -83,6 +84,10 @@ internal sealed class FaultSources : IAsyncDisposable
 
     public Task<ServiceHost> StartServiceAsync(params string[] more) => ServiceHost.StartAsync(Path, [.. FastSettings, .. more]);
 
+    /// <summary>As <see cref="StartServiceAsync(string[])"/>, with <paramref name="replaceServices"/> registered last.</summary>
+    public Task<ServiceHost> StartServiceAsync(Action<IServiceCollection> replaceServices, params string[] more) =>
+        ServiceHost.StartWithServicesAsync(replaceServices, Path, [.. FastSettings, .. more]);
+
     public ValueTask DisposeAsync()
     {
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
@@ -94,6 +99,8 @@ internal sealed record SourceSpec(string Id, string Url, bool RespectRobots = tr
 {
     /// <summary>Null: <see cref="FaultSources.DefaultSelectors"/>.</summary>
     public IReadOnlyDictionary<string, string>? Selectors { get; init; }
+
+    public bool AllowPrivateNetworks { get; init; }
 
     public SourceSpec(string id, Uri url, bool respectRobots = true) : this(id, url.AbsoluteUri, respectRobots) { }
 }

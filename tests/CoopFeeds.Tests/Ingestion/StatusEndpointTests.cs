@@ -128,7 +128,7 @@ public sealed class StatusEndpointTests
         await using var file = FaultSources.Write(new SourceSpec("any", site.Url("/secret")));
         await using var host = await file.StartServiceAsync();
         var seen = site.CountRequests("/secret");
-        var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient(ListingFetcher.HttpClientNameFor(NetworkScope.Public));
+        var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient(ListingFetcher.HttpClientNameFor(NetworkReach.Public));
         using var request = new HttpRequestMessage(HttpMethod.Get, site.Url("/secret"));
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(request));
