@@ -13,6 +13,7 @@ public sealed class SampleExtractionTests
 
     internal static ListingReader CreateReader(TimeProvider? clock = null) => new(
         new ListingFetcher(new HttpClient(), Options.Create(new FetchOptions()), NullLogger<ListingFetcher>.Instance),
+        Options.Create(new IngestionOptions()),
         clock ?? TimeProvider.System);
 
     private static async Task<ListingRead> ReadSampleAsync(string sourceId)

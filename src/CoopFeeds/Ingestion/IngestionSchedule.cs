@@ -7,10 +7,11 @@ public static class IngestionSchedule
     /// The next attempt after a run that started at <paramref name="startedAt"/>: one interval later, pushed back by up to
     /// <paramref name="jitterFraction"/> of it (<paramref name="draw"/> in [0, 1)); after consecutive failures the interval
     /// doubles for each failure after the first (min(interval × 2^(failures−1), max(MaxBackoff, interval))), so one failed
-    /// run is retried on time but a site that stays down is asked less and less; never before the site's Retry-After.
+    /// run is retried on time but a site that stays down is asked less and less; never before <paramref name="notBefore"/>,
+    /// the time the site's Retry-After points to (counted from its answer, not from the start of the run).
     /// </summary>
     public static DateTimeOffset NextAttempt(
-        DateTimeOffset startedAt, TimeSpan interval, int consecutiveFailures, TimeSpan? retryAfter,
+        DateTimeOffset startedAt, TimeSpan interval, int consecutiveFailures, DateTimeOffset? notBefore,
         TimeSpan maxBackoff, double jitterFraction, double draw)
     {
         var wait = interval;
@@ -21,8 +22,8 @@ public static class IngestionSchedule
             wait = interval.TotalSeconds * factor >= cap.TotalSeconds ? cap : interval * factor;
         }
         wait += wait * (jitterFraction * Math.Clamp(draw, 0, 1));
-        if (retryAfter is { } asked && asked > wait) wait = asked;
-        return startedAt + wait;
+        var next = startedAt + wait;
+        return notBefore is { } asked && asked > next ? asked : next;
     }
 
     /// <summary>The median of recent good first-page counts (the layout-drift baseline); null without history.</summary>

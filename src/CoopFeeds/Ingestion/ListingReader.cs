@@ -4,6 +4,7 @@ using CoopFeeds.Core.Normalization;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Fetching;
 using CoopFeeds.Storage;
+using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Ingestion;
 
@@ -14,7 +15,7 @@ public sealed record ListingRead
     public string? Detail { get; init; }
     public int? StatusCode { get; init; }
 
-    /// <summary>How long the site asked us to wait (Retry-After on the first page's 429 or 503).</summary>
+    /// <summary>How long the site asked us to wait (Retry-After on a 429 or 503 of any page, or of its robots.txt).</summary>
     public TimeSpan? RetryAfter { get; init; }
 
     public IReadOnlyList<Item> Items { get; init; } = [];
@@ -34,19 +35,33 @@ public sealed record ListingRead
 /// <summary>
 /// Fetches a listing page by page and parses, extracts and normalizes each, in the stages' fixed order, with no
 /// storage; which page comes next and how pages merge is <see cref="ListingMerger"/>'s. Shared by ingestion,
-/// <c>preview</c> and <c>check</c>, so they show exactly what ingestion would store.
+/// <c>preview</c> and <c>check</c>, so they show exactly what ingestion would store. A read is bounded as a whole by
+/// Ingestion:RunTimeout, on the clock every other wait uses.
 /// </summary>
-public sealed class ListingReader(ListingFetcher fetcher, TimeProvider clock)
+public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOptions> options, TimeProvider clock)
 {
     /// <param name="knownKeys">Identity keys already stored; null on a source's first run (back-fill every page up to MaxPages).</param>
     public async Task<ListingRead> ReadAsync(
         ConfiguredSource source, ConditionalValidators validators, IReadOnlySet<string>? knownKeys, CancellationToken cancellationToken)
     {
+        var runTimeout = options.Value.RunTimeout;
+        using var deadline = new CancellationTokenSource(runTimeout, clock);
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var listing = new ListingMerger(source, knownKeys);
         FetchResult? first = null;
+        TimeSpan? retryAfter = null;
         while (listing.Next is { } request)
         {
-            var fetched = await fetcher.FetchAsync(request.Location, request.Number == 1 ? validators : ConditionalValidators.None, FetchPolicy.For(source), cancellationToken);
+            FetchResult fetched;
+            try
+            {
+                fetched = await fetcher.FetchAsync(request.Location, request.Number == 1 ? validators : ConditionalValidators.None, FetchPolicy.For(source), run.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                fetched = FetchResult.Failed(OutcomeKind.Timeout, $"the run did not finish within Ingestion:RunTimeout ({runTimeout:c})");
+            }
+            retryAfter = fetched.RetryAfter ?? retryAfter;
             if (request.Number == 1)
             {
                 first = fetched;
@@ -70,6 +85,8 @@ public sealed class ListingReader(ListingFetcher fetcher, TimeProvider clock)
         {
             Kind = OutcomeKind.Success,
             StatusCode = first?.StatusCode,
+            // A later page's 429 or 503 ends the listing there; its Retry-After still holds for the next run.
+            RetryAfter = retryAfter,
             Items = merged.Items,
             Warnings = merged.Warnings,
             Pages = merged.Pages,
