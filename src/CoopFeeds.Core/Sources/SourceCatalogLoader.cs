@@ -16,7 +16,9 @@ public sealed record SourceCatalogLoadResult(SourceCatalog? Catalog, IReadOnlyLi
 public static partial class SourceCatalogLoader
 {
     public const int MaxPagesLimit = 100;
-    public static readonly TimeSpan MinInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>The shortest Interval a source may have unless the caller says otherwise (Ingestion:MinInterval).</summary>
+    public static readonly TimeSpan DefaultMinInterval = TimeSpan.FromMinutes(1);
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -32,7 +34,8 @@ public static partial class SourceCatalogLoader
         AllowTrailingCommas = true,
     };
 
-    public static SourceCatalogLoadResult Load(string path)
+    /// <param name="minInterval">The shortest Interval a source may have; <see cref="DefaultMinInterval"/> when null.</param>
+    public static SourceCatalogLoadResult Load(string path, TimeSpan? minInterval = null)
     {
         var fullPath = Path.GetFullPath(path);
         if (!File.Exists(fullPath))
@@ -49,11 +52,12 @@ public static partial class SourceCatalogLoader
         {
             return new(null, [$"sources file '{fullPath}' cannot be read: {ex.Message}"]);
         }
-        return Parse(json, fullPath);
+        return Parse(json, fullPath, minInterval);
     }
 
     /// <summary>Parses the text of a sources file; <paramref name="filePath"/> anchors relative page paths.</summary>
-    public static SourceCatalogLoadResult Parse(string json, string filePath)
+    /// <param name="minInterval">The shortest Interval a source may have; <see cref="DefaultMinInterval"/> when null.</param>
+    public static SourceCatalogLoadResult Parse(string json, string filePath, TimeSpan? minInterval = null)
     {
         var problems = new List<string>();
         JsonDocument document;
@@ -84,7 +88,8 @@ public static partial class SourceCatalogLoader
             }
 
             var sections = ReadSections(GetArray(document.RootElement, "Sections", problems), problems);
-            var sources = ReadSources(GetArray(document.RootElement, "Sources", problems), sections, filePath, problems);
+            var sources = ReadSources(
+                GetArray(document.RootElement, "Sources", problems), sections, filePath, minInterval ?? DefaultMinInterval, problems);
             return problems.Count == 0
                 ? new(new SourceCatalog(filePath, sections, sources), problems)
                 : new(null, problems);
@@ -138,7 +143,7 @@ public static partial class SourceCatalogLoader
     }
 
     private static List<ConfiguredSource> ReadSources(
-        JsonElement.ArrayEnumerator? elements, List<SectionDefinition> sections, string filePath, List<string> problems)
+        JsonElement.ArrayEnumerator? elements, List<SectionDefinition> sections, string filePath, TimeSpan minInterval, List<string> problems)
     {
         var sources = new List<ConfiguredSource>();
         if (elements is null) return sources;
@@ -163,13 +168,13 @@ public static partial class SourceCatalogLoader
             if (!sections.Any(s => s.Slug == definition.Section))
                 problems.Add($"{where}: Section '{definition.Section}' is not defined (known: {string.Join(", ", sections.Select(s => s.Slug))})");
 
-            var source = Validate(definition, filePath, where, problems);
+            var source = Validate(definition, filePath, minInterval, where, problems);
             if (source is not null) sources.Add(source);
         }
         return sources;
     }
 
-    private static ConfiguredSource? Validate(SourceDefinition definition, string filePath, string where, List<string> problems)
+    private static ConfiguredSource? Validate(SourceDefinition definition, string filePath, TimeSpan minInterval, string where, List<string> problems)
     {
         var before = problems.Count;
 
@@ -178,8 +183,8 @@ public static partial class SourceCatalogLoader
         if (definition.BaseUrl is not null && !TryHttpUri(definition.BaseUrl, out baseUrl))
             problems.Add($"{where}: BaseUrl must be an absolute http(s) URL (got '{definition.BaseUrl}')");
 
-        if (definition.Interval < MinInterval)
-            problems.Add($"{where}: Interval must be at least {MinInterval:c} (got '{definition.Interval:c}')");
+        if (definition.Interval < minInterval)
+            problems.Add($"{where}: Interval must be at least {minInterval:c}, the setting Ingestion:MinInterval (got '{definition.Interval:c}')");
         if (definition.MaxPages is < 1 or > MaxPagesLimit)
             problems.Add($"{where}: MaxPages must be between 1 and {MaxPagesLimit} (got {definition.MaxPages})");
 

@@ -4,6 +4,7 @@ using CoopFeeds.Core;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Fetching;
 using CoopFeeds.Ingestion;
+using CoopFeeds.Sources;
 
 namespace CoopFeeds.Cli;
 
@@ -22,7 +23,9 @@ internal static class CheckCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var path = result.GetValue(sources)!;
-            var loaded = SourceCatalogLoader.Load(path);
+            // Configured like serve, so the file is held to the same Ingestion:MinInterval.
+            using var host = CliHost.Create(null, null, CoopFeedsCommandLine.ConfigArgs(result));
+            var loaded = SourceCatalogLoader.Load(path, SourceIntervalOptions.ReadMinInterval(host.Services.GetRequiredService<IConfiguration>()));
             if (!loaded.IsValid)
             {
                 Console.WriteLine($"{Path.GetFullPath(path)}: {loaded.Problems.Count} problem(s)");
@@ -33,7 +36,6 @@ internal static class CheckCommand
             Console.WriteLine($"{catalog.FilePath}: OK, {catalog.Sections.Count} sections, {catalog.Sources.Count} sources");
             if (!result.GetValue(fixtures)) return 0;
 
-            using var host = CliHost.Create(null, null, CoopFeedsCommandLine.ConfigArgs(result));
             var reader = host.Services.GetRequiredService<ListingReader>();
             var failed = 0;
             foreach (var source in catalog.Sources)

@@ -58,11 +58,14 @@ internal static class PreviewCommand
 
         command.SetAction(async (result, cancellationToken) =>
         {
+            using var host = CliHost.Create(null, null, CoopFeedsCommandLine.ConfigArgs(result));
+            // Configured like serve, so a source is held to the same Ingestion:MinInterval.
+            var minInterval = SourceIntervalOptions.ReadMinInterval(host.Services.GetRequiredService<IConfiguration>());
             ConfiguredSource source;
             SourceCatalog catalog;
             if (result.GetValue(sourceId) is { } id)
             {
-                catalog = SourceCatalogProvider.Load(result.GetValue(sources)!).Current;
+                catalog = SourceCatalogProvider.Load(result.GetValue(sources)!, minInterval).Current;
                 if (catalog.FindSource(id) is not { } found)
                 {
                     await Console.Error.WriteLineAsync($"No source '{id}'. Sources: {string.Join(", ", catalog.Sources.Select(s => s.Id))}");
@@ -91,7 +94,7 @@ internal static class PreviewCommand
                     ["Sections"] = new JsonArray(new JsonObject { ["Slug"] = "preview", ["Title"] = "Preview" }),
                     ["Sources"] = new JsonArray(definition),
                 };
-                var loaded = SourceCatalogLoader.Parse(file.ToJsonString(), Path.Combine(Environment.CurrentDirectory, "preview.json"));
+                var loaded = SourceCatalogLoader.Parse(file.ToJsonString(), Path.Combine(Environment.CurrentDirectory, "preview.json"), minInterval);
                 if (!loaded.IsValid)
                 {
                     await Console.Error.WriteLineAsync("Cannot preview:\n  - " + string.Join("\n  - ", loaded.Problems.Select(p => p.Replace("source 'preview': ", ""))));
@@ -106,7 +109,6 @@ internal static class PreviewCommand
                 return 2;
             }
 
-            using var host = CliHost.Create(null, null, CoopFeedsCommandLine.ConfigArgs(result));
             var reader = host.Services.GetRequiredService<ListingReader>();
             var read = await reader.ReadAsync(source, ConditionalValidators.None, knownKeys: null, cancellationToken);
 

@@ -12,6 +12,7 @@ public sealed class SourceCatalogException(string path, IReadOnlyList<string> pr
 /// <summary>
 /// The catalog in force. Read at start, where a bad file stops the start with every problem named; afterwards
 /// <see cref="Reload"/> swaps in a new catalog only when the whole file validates, so a broken edit keeps the previous one.
+/// Reloads hold the file to the same <see cref="MinInterval"/> as the start did.
 /// </summary>
 public sealed class SourceCatalogProvider
 {
@@ -19,24 +20,31 @@ public sealed class SourceCatalogProvider
     private volatile SourceCatalog _current;
     private CancellationTokenSource _changed = new();
 
-    public SourceCatalogProvider(SourceCatalog initial) => _current = initial;
+    public SourceCatalogProvider(SourceCatalog initial, TimeSpan minInterval)
+    {
+        _current = initial;
+        MinInterval = minInterval;
+    }
 
     public SourceCatalog Current => _current;
+
+    /// <summary>The shortest Interval a source may have (<c>Ingestion:MinInterval</c>).</summary>
+    public TimeSpan MinInterval { get; }
 
     /// <summary>Cancelled when <see cref="Current"/> is replaced; read it again afterwards for the next change.</summary>
     public CancellationToken ChangeToken => _changed.Token;
 
-    public static SourceCatalogProvider Load(string path)
+    public static SourceCatalogProvider Load(string path, TimeSpan minInterval)
     {
-        var result = SourceCatalogLoader.Load(path);
+        var result = SourceCatalogLoader.Load(path, minInterval);
         if (!result.IsValid) throw new SourceCatalogException(Path.GetFullPath(path), result.Problems);
-        return new SourceCatalogProvider(result.Catalog!);
+        return new SourceCatalogProvider(result.Catalog!, minInterval);
     }
 
     /// <summary>Reads the file again. Valid: it becomes <see cref="Current"/> and <see cref="ChangeToken"/> fires. Not valid: nothing changes.</summary>
     public SourceCatalogLoadResult Reload()
     {
-        var result = SourceCatalogLoader.Load(_current.FilePath);
+        var result = SourceCatalogLoader.Load(_current.FilePath, MinInterval);
         if (result.IsValid) Replace(result.Catalog!);
         return result;
     }

@@ -8,7 +8,7 @@ public static class SourcesRegistration
     /// </summary>
     public static IHostApplicationBuilder AddSourceCatalog(this IHostApplicationBuilder builder, string sourcesPath, bool watch = false)
     {
-        builder.Services.AddSingleton(SourceCatalogProvider.Load(sourcesPath));
+        builder.Services.AddSingleton(SourceCatalogProvider.Load(sourcesPath, SourceIntervalOptions.ReadMinInterval(builder.Configuration)));
         if (watch)
         {
             builder.Services.AddOptions<SourcesOptions>()
