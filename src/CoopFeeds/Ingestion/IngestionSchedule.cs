@@ -26,6 +26,21 @@ public static class IngestionSchedule
         return notBefore is { } asked && asked > next ? asked : next;
     }
 
+    /// <summary>
+    /// When each source that was due while the service was down runs after a start: the most overdue first, spread evenly
+    /// over <paramref name="window"/> from <paramref name="now"/>, so a restart after a long stop does not ask every site at
+    /// once, and a service that keeps crashing still reaches the sources it has waited on longest.
+    /// </summary>
+    /// <param name="overdue">Each source's stored next attempt, all at or before <paramref name="now"/>.</param>
+    public static IReadOnlyList<(string SourceId, DateTimeOffset Due)> SpreadOverdue(
+        IEnumerable<(string SourceId, DateTimeOffset NextAttemptAt)> overdue, DateTimeOffset now, TimeSpan window)
+    {
+        var ordered = overdue.OrderBy(s => s.NextAttemptAt).ThenBy(s => s.SourceId, StringComparer.Ordinal).ToList();
+        if (ordered.Count == 0) return [];
+        var step = window / ordered.Count;
+        return [.. ordered.Select((s, i) => (s.SourceId, now + step * i))];
+    }
+
     /// <summary>The median of recent good first-page counts (the layout-drift baseline); null without history.</summary>
     public static double? Median(IReadOnlyList<int> counts)
     {

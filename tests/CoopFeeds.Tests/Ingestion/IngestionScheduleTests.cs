@@ -43,6 +43,19 @@ public sealed class IngestionScheduleTests
     }
 
     [Fact]
+    public void OverdueSourcesAreSpreadOverTheWindowMostOverdueFirst()
+    {
+        var spread = IngestionSchedule.SpreadOverdue(
+            [("c", T0 - Hour), ("a", T0 - Day), ("d", T0), ("b", T0 - Hour)], T0, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(
+            [("a", T0), ("b", T0 + TimeSpan.FromSeconds(15)), ("c", T0 + TimeSpan.FromSeconds(30)), ("d", T0 + TimeSpan.FromSeconds(45))],
+            spread);
+        Assert.Equal([("only", T0)], IngestionSchedule.SpreadOverdue([("only", T0 - Day)], T0, TimeSpan.FromMinutes(1)));
+        Assert.Empty(IngestionSchedule.SpreadOverdue([], T0, TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
     public void TheMedianIsTheMiddleCount()
     {
         Assert.Null(IngestionSchedule.Median([]));
