@@ -16,7 +16,9 @@ public sealed record SourceCatalogLoadResult(SourceCatalog? Catalog, IReadOnlyLi
 public static partial class SourceCatalogLoader
 {
     public const int MaxPagesLimit = 100;
-    public static readonly TimeSpan MinInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>The shortest Interval a source may have unless the caller says otherwise (Ingestion:MinInterval).</summary>
+    public static readonly TimeSpan DefaultMinInterval = TimeSpan.FromMinutes(1);
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -33,7 +35,8 @@ public static partial class SourceCatalogLoader
     };
 
     /// <param name="fileRoot">The folder saved pages must be in (<c>Sources:FileRoot</c>); null: the sources file's folder.</param>
-    public static SourceCatalogLoadResult Load(string path, string? fileRoot = null)
+    /// <param name="minInterval">The shortest Interval a source may have; <see cref="DefaultMinInterval"/> when null.</param>
+    public static SourceCatalogLoadResult Load(string path, string? fileRoot = null, TimeSpan? minInterval = null)
     {
         var fullPath = Path.GetFullPath(path);
         if (!File.Exists(fullPath))
@@ -50,26 +53,28 @@ public static partial class SourceCatalogLoader
         {
             return new(null, [$"sources file '{fullPath}' cannot be read: {ex.Message}"]);
         }
-        return Parse(json, fullPath, fileRoot);
+        return Parse(json, fullPath, fileRoot, minInterval);
     }
 
     /// <summary>Parses the text of a sources file; <paramref name="filePath"/> anchors relative page paths.</summary>
     /// <param name="fileRoot">The folder saved pages must be in (<c>Sources:FileRoot</c>); null: the sources file's folder.</param>
-    public static SourceCatalogLoadResult Parse(string json, string filePath, string? fileRoot = null)
+    /// <param name="minInterval">The shortest Interval a source may have; <see cref="DefaultMinInterval"/> when null.</param>
+    public static SourceCatalogLoadResult Parse(string json, string filePath, string? fileRoot = null, TimeSpan? minInterval = null)
     {
         if (fileRoot is not null && !Directory.Exists(fileRoot))
             return new(null, [$"the saved-pages folder '{Path.GetFullPath(fileRoot)}' (Sources:FileRoot) does not exist"]);
-        return ParseWithin(json, filePath, Path.GetFullPath(fileRoot ?? Path.GetDirectoryName(filePath)!));
+        return ParseWithin(json, filePath, Path.GetFullPath(fileRoot ?? Path.GetDirectoryName(filePath)!), minInterval);
     }
 
     /// <summary>
     /// Parses a sources file made up for a page an operator names by hand (<c>preview --url</c>): a file it names is read as
     /// given, wherever it is, because the operator chose it (<see cref="ConfiguredSource.FileRoot"/> is null).
     /// </summary>
-    public static SourceCatalogLoadResult ParseAdHoc(string json, string filePath) => ParseWithin(json, filePath, root: null);
+    public static SourceCatalogLoadResult ParseAdHoc(string json, string filePath, TimeSpan? minInterval = null) =>
+        ParseWithin(json, filePath, root: null, minInterval);
 
     /// <param name="root">The folder saved pages must be in; null: anywhere (<see cref="ParseAdHoc"/>).</param>
-    private static SourceCatalogLoadResult ParseWithin(string json, string filePath, string? root)
+    private static SourceCatalogLoadResult ParseWithin(string json, string filePath, string? root, TimeSpan? minInterval)
     {
         var problems = new List<string>();
         JsonDocument document;
@@ -100,7 +105,8 @@ public static partial class SourceCatalogLoader
             }
 
             var sections = ReadSections(GetArray(document.RootElement, "Sections", problems), problems);
-            var sources = ReadSources(GetArray(document.RootElement, "Sources", problems), sections, filePath, root, problems);
+            var sources = ReadSources(
+                GetArray(document.RootElement, "Sources", problems), sections, filePath, root, minInterval ?? DefaultMinInterval, problems);
             return problems.Count == 0
                 ? new(new SourceCatalog(filePath, sections, sources), problems)
                 : new(null, problems);
@@ -154,7 +160,7 @@ public static partial class SourceCatalogLoader
     }
 
     private static List<ConfiguredSource> ReadSources(
-        JsonElement.ArrayEnumerator? elements, List<SectionDefinition> sections, string filePath, string? root, List<string> problems)
+        JsonElement.ArrayEnumerator? elements, List<SectionDefinition> sections, string filePath, string? root, TimeSpan minInterval, List<string> problems)
     {
         var sources = new List<ConfiguredSource>();
         if (elements is null) return sources;
@@ -179,13 +185,13 @@ public static partial class SourceCatalogLoader
             if (!sections.Any(s => s.Slug == definition.Section))
                 problems.Add($"{where}: Section '{definition.Section}' is not defined (known: {string.Join(", ", sections.Select(s => s.Slug))})");
 
-            var source = Validate(definition, filePath, root, where, problems);
+            var source = Validate(definition, filePath, root, minInterval, where, problems);
             if (source is not null) sources.Add(source);
         }
         return sources;
     }
 
-    private static ConfiguredSource? Validate(SourceDefinition definition, string filePath, string? root, string where, List<string> problems)
+    private static ConfiguredSource? Validate(SourceDefinition definition, string filePath, string? root, TimeSpan minInterval, string where, List<string> problems)
     {
         var before = problems.Count;
 
@@ -194,8 +200,8 @@ public static partial class SourceCatalogLoader
         if (definition.BaseUrl is not null && !TryHttpUri(definition.BaseUrl, out baseUrl))
             problems.Add($"{where}: BaseUrl must be an absolute http(s) URL (got '{UrlRedactor.RedactText(definition.BaseUrl)}')");
 
-        if (definition.Interval < MinInterval)
-            problems.Add($"{where}: Interval must be at least {MinInterval:c} (got '{definition.Interval:c}')");
+        if (definition.Interval < minInterval)
+            problems.Add($"{where}: Interval must be at least {minInterval:c}, the setting Ingestion:MinInterval (got '{definition.Interval:c}')");
         if (definition.MaxPages is < 1 or > MaxPagesLimit)
             problems.Add($"{where}: MaxPages must be between 1 and {MaxPagesLimit} (got {definition.MaxPages})");
 

@@ -24,8 +24,10 @@ internal static class CheckCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var path = result.GetValue(sources)!;
+            // Configured like serve, so the file is held to the same Sources:FileRoot and Ingestion:MinInterval.
             using var host = CliHost.Create(null, null, CoopFeedsCommandLine.ConfigArgs(result));
-            var loaded = SourceCatalogLoader.Load(path, SourcesOptions.FileRootIn(host.Services.GetRequiredService<IConfiguration>()));
+            var configuration = host.Services.GetRequiredService<IConfiguration>();
+            var loaded = SourceCatalogLoader.Load(path, SourcesOptions.FileRootIn(configuration), SourceIntervalOptions.ReadMinInterval(configuration));
             if (!loaded.IsValid)
             {
                 Console.WriteLine($"{Path.GetFullPath(path)}: {loaded.Problems.Count} problem(s)");

@@ -64,12 +64,14 @@ internal static class PreviewCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             using var host = CliHost.Create(null, null, CoopFeedsCommandLine.ConfigArgs(result));
+            // Configured like serve, so a source is held to the same Ingestion:MinInterval.
+            var minInterval = SourceIntervalOptions.ReadMinInterval(host.Services.GetRequiredService<IConfiguration>());
             ConfiguredSource source;
             SourceCatalog catalog;
             if (result.GetValue(sourceId) is { } id)
             {
                 var fileRoot = SourcesOptions.FileRootIn(host.Services.GetRequiredService<IConfiguration>());
-                catalog = SourceCatalogProvider.Load(result.GetValue(sources)!, fileRoot).Current;
+                catalog = SourceCatalogProvider.Load(result.GetValue(sources)!, minInterval, fileRoot).Current;
                 if (catalog.FindSource(id) is not { } found)
                 {
                     await Console.Error.WriteLineAsync($"No source '{id}'. Sources: {string.Join(", ", catalog.Sources.Select(s => s.Id))}");
@@ -100,7 +102,7 @@ internal static class PreviewCommand
                     ["Sources"] = new JsonArray(definition),
                 };
                 // A typed URL is treated like a source entry (the same network rule); a typed file is read as given.
-                var loaded = SourceCatalogLoader.ParseAdHoc(file.ToJsonString(), Path.Combine(Environment.CurrentDirectory, "preview.json"));
+                var loaded = SourceCatalogLoader.ParseAdHoc(file.ToJsonString(), Path.Combine(Environment.CurrentDirectory, "preview.json"), minInterval);
                 if (!loaded.IsValid)
                 {
                     await Console.Error.WriteLineAsync("Cannot preview:\n  - " + string.Join("\n  - ", loaded.Problems.Select(p => p.Replace("source 'preview': ", ""))));

@@ -18,11 +18,11 @@ public sealed class FetchOptions
     public string? ContactUrl { get; set; }
 
     /// <summary>
-    /// How long one attempt may wait for the response headers; the body then gets as long again to arrive. Each retry is a new
-    /// attempt with its own limit, and the request as a whole (its attempts, backoff delays and a Retry-After wait) is cut off
-    /// at (<see cref="MaxRetries"/> + 1) × this + 2 × <see cref="RetryBaseDelay"/> × (2^MaxRetries − 1) +
-    /// <see cref="MaxRetryAfterWait"/> + 5 s: 3 min 3 s with the defaults. Each redirect hop and robots.txt fetch is a request
-    /// of its own with that budget, and a run adds up its pages; nothing caps a whole run.
+    /// How long one attempt may wait for the response headers; the body then gets as long again to arrive. An attempt that
+    /// runs out is not retried: the fetch ends as a Timeout (a site that hangs once will hang again a few seconds later).
+    /// Each request as a whole (its attempts and backoff delays) is cut off at (<see cref="MaxRetries"/> + 1) × this +
+    /// 2 × <see cref="RetryBaseDelay"/> × (2^MaxRetries − 1) + 5 s; a run of a source, all its requests together, is
+    /// bounded by <c>Ingestion:RunTimeout</c>.
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -35,18 +35,16 @@ public sealed class FetchOptions
     [Range(1, 20)]
     public int MaxRedirects { get; set; } = 5;
 
-    /// <summary>Retries of one request after a transient failure (timeout, connection, 408, 429, 5xx), with exponential backoff and jitter.</summary>
+    /// <summary>
+    /// Retries of one request after a server error (408, 5xx) or a network error, with exponential backoff and jitter. Never
+    /// after a timed-out attempt, a 429, or an answer with Retry-After: those end the fetch, and the scheduler sets the next
+    /// run no sooner than the site asked.
+    /// </summary>
     [Range(0, 10)]
     public int MaxRetries { get; set; } = 3;
 
     /// <summary>The first retry's delay; each next one doubles it (jittered).</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>
-    /// The longest Retry-After (429, 503) waited inside one fetch. A longer one ends the fetch, and the source is next
-    /// tried no sooner than the site asked.
-    /// </summary>
-    public TimeSpan MaxRetryAfterWait { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Requests to one site within the breaker's sampling window before it may open (and then only when half failed).

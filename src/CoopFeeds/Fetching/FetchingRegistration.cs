@@ -4,7 +4,6 @@ using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
-using Polly.CircuitBreaker;
 
 namespace CoopFeeds.Fetching;
 
@@ -80,20 +79,20 @@ public static class FetchingRegistration
         resilience.Retry.Delay = fetching.RetryBaseDelay;
         resilience.Retry.BackoffType = DelayBackoffType.Exponential;
         resilience.Retry.UseJitter = true;
-        resilience.Retry.ShouldRetryAfterHeader = true;
-        resilience.Retry.ShouldHandle = args => ValueTask.FromResult(
-            fetching.MaxRetries > 0 && ShouldRetry(args.Outcome, fetching.MaxRetryAfterWait));
-        // Every attempt, every backoff delay and the longest Retry-After we wait, with room to spare.
+        // Retry-After is the scheduler's to honour, between runs: a fetch never waits on it (see ShouldRetry).
+        resilience.Retry.ShouldRetryAfterHeader = false;
+        resilience.Retry.ShouldHandle = args => ValueTask.FromResult(fetching.MaxRetries > 0 && ShouldRetry(args.Outcome));
+        // Every attempt and every backoff delay, with room to spare; the run as a whole has its own bound (Ingestion:RunTimeout).
         var delays = TimeSpan.FromTicks(fetching.RetryBaseDelay.Ticks * ((1L << Math.Min(fetching.MaxRetries, 20)) - 1) * 2);
-        resilience.TotalRequestTimeout.Timeout = attempt * (fetching.MaxRetries + 1) + delays + fetching.MaxRetryAfterWait + TimeSpan.FromSeconds(5);
+        resilience.TotalRequestTimeout.Timeout = attempt * (fetching.MaxRetries + 1) + delays + TimeSpan.FromSeconds(5);
 
         // Polly's defaults (100 requests in 30 s, a 5 s break) suit a busy API client; a feed fetcher asks a site once per
         // source per interval, 1 + MaxRetries attempts a few seconds apart, so they never trip. Here: at least
         // CircuitMinimumThroughput (3) attempts to the site within 10 minutes, half of them failed, is a site that is
-        // down now. 10 minutes holds a whole fetch with its retries (4 × 30 s timeouts plus backoff) and the sources of
-        // one site that run together. The break (5 minutes) outlasts a fetch with retries, so other sources of a dead site
-        // stop asking at once, yet is shorter than any sensible interval, so the next scheduled run finds the circuit
-        // half-open and one request decides. The window must also be at least twice the attempt timeout (Polly's rule).
+        // down now. 10 minutes holds several runs of a failing source (each bounded by Ingestion:RunTimeout) and the
+        // sources of one site that run together. The break (5 minutes) outlasts a fetch with retries, so other sources of
+        // a dead site stop asking at once, yet is shorter than any sensible interval, so the next scheduled run finds the
+        // circuit half-open and one request decides. The window must also be at least twice the attempt timeout (Polly's rule).
         var window = attempt * 2 + TimeSpan.FromSeconds(1);
         resilience.CircuitBreaker.SamplingDuration = window > CircuitSamplingDuration ? window : CircuitSamplingDuration;
         // More attempts than one fetch makes (1 + MaxRetries): a single failing run then reports what failed (HTTP 500,
@@ -126,16 +125,17 @@ public static class FetchingRegistration
         return false;
     }
 
-    /// <summary>Transient failures only; never a refused address or an open circuit, and never a Retry-After longer than we wait inside one fetch.</summary>
-    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfterWait)
+    /// <summary>
+    /// A failure worth asking again within the same fetch: a network error, a 408 or a 5xx. Never a timed-out attempt (a site
+    /// that hangs once hangs again, and each wait would cost a whole RequestTimeout), a 429 or any answer carrying Retry-After
+    /// (the site said when: the scheduler sets the next run from it), a refused address (our rule, not the site) or an open
+    /// circuit (the breaker has decided the site is down).
+    /// </summary>
+    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome)
     {
-        if (IsAddressRefused(outcome.Exception)) return false;
-        // An open circuit has decided the site is down; retrying would only be refused again until the break ends.
-        if (outcome.Exception is BrokenCircuitException) return false;
-        if (!HttpClientResiliencePredicates.IsTransient(outcome)) return false;
-        if (outcome.Result is { } response && ListingFetcher.RetryAfterOf(response, TimeProvider.System) is { } wait && wait > maxRetryAfterWait)
-            return false;
-        return true;
+        if (outcome.Exception is { } exception) return exception is HttpRequestException && !IsAddressRefused(exception);
+        if (outcome.Result is not { } response || response.Headers.RetryAfter is not null) return false;
+        return response.StatusCode == System.Net.HttpStatusCode.RequestTimeout || (int)response.StatusCode >= 500;
     }
 
     /// <summary>

@@ -31,9 +31,15 @@ public sealed class IngestionOptions
 
     /// <summary>
     /// The longest /readyz waits for the first ingest pass. Two minutes lets a pass over healthy sites finish first (a fresh
-    /// store then serves full feeds), while one hanging site — four 30 s attempts with backoff — cannot hold a deployment.
+    /// store then serves full feeds), while one hanging site cannot hold a deployment.
     /// </summary>
     public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The longest one run of a source may take: every page, redirect, robots.txt fetch, retry and backoff delay together.
+    /// A run that reaches it on its first page ends as a Timeout; on a later page it keeps the pages already read.
+    /// </summary>
+    public TimeSpan RunTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>The longest a failing source waits before its next attempt (its interval doubles per consecutive failure).</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromHours(24);

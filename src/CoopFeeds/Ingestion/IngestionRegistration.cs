@@ -16,6 +16,7 @@ public static class IngestionRegistration
             .ValidateDataAnnotations()
             .Validate(o => o.MaxBackoff > TimeSpan.Zero, "Ingestion:MaxBackoff must be positive")
             .Validate(o => o.ReadyTimeout > TimeSpan.Zero, "Ingestion:ReadyTimeout must be positive")
+            .Validate(o => o.RunTimeout > TimeSpan.Zero, "Ingestion:RunTimeout must be positive")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);

@@ -7,10 +7,13 @@ using Microsoft.Extensions.Options;
 namespace CoopFeeds.Ingestion;
 
 /// <summary>
-/// Runs every enabled source at start, then each when it is due (its interval with jitter, backed off after failures, see
-/// <see cref="IngestionSchedule"/>). At most MaxConcurrency sources run at once; one source failing or hanging never holds
-/// up the others. A reloaded sources file takes effect at once: new and edited sources run now, removed ones stop (their
-/// items stay). On shutdown the running sources are cancelled and awaited, so each one's save commits or rolls back whole.
+/// Runs each enabled source when it is due (its interval with jitter, backed off after failures, see
+/// <see cref="IngestionSchedule"/>). At start, each source keeps the next attempt its last run stored: a source that never
+/// ran, or was edited since, runs at once; those that fell due while the service was down are spread over a short window,
+/// most overdue first; the rest wait for their time. So a service that keeps restarting still reaches every source.
+/// At most MaxConcurrency sources run at once; one source failing or hanging never holds up the others. A reloaded
+/// sources file takes effect at once: new and edited sources run now, removed ones stop (their items stay). On shutdown the
+/// running sources are cancelled and awaited, so each one's save commits or rolls back whole.
 /// Waiting goes through <see cref="TimeProvider"/>, so tests advance time instead of sleeping.
 /// </summary>
 public sealed class IngestionWorker(
@@ -28,8 +31,9 @@ public sealed class IngestionWorker(
     private readonly Lock _slotsLock = new();
     private readonly Dictionary<string, Slot> _slots = new(StringComparer.Ordinal);
 
-    // The next attempts of sources backing off, read from the store at start; the loop's alone.
-    private readonly Dictionary<string, DateTimeOffset> _stored = new(StringComparer.Ordinal);
+    // What the store said of each source at start (next attempt, last start): filled before the loop starts, then read and
+    // cleared under _slotsLock.
+    private readonly Dictionary<string, StoredSchedule> _stored = new(StringComparer.Ordinal);
 
     // The runs started and not yet seen to end, awaited on shutdown.
     private readonly Lock _runningLock = new();
@@ -42,41 +46,38 @@ public sealed class IngestionWorker(
         public required ConfiguredSource Source { get; set; }
         public required string Fingerprint { get; set; }
         public DateTimeOffset NextDue { get; set; }
+
+        /// <summary>When its last run started (null: never); of sources due together, the one that waited longest goes first.</summary>
+        public DateTimeOffset? LastStarted { get; set; }
+
         public bool Running { get; set; }
     }
+
+    /// <summary>What the store says of a source at start: when it is next due and when it last ran.</summary>
+    private sealed record StoredSchedule(DateTimeOffset? Due, DateTimeOffset? LastStarted);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var limit = new SemaphoreSlim(options.Value.MaxConcurrency);
-        // Bounded: a first pass held up by hanging sites (each costs its timeouts and retries) must not keep /readyz at 503.
-        using (clock.CreateTimer(_ => ReadyAfterTimeout(), null, options.Value.ReadyTimeout, Timeout.InfiniteTimeSpan))
-        {
-            try
-            {
-                var stored = await LoadStoredScheduleAsync(stoppingToken);
-                List<Task> firstPass;
-                lock (_slotsLock)
-                {
-                    var catalog = catalogs.Current;
-                    // A restart with every source already stored has feeds to serve: ready now, not after a pass.
-                    if (catalog.Sources.Where(s => s.Definition.Enabled).All(s => stored.Contains(s.Id)) && readiness.MarkReady())
-                        logger.LogInformation("Ready: the store holds every enabled source; the first ingest pass runs on");
-                    SyncWithCatalog(catalog);
-                    firstPass = StartDueSources(limit, stoppingToken);
-                }
-                await Task.WhenAll(firstPass);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-            }
-            finally
-            {
-                readiness.MarkFirstPassCompleted();
-            }
-        }
-
+        // Bounded: a first pass held up by hanging sites (each costs up to RunTimeout) must not keep /readyz at 503.
+        using var readyTimeout = clock.CreateTimer(_ => ReadyAfterTimeout(), null, options.Value.ReadyTimeout, Timeout.InfiniteTimeSpan);
+        var firstPass = Task.CompletedTask;
         try
         {
+            var stored = await LoadStoredScheduleAsync(stoppingToken);
+            lock (_slotsLock)
+            {
+                var catalog = catalogs.Current;
+                // A restart with every source already stored has feeds to serve: ready now, not after a pass.
+                if (catalog.Sources.Where(s => s.Definition.Enabled).All(s => stored.Contains(s.Id)) && readiness.MarkReady())
+                    logger.LogInformation("Ready: the store holds every enabled source; the first ingest pass runs on");
+                SyncWithCatalog(catalog);
+                _stored.Clear(); // read at start only: a source enabled or added later is new
+                // The first pass is the sources due at start (every one, on a fresh store). The loop below goes on at once,
+                // so a source of the first pass that hangs does not hold up the next runs of the others.
+                firstPass = CompleteFirstPassAsync(StartDueSources(limit, stoppingToken));
+            }
+
             while (!stoppingToken.IsCancellationRequested)
             {
                 var catalogChanged = catalogs.ChangeToken;
@@ -97,12 +98,24 @@ public sealed class IngestionWorker(
             Task[] running;
             lock (_runningLock) running = [.. _running];
             await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await firstPass;
+            readiness.MarkFirstPassCompleted();
         }
     }
 
+    private async Task CompleteFirstPassAsync(List<Task> runs)
+    {
+        await Task.WhenAll(runs).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        readiness.MarkFirstPassCompleted();
+    }
+
     /// <summary>
-    /// A source backing off after failures keeps its stored next attempt across restarts, so a crash loop does not hammer a
-    /// site that is down; every other source runs at start, as before.
+    /// Each source's next attempt as its last run stored it, so a restart does not run every source again at once: a crash
+    /// loop would otherwise run the first sources of the file over and over and never reach the last. A source edited
+    /// since its last good run runs now, unless it is failing: its stored definition is its last good run's, so an edit
+    /// made while the service was down cannot be told from one it has failed with since, and a failing site keeps its
+    /// backoff. Sources due while the service was down are spread over Ingestion:MinInterval, the soonest any source may
+    /// run again anyway, most overdue first.
     /// </summary>
     /// <returns>The ids of the sources the store holds state for (none when it cannot say).</returns>
     private async Task<IReadOnlySet<string>> LoadStoredScheduleAsync(CancellationToken cancellationToken)
@@ -118,11 +131,23 @@ public sealed class IngestionWorker(
             logger.LogError(ex, "Reading the stored schedule failed; every source runs now");
             return new HashSet<string>();
         }
+
+        var catalog = catalogs.Current;
+        var overdue = new List<(string SourceId, DateTimeOffset NextAttemptAt)>();
         foreach (var state in states)
         {
-            if (state is { Health: SourceHealth.Failing, LastRun.NextAttemptAt: { } next } && next > now)
-                _stored[state.SourceId] = next;
+            if (catalog.FindSource(state.SourceId) is not { } source) continue;
+            var edited = state.DefinitionFingerprint is { } read && read != SourceFingerprint.Of(source.Definition);
+            DateTimeOffset? due = null; // now
+            if (state.LastRun.NextAttemptAt is { } next && (!edited || state.Health == SourceHealth.Failing))
+            {
+                if (next > now) due = next;
+                else overdue.Add((state.SourceId, next));
+            }
+            _stored[state.SourceId] = new StoredSchedule(due, state.LastRun.AttemptedAt);
         }
+        foreach (var (id, due) in IngestionSchedule.SpreadOverdue(overdue, now, catalogs.MinInterval))
+            _stored[id] = _stored[id] with { Due = due };
         return states.Select(s => s.SourceId).ToHashSet(StringComparer.Ordinal);
     }
 
@@ -135,7 +160,10 @@ public sealed class IngestionWorker(
             options.Value.ReadyTimeout, string.Join(", ", running));
     }
 
-    /// <summary>Adds new and enabled sources (due now), drops removed and disabled ones, and makes edited ones due now. Holds <see cref="_slotsLock"/>.</summary>
+    /// <summary>
+    /// Adds new and enabled sources (due now, or when the store says at start), drops removed and disabled ones, and makes
+    /// edited ones due now.
+    /// </summary>
     private void SyncWithCatalog(SourceCatalog catalog)
     {
         var now = clock.GetUtcNow();
@@ -153,8 +181,9 @@ public sealed class IngestionWorker(
             var fingerprint = SourceFingerprint.Of(source.Definition);
             if (!_slots.TryGetValue(id, out var slot))
             {
-                var due = _stored.Remove(id, out var stored) ? stored : now;
-                _slots[id] = new Slot { Source = source, Fingerprint = fingerprint, NextDue = due };
+                _stored.TryGetValue(id, out var stored);
+                var due = stored?.Due ?? now;
+                _slots[id] = new Slot { Source = source, Fingerprint = fingerprint, NextDue = due, LastStarted = stored?.LastStarted };
                 activity.Scheduled(id, due);
             }
             else if (slot.Fingerprint != fingerprint)
@@ -167,14 +196,16 @@ public sealed class IngestionWorker(
         }
     }
 
-    /// <summary>Starts every source that is due and not running. Holds <see cref="_slotsLock"/>.</summary>
     private List<Task> StartDueSources(SemaphoreSlim limit, CancellationToken stoppingToken)
     {
         var now = clock.GetUtcNow();
         var started = new List<Task>();
-        foreach (var slot in _slots.Values.Where(s => !s.Running && s.NextDue <= now).OrderBy(s => s.NextDue).ToList())
+        var due = _slots.Values.Where(s => !s.Running && s.NextDue <= now)
+            .OrderBy(s => s.NextDue).ThenBy(s => s.LastStarted ?? DateTimeOffset.MinValue).ToList();
+        foreach (var slot in due)
         {
             slot.Running = true;
+            slot.LastStarted = now;
             var task = RunAsync(slot, limit, stoppingToken);
             started.Add(task);
             lock (_runningLock) _running.Add(task);

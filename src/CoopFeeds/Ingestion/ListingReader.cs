@@ -17,6 +17,9 @@ public sealed record ListingRead
     /// </summary>
     public required FetchResult FirstPage { get; init; }
 
+    /// <summary>How long the site asked us to wait: Retry-After on a 429 or 503 of any page, or of its robots.txt.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public IReadOnlyList<Item> Items { get; init; } = [];
     public IReadOnlyList<string> Warnings { get; init; } = [];
     public IReadOnlyList<PageRead> Pages { get; init; } = [];
@@ -30,7 +33,8 @@ public sealed record ListingRead
 /// storage; which page comes next and how pages merge is <see cref="ListingMerger"/>'s. Shared by ingestion,
 /// <c>preview</c> and <c>check</c>, so they show exactly what ingestion would store. A page nested deeper than any listing
 /// is not parsed (<see cref="ListingDocument.CheckNesting"/>): the first page's refusal is the read's outcome,
-/// <see cref="OutcomeKind.TooDeeplyNested"/>, and a later page's a warning. Details name URLs redacted.
+/// <see cref="OutcomeKind.TooDeeplyNested"/>, and a later page's a warning. Details name URLs redacted. A read is bounded as a whole by
+/// Ingestion:RunTimeout, on the clock every other wait uses.
 /// </summary>
 public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOptions> options, TimeProvider clock)
 {
@@ -44,11 +48,24 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
     public async Task<ListingRead> ReadAsync(
         ConfiguredSource source, ConditionalValidators validators, IReadOnlySet<string>? knownKeys, CancellationToken cancellationToken)
     {
+        var runTimeout = options.Value.RunTimeout;
+        using var deadline = new CancellationTokenSource(runTimeout, clock);
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var listing = new ListingMerger(source, knownKeys);
         FetchResult? first = null;
+        TimeSpan? retryAfter = null;
         while (listing.Next is { } request)
         {
-            var fetched = await fetcher.FetchAsync(request.Location, request.Number == 1 ? validators : ConditionalValidators.None, FetchPolicy.For(source), cancellationToken);
+            FetchResult fetched;
+            try
+            {
+                fetched = await fetcher.FetchAsync(request.Location, request.Number == 1 ? validators : ConditionalValidators.None, FetchPolicy.For(source), run.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                fetched = FetchResult.Failed(OutcomeKind.Timeout, $"the run did not finish within Ingestion:RunTimeout ({runTimeout:c})");
+            }
+            retryAfter = fetched.Outcome.RetryAfter ?? retryAfter;
             if (request.Number == 1)
             {
                 first = fetched;
@@ -78,6 +95,8 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
         return new ListingRead
         {
             FirstPage = first!, // the merger always starts with page 1
+            // A later page's 429 or 503 ends the listing there; its Retry-After still holds for the next run.
+            RetryAfter = retryAfter,
             Items = merged.Items,
             Warnings = merged.Warnings,
             Pages = merged.Pages,
@@ -89,5 +108,6 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
     private static ListingRead Failed(FetchResult fetched, FetchOutcome outcome) => new()
     {
         FirstPage = fetched with { Outcome = outcome with { Detail = outcome.Detail is null ? null : UrlRedactor.RedactText(outcome.Detail) } },
+        RetryAfter = outcome.RetryAfter,
     };
 }

@@ -50,6 +50,8 @@ public sealed class SourceIngester(
         {
             read = new ListingRead { FirstPage = FetchResult.Failed(OutcomeKind.InternalError, Unexpected(source, ex)) };
         }
+        // Retry-After counts from the answer; the run may have spent a while on robots.txt, retries or earlier pages.
+        var notBefore = read.RetryAfter is { } asked ? clock.GetUtcNow() + asked : (DateTimeOffset?)null;
         var firstPageCount = read.Pages.Count > 0 ? read.Pages[0].ItemCount : (int?)null;
         var outcome = new IngestOutcome
         {
@@ -76,7 +78,7 @@ public sealed class SourceIngester(
         outcome = outcome with
         {
             NextAttemptAt = IngestionSchedule.NextAttempt(
-                startedAt, source.Definition.Interval, failures, outcome.Fetch.RetryAfter, ingestion.MaxBackoff,
+                startedAt, source.Definition.Interval, failures, notBefore, ingestion.MaxBackoff,
                 ingestion.IntervalJitter, ingestion.IntervalJitter > 0 ? Random.Shared.NextDouble() : 0),
         };
 

@@ -9,6 +9,7 @@ public sealed class SourceCatalogException(string path, IReadOnlyList<string> pr
 /// <summary>
 /// The catalog in force. Read at start, where a bad file stops the start with every problem named; afterwards
 /// <see cref="Reload"/> swaps in a new catalog only when the whole file validates, so a broken edit keeps the previous one.
+/// Reloads hold the file to the same <see cref="MinInterval"/> as the start did.
 /// </summary>
 public sealed class SourceCatalogProvider
 {
@@ -19,13 +20,17 @@ public sealed class SourceCatalogProvider
     private CancellationTokenSource _changed = new();
 
     /// <param name="fileRoot">Sources:FileRoot, which every reload applies too; null: the sources file's folder.</param>
-    public SourceCatalogProvider(SourceCatalog initial, string? fileRoot = null)
+    public SourceCatalogProvider(SourceCatalog initial, TimeSpan minInterval, string? fileRoot = null)
     {
         _current = initial;
+        MinInterval = minInterval;
         _fileRoot = fileRoot;
     }
 
     public SourceCatalog Current => _current;
+
+    /// <summary>The shortest Interval a source may have (<c>Ingestion:MinInterval</c>).</summary>
+    public TimeSpan MinInterval { get; }
 
     /// <summary>Cancelled when <see cref="Current"/> is replaced; read it again afterwards for the next change.</summary>
     public CancellationToken ChangeToken
@@ -38,17 +43,17 @@ public sealed class SourceCatalogProvider
     }
 
     /// <param name="fileRoot">Sources:FileRoot: the folder saved pages must be in; null: the sources file's folder.</param>
-    public static SourceCatalogProvider Load(string path, string? fileRoot = null)
+    public static SourceCatalogProvider Load(string path, TimeSpan minInterval, string? fileRoot = null)
     {
-        var result = SourceCatalogLoader.Load(path, fileRoot);
+        var result = SourceCatalogLoader.Load(path, fileRoot, minInterval);
         if (!result.IsValid) throw new SourceCatalogException(Path.GetFullPath(path), result.Problems);
-        return new SourceCatalogProvider(result.Catalog!, fileRoot);
+        return new SourceCatalogProvider(result.Catalog!, minInterval, fileRoot);
     }
 
     /// <summary>Reads the file again. Valid: it becomes <see cref="Current"/> and <see cref="ChangeToken"/> fires. Not valid: nothing changes.</summary>
     public SourceCatalogLoadResult Reload()
     {
-        var result = SourceCatalogLoader.Load(_current.FilePath, _fileRoot);
+        var result = SourceCatalogLoader.Load(_current.FilePath, _fileRoot, MinInterval);
         if (result.IsValid) Replace(result.Catalog!);
         return result;
     }

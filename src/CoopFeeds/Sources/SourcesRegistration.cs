@@ -8,7 +8,8 @@ public static class SourcesRegistration
     /// </summary>
     public static IHostApplicationBuilder AddSourceCatalog(this IHostApplicationBuilder builder, string sourcesPath, bool watch = false)
     {
-        builder.Services.AddSingleton(SourceCatalogProvider.Load(sourcesPath, SourcesOptions.FileRootIn(builder.Configuration)));
+        builder.Services.AddSingleton(SourceCatalogProvider.Load(
+            sourcesPath, SourceIntervalOptions.ReadMinInterval(builder.Configuration), SourcesOptions.FileRootIn(builder.Configuration)));
         if (watch)
         {
             builder.Services.AddOptions<SourcesOptions>()

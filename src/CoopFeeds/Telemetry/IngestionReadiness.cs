@@ -15,7 +15,10 @@ public sealed class IngestionReadiness
     /// <summary>An awaitable signal, so tests and callers never poll or sleep.</summary>
     public Task Ready => _ready.Task;
 
-    /// <summary>Every source has run once, whatever each one's outcome (tests await it to see the first pass's results).</summary>
+    /// <summary>
+    /// Every source due at start (all of them on a fresh store) has run once, whatever each one's outcome (tests await it to
+    /// see the first pass's results).
+    /// </summary>
     public Task FirstPassCompleted => _firstPass.Task;
 
     /// <summary>Marks the service ready; true when this call did it (false when it already was).</summary>

@@ -129,16 +129,30 @@ public sealed class FaultSiteTests
     }
 
     [Fact]
-    public async Task AShortRetryAfterIsWaitedWithinTheFetch()
+    public async Task ARetryAfterOrATimedOutAttemptEndsTheRunWhileAServerErrorIsRetried()
     {
         await using var site = await FaultSite.StartAsync();
-        site.Serve("/news", FaultSite.Sequence(FaultSite.Status(503, retryAfter: "1"), FaultSite.Html(FaultSite.Listing(2))));
-        await using var file = FaultSources.Write(new SourceSpec("news", site.Url("/news")));
+        site.Serve("/throttled", FaultSite.Status(429, retryAfter: "1"));
+        site.Serve("/unavailable", FaultSite.Status(503, retryAfter: "1"));
+        site.Serve("/hang", site.Hang());
+        site.Serve("/overloaded", FaultSite.Sequence(FaultSite.Status(503), FaultSite.Html(FaultSite.Listing(2))));
+        await using var file = FaultSources.Write(
+            new SourceSpec("throttled", site.Url("/throttled")),
+            new SourceSpec("unavailable", site.Url("/unavailable")),
+            new SourceSpec("hang", site.Url("/hang")),
+            new SourceSpec("overloaded", site.Url("/overloaded")));
 
-        await using var host = await file.StartServiceAsync();
+        await using var host = await file.StartServiceAsync(); // two retries allowed
 
-        Assert.Equal("healthy", (await host.StatusAsync("news")).GetProperty("state").GetString());
-        Assert.Equal(2, site.CountRequests("/news"));
+        foreach (var (id, outcome) in new[] { ("throttled", "TooManyRequests"), ("unavailable", "ServerError"), ("hang", "Timeout") })
+        {
+            Assert.Equal(1, site.CountRequests("/" + id));
+            var status = await host.StatusAsync(id);
+            Assert.Equal(outcome, status.GetProperty("lastOutcome").GetString());
+            Assert.True(status.GetProperty("nextAttemptAt").GetDateTimeOffset() > status.GetProperty("lastAttemptAt").GetDateTimeOffset().AddSeconds(1));
+        }
+        Assert.Equal(2, site.CountRequests("/overloaded"));
+        Assert.Equal("healthy", (await host.StatusAsync("overloaded")).GetProperty("state").GetString());
         Assert.Equal(2, (await host.FeedItemsAsync()).Count);
     }
 

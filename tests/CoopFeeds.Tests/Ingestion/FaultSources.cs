@@ -20,7 +20,6 @@ internal sealed class FaultSources : IAsyncDisposable
         "--Ingestion:RequestTimeout=00:00:01",
         "--Ingestion:MaxRetries=2",
         "--Ingestion:RetryBaseDelay=00:00:00.010",
-        "--Ingestion:MaxRetryAfterWait=00:00:02",
         "--Ingestion:PerHostDelay=00:00:00",
         "--Ingestion:IntervalJitter=0",
         "--Ingestion:MaxBodyBytes=65536",

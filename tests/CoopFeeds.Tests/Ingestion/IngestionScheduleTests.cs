@@ -36,8 +36,23 @@ public sealed class IngestionScheduleTests
     [Fact]
     public void RetryAfterIsNeverUndercut()
     {
-        Assert.Equal(T0 + TimeSpan.FromHours(3), IngestionSchedule.NextAttempt(T0, Hour, 1, TimeSpan.FromHours(3), Day, 0, 0));
-        Assert.Equal(T0 + Hour, IngestionSchedule.NextAttempt(T0, Hour, 1, TimeSpan.FromMinutes(5), Day, 0, 0));
+        Assert.Equal(T0 + TimeSpan.FromHours(3), IngestionSchedule.NextAttempt(T0, Hour, 1, T0 + TimeSpan.FromHours(3), Day, 0, 0));
+        Assert.Equal(T0 + Hour, IngestionSchedule.NextAttempt(T0, Hour, 1, T0 + TimeSpan.FromMinutes(5), Day, 0, 0));
+        // Counted from the answer: a run that took a while before its 429 waits the whole Retry-After after it.
+        Assert.Equal(T0 + TimeSpan.FromSeconds(70), IngestionSchedule.NextAttempt(T0, TimeSpan.FromSeconds(3), 1, T0 + TimeSpan.FromSeconds(70), Day, 0.1, 1));
+    }
+
+    [Fact]
+    public void OverdueSourcesAreSpreadOverTheWindowMostOverdueFirst()
+    {
+        var spread = IngestionSchedule.SpreadOverdue(
+            [("c", T0 - Hour), ("a", T0 - Day), ("d", T0), ("b", T0 - Hour)], T0, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(
+            [("a", T0), ("b", T0 + TimeSpan.FromSeconds(15)), ("c", T0 + TimeSpan.FromSeconds(30)), ("d", T0 + TimeSpan.FromSeconds(45))],
+            spread);
+        Assert.Equal([("only", T0)], IngestionSchedule.SpreadOverdue([("only", T0 - Day)], T0, TimeSpan.FromMinutes(1)));
+        Assert.Empty(IngestionSchedule.SpreadOverdue([], T0, TimeSpan.FromMinutes(1)));
     }
 
     [Fact]

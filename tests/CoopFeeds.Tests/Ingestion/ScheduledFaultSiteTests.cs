@@ -173,7 +173,8 @@ public sealed class ScheduledFaultSiteTests
             var failed = state.LastRun.Kind is not (OutcomeKind.Success or OutcomeKind.NotModified);
             ConsecutiveFailures = failed ? ConsecutiveFailures + 1 : 0;
             // The schedule the code defines (no jitter here), fed with what the test made the site answer.
-            _nextDue = IngestionSchedule.NextAttempt(_nextDue, Interval, ConsecutiveFailures, _retryAfter, MaxBackoff, 0, 0);
+            // The clock stands still during a run, so the site answered at the run's start.
+            _nextDue = IngestionSchedule.NextAttempt(_nextDue, Interval, ConsecutiveFailures, _nextDue + _retryAfter, MaxBackoff, 0, 0);
             Assert.Equal(_nextDue, state.LastRun.NextAttemptAt);
             if (_retryAfter is { } asked) Assert.True(_nextDue >= state.LastRun.AttemptedAt + asked);
 

@@ -174,7 +174,7 @@ public sealed class SchedulerTests
     {
         await using var file = SavedPages(new SourceSpec("only", "only.html"));
         var clock = new FakeTimeProvider();
-        var provider = SourceCatalogProvider.Load(file.Path);
+        var provider = SourceCatalogProvider.Load(file.Path, TimeSpan.FromMinutes(1));
         var watcher = new SourceCatalogWatcher(provider, Microsoft.Extensions.Options.Options.Create(new SourcesOptions()), clock,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<SourceCatalogWatcher>.Instance);
         Assert.True(watcher.CheckOnce()); // the first look reads the file as new
