@@ -10,15 +10,10 @@ internal static class IngestCommand
 {
     public static Command Create()
     {
-        var sources = CoopFeedsCommandLine.SourcesOption();
-        var data = CoopFeedsCommandLine.DataOption();
         var sourceId = new Option<string?>("--source") { Description = "Only this source id" };
-        var command = new Command("ingest", "Ingest once and exit") { sources, data, sourceId };
-        command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction(async (result, cancellationToken) =>
+        var verb = new StoreVerb("ingest", "Ingest once and exit", sourceId);
+        verb.Command.SetAction((result, cancellationToken) => verb.RunAsync(result, async host =>
         {
-            using var host = CliHost.Create(result.GetValue(sources)!, result.GetValue(data)!, CoopFeedsCommandLine.ConfigArgs(result));
-            await host.StartAsync(cancellationToken); // migrates the store
             var catalog = host.Services.GetRequiredService<SourceCatalogProvider>().Current;
             var id = result.GetValue(sourceId);
             var selected = id is null
@@ -43,9 +38,8 @@ internal static class IngestCommand
                     $"{source.Id}: {report.Outcome.Kind}, {found}, {report.Saved.New} new, {report.Saved.Updated} updated, {errors} errors"
                     + (report.Outcome.Detail is { } detail ? $" ({detail})" : ""));
             }
-            await host.StopAsync(cancellationToken);
             return failed == 0 ? 0 : 1;
-        });
-        return command;
+        }, cancellationToken));
+        return verb.Command;
     }
 }

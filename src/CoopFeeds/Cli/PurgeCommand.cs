@@ -9,13 +9,10 @@ internal static class PurgeCommand
 {
     public static Command Create()
     {
-        var sources = CoopFeedsCommandLine.SourcesOption();
-        var data = CoopFeedsCommandLine.DataOption();
         var sourceId = new Option<string>("--source") { Description = "The source whose items go", Required = true };
         var since = new Option<string?>("--since") { Description = "Only items first seen at or after this time (ISO 8601)" };
-        var command = new Command("purge", "Remove a source's items") { sources, data, sourceId, since };
-        command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction(async (result, cancellationToken) =>
+        var verb = new StoreVerb("purge", "Remove a source's items", sourceId, since);
+        verb.Command.SetAction(async (result, cancellationToken) =>
         {
             DateTimeOffset? from = null;
             if (result.GetValue(since) is { } text)
@@ -27,14 +24,14 @@ internal static class PurgeCommand
                 }
                 from = parsed;
             }
-            using var host = CliHost.Create(result.GetValue(sources)!, result.GetValue(data)!, CoopFeedsCommandLine.ConfigArgs(result));
-            await host.StartAsync(cancellationToken);
-            var id = result.GetValue(sourceId)!;
-            var removed = await host.Services.GetRequiredService<IItemStore>().PurgeAsync(id, from, cancellationToken);
-            Console.WriteLine($"{id}: removed {removed} item{(removed == 1 ? "" : "s")}" + (from is null ? "" : $" first seen since {from:O}"));
-            await host.StopAsync(cancellationToken);
-            return 0;
+            return await verb.RunAsync(result, async host =>
+            {
+                var id = result.GetValue(sourceId)!;
+                var removed = await host.Services.GetRequiredService<IItemStore>().PurgeAsync(id, from, cancellationToken);
+                Console.WriteLine($"{id}: removed {removed} item{(removed == 1 ? "" : "s")}" + (from is null ? "" : $" first seen since {from:O}"));
+                return 0;
+            }, cancellationToken);
         });
-        return command;
+        return verb.Command;
     }
 }

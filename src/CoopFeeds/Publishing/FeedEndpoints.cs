@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Serving;
@@ -37,89 +38,105 @@ public static class FeedEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> GetFeedAsync(
-        string slug,
-        string format,
-        HttpContext context,
-        SourceCatalogProvider catalogs,
-        FeedRenderer renderer,
-        FeedCache cache,
-        FeedRateLimiter limiter,
-        CoopFeedsMetrics metrics,
-        IOptions<PublishingOptions> options)
+    /// <summary>What every feed handler is given, bound per request; a struct, so a document served from memory costs no allocation for it.</summary>
+    private readonly record struct FeedRequest(
+        HttpContext Context,
+        SourceCatalogProvider Catalogs,
+        FeedRenderer Renderer,
+        FeedCache Cache,
+        FeedRateLimiter Limiter,
+        IOptions<PublishingOptions> Options)
     {
-        // Served many times per rendering: a current document is found on the request's own address before anything is parsed.
-        if (TryGetCurrent(cache, context.Request, options.Value, out var current)) return Send(current);
+        public HttpRequest Request => Context.Request;
 
-        var feedFormat = FeedFormat.Find(format);
-        var catalog = catalogs.Current;
-        var target = FeedTarget.Find(catalog, slug);
-        if (feedFormat is null || target is null || !IsCanonicalPath(context.Request)) return NoFeed(context, catalog);
+        public PublishingOptions Settings => Options.Value;
 
-        var (query, problems) = FeedQuery.Parse(context.Request.Query, options.Value.MaxLimit);
+        public PublicUrls Urls => PublicUrls.For(Request, Settings);
+
+        public string CacheKey => FeedEndpoints.CacheKey(Request, Settings);
+
+        /// <summary>
+        /// The document at the request's own address when it is rendered and current: served many times per rendering, it is
+        /// looked for before anything is parsed.
+        /// </summary>
+        public bool TryGetCurrent([NotNullWhen(true)] out RenderedFeed? feed) => FeedEndpoints.TryGetCurrent(Cache, Request, Settings, out feed);
+
+        /// <summary>The section (or combined feed) and format the address names, written as the service writes it; else a 404 naming what exists.</summary>
+        /// <param name="archive">Archives are RSS and Atom: RFC 5005 is an Atom mechanism, carried in RSS by appendix B; JSON Feed has none.</param>
+        public bool TryFind(
+            string slug, string format, bool archive,
+            [NotNullWhen(true)] out FeedTarget? target, [NotNullWhen(true)] out FeedFormat? feedFormat, [NotNullWhen(false)] out IResult? notFound)
+        {
+            var catalog = Catalogs.Current;
+            feedFormat = FeedFormat.Find(format);
+            target = FeedTarget.Find(catalog, slug);
+            notFound = feedFormat is null || (archive && feedFormat == FeedFormat.Json) || target is null || !IsCanonicalPath(Request)
+                ? NoFeed(Context, catalog)
+                : null;
+            return notFound is null;
+        }
+
+        public IResult Send(RenderedFeed feed) => FeedResponse.Send(Context, feed, Limiter);
+    }
+
+    private static async Task<IResult> GetFeedAsync(string slug, string format, [AsParameters] FeedRequest request, CoopFeedsMetrics metrics)
+    {
+        if (request.TryGetCurrent(out var current)) return Send(current);
+        if (!request.TryFind(slug, format, archive: false, out var target, out var feedFormat, out var notFound)) return notFound;
+
+        var (query, problems) = FeedQuery.Parse(request.Request.Query, request.Settings.MaxLimit);
         if (query is null)
-            return Problem(context, StatusCodes.Status400BadRequest, "Bad query: " + string.Join("; ", problems) + "\n");
+            return Problem(request.Context, StatusCodes.Status400BadRequest, "Bad query: " + string.Join("; ", problems) + "\n");
 
-        var urls = PublicUrls.For(context.Request, options.Value);
-        var rawQuery = context.Request.QueryString.Value ?? "";
+        var renderer = request.Renderer;
+        var urls = request.Urls;
+        var rawQuery = request.Request.QueryString.Value ?? "";
         // Rendering is shared by concurrent requests, so one client's disconnect must not cancel it.
-        var feed = await cache.GetOrRenderAsync(CacheKey(context.Request, options.Value), () => renderer.RenderAsync(target, feedFormat, query, rawQuery, urls, CancellationToken.None));
+        var feed = await request.Cache.GetOrRenderAsync(request.CacheKey, () => renderer.RenderAsync(target, feedFormat, query, rawQuery, urls, CancellationToken.None));
         return Send(feed);
 
         IResult Send(RenderedFeed rendered)
         {
-            var result = FeedResponse.Send(context, rendered, limiter, out var notModified);
+            var result = FeedResponse.Send(request.Context, rendered, request.Limiter, out var notModified);
             metrics.RecordFeedRequest(slug, format, notModified);
             return result;
         }
     }
 
-    private static async Task<IResult> GetArchiveAsync(
-        string slug,
-        int page,
-        string format,
-        HttpContext context,
-        SourceCatalogProvider catalogs,
-        FeedRenderer renderer,
-        FeedCache cache,
-        FeedRateLimiter limiter,
-        IOptions<PublishingOptions> options)
+    private static async Task<IResult> GetArchiveAsync(string slug, int page, string format, [AsParameters] FeedRequest request)
     {
-        if (TryGetCurrent(cache, context.Request, options.Value, out var current)) return FeedResponse.Send(context, current, limiter);
-
-        // RFC 5005 archives are an Atom mechanism, carried in RSS by appendix B; JSON Feed has none.
-        var feedFormat = FeedFormat.Find(format);
-        var catalog = catalogs.Current;
-        var target = FeedTarget.Find(catalog, slug);
-        if (feedFormat is null || feedFormat == FeedFormat.Json || target is null || !IsCanonicalPath(context.Request)) return NoFeed(context, catalog);
-        if (context.Request.QueryString.HasValue)
-            return Problem(context, StatusCodes.Status400BadRequest, "Bad query: archive documents take no parameters\n");
+        if (request.TryGetCurrent(out var current)) return request.Send(current);
+        if (!request.TryFind(slug, format, archive: true, out var target, out var feedFormat, out var notFound)) return notFound;
+        if (request.Request.QueryString.HasValue)
+            return Problem(request.Context, StatusCodes.Status400BadRequest, "Bad query: archive documents take no parameters\n");
 
         // Only pages that exist, written as the links write them ("1", not "01" or "+1"), are rendered and cached: open-ended
         // spellings must neither fill the cache nor each get rate-limit permits of their own.
-        var pages = await renderer.FullArchivePagesAsync(target, context.RequestAborted);
-        var feed = page >= 1 && page <= pages && Equals(context.Request.RouteValues["page"], page.ToString(CultureInfo.InvariantCulture))
-            ? await cache.GetOrRenderOptionalAsync(CacheKey(context.Request, options.Value),
-                () => renderer.RenderArchiveAsync(target, feedFormat, page, PublicUrls.For(context.Request, options.Value), CancellationToken.None))
+        var renderer = request.Renderer;
+        var pages = await renderer.FullArchivePagesAsync(target, request.Context.RequestAborted);
+        var written = request.Request.RouteValues["page"];
+        var feed = page >= 1 && page <= pages && Equals(written, page.ToString(CultureInfo.InvariantCulture))
+            ? await request.Cache.GetOrRenderOptionalAsync(request.CacheKey,
+                () => renderer.RenderArchiveAsync(target, feedFormat, page, request.Urls, CancellationToken.None))
             : null;
         if (feed is null)
         {
-            return Problem(context, StatusCodes.Status404NotFound, pages == 0
+            return Problem(request.Context, StatusCodes.Status404NotFound, pages == 0
                 ? $"No archive of '{target.Slug}' yet: it has fewer items than one archive page holds.\n"
-                : $"No archive page {context.Request.RouteValues["page"]} of '{target.Slug}': pages 1 to {pages} exist (1 is the oldest).\n");
+                : $"No archive page {written} of '{target.Slug}': pages 1 to {pages} exist (1 is the oldest).\n");
         }
-        return FeedResponse.Send(context, feed, limiter);
+        return request.Send(feed);
     }
 
-    private static async Task<IResult> GetOpmlAsync(
-        HttpContext context, FeedRenderer renderer, FeedCache cache, FeedRateLimiter limiter, IOptions<PublishingOptions> options)
+    private static async Task<IResult> GetOpmlAsync([AsParameters] FeedRequest request)
     {
-        if (TryGetCurrent(cache, context.Request, options.Value, out var current)) return FeedResponse.Send(context, current, limiter);
-        if (!IsCanonicalPath(context.Request)) return Problem(context, StatusCodes.Status404NotFound, "The subscription list is at /feeds.opml.\n");
+        if (request.TryGetCurrent(out var current)) return request.Send(current);
+        if (!IsCanonicalPath(request.Request)) return Problem(request.Context, StatusCodes.Status404NotFound, "The subscription list is at /feeds.opml.\n");
 
-        var urls = PublicUrls.For(context.Request, options.Value);
-        var feed = await cache.GetOrRenderAsync(CacheKey(context.Request, options.Value), () => renderer.RenderOpmlAsync(urls, CancellationToken.None));
-        return FeedResponse.Send(context, feed, limiter);
+        var renderer = request.Renderer;
+        var urls = request.Urls;
+        var feed = await request.Cache.GetOrRenderAsync(request.CacheKey, () => renderer.RenderOpmlAsync(urls, CancellationToken.None));
+        return request.Send(feed);
     }
 
     /// <summary>One cache entry per distinct document address (see <see cref="PublicUrls.CacheKeyParts"/>).</summary>
@@ -130,7 +147,7 @@ public static class FeedEndpoints
     }
 
     /// <summary>The current rendering at the request's <see cref="CacheKey"/>, looked up with the key written on the stack.</summary>
-    private static bool TryGetCurrent(FeedCache cache, HttpRequest request, PublishingOptions options, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RenderedFeed? feed)
+    private static bool TryGetCurrent(FeedCache cache, HttpRequest request, PublishingOptions options, [NotNullWhen(true)] out RenderedFeed? feed)
     {
         const int MaxStackKey = 512;
         var parts = new KeyParts();
