@@ -6,14 +6,14 @@ namespace CoopFeeds.Tests;
 /// <summary>Every log entry a service writes, as text: the message, each structured value, each scope and the exception.</summary>
 internal sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
 {
-    private readonly ConcurrentQueue<string> entries = new();
-    private IExternalScopeProvider scopes = new LoggerExternalScopeProvider();
+    private readonly ConcurrentQueue<string> _entries = new();
+    private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
-    public IReadOnlyCollection<string> Entries => entries;
+    public IReadOnlyCollection<string> Entries => _entries;
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
-    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => scopes = scopeProvider;
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
 
     public void Dispose()
     {

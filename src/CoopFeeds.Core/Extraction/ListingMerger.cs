@@ -46,23 +46,23 @@ public sealed record MergedListing
 /// </summary>
 public sealed class ListingMerger
 {
-    private readonly ConfiguredSource source;
-    private readonly IReadOnlySet<string>? knownKeys;
-    private readonly List<Item> items = [];
-    private readonly HashSet<string> itemKeys = new(StringComparer.Ordinal);
-    private readonly List<string> warnings = [];
-    private readonly List<PageRead> pages = [];
-    private readonly HashSet<Uri> visited = [];
-    private SelectorMatches? firstPageMatches;
+    private readonly ConfiguredSource _source;
+    private readonly IReadOnlySet<string>? _knownKeys;
+    private readonly List<Item> _items = [];
+    private readonly HashSet<string> _itemKeys = new(StringComparer.Ordinal);
+    private readonly List<string> _warnings = [];
+    private readonly List<PageRead> _pages = [];
+    private readonly HashSet<Uri> _visited = [];
+    private SelectorMatches? _firstPageMatches;
 
     /// <param name="knownKeys">Identity keys already stored; null on a source's first run (back-fill every page up to MaxPages).</param>
     public ListingMerger(ConfiguredSource source, IReadOnlySet<string>? knownKeys)
     {
         ArgumentNullException.ThrowIfNull(source);
-        this.source = source;
-        this.knownKeys = knownKeys;
-        Next = new PageRequest { Number = 1, Location = source.Location, Address = source.IsSavedPage ? source.BaseUrl : null };
-        visited.Add(source.Location);
+        _source = source;
+        _knownKeys = knownKeys;
+        Next = new PageRequest { Number = 1, Location = _source.Location, Address = _source.IsSavedPage ? _source.BaseUrl : null };
+        _visited.Add(_source.Location);
     }
 
     /// <summary>The page to read now; null once the listing is complete.</summary>
@@ -76,19 +76,19 @@ public sealed class ListingMerger
         var current = Next ?? throw new InvalidOperationException("No page is due: the listing is complete.");
         Next = null;
 
-        warnings.AddRange(normalized.Warnings.Select(w => current.Number == 1 ? w : $"page {current.Number}: {w}"));
-        items.AddRange(normalized.Items.Where(i => itemKeys.Add(i.IdentityKey)));
-        pages.Add(new PageRead(current.Location, page.Items.Count));
-        firstPageMatches ??= page.Matches;
+        _warnings.AddRange(normalized.Warnings.Select(w => current.Number == 1 ? w : $"page {current.Number}: {w}"));
+        _items.AddRange(normalized.Items.Where(i => _itemKeys.Add(i.IdentityKey)));
+        _pages.Add(new PageRead(current.Location, page.Items.Count));
+        _firstPageMatches ??= page.Matches;
 
-        if (knownKeys is not null && normalized.Items.All(i => knownKeys.Contains(i.IdentityKey)))
+        if (_knownKeys is not null && normalized.Items.All(i => _knownKeys.Contains(i.IdentityKey)))
             return null; // A later run: this page holds nothing new, so older pages hold nothing new either.
 
         var next = ResolveNextPage(page.NextPage, current.Location, page.BaseUri);
-        if (next is null || pages.Count >= source.Definition.MaxPages) return null;
-        if (!visited.Add(next.Location))
+        if (next is null || _pages.Count >= _source.Definition.MaxPages) return null;
+        if (!_visited.Add(next.Location))
         {
-            warnings.Add($"page {next.Number} ({UrlRedactor.Redact(next.Location)}) was already read: stopped following NextPage");
+            _warnings.Add($"page {next.Number} ({UrlRedactor.Redact(next.Location)}) was already read: stopped following NextPage");
             return null;
         }
         return Next = next;
@@ -101,31 +101,31 @@ public sealed class ListingMerger
     public void NotRead(string reason)
     {
         var current = Next ?? throw new InvalidOperationException("No page is due: the listing is complete.");
-        warnings.Add($"page {current.Number} ({UrlRedactor.Redact(current.Location)}) not read: {UrlRedactor.RedactText(reason)}");
+        _warnings.Add($"page {current.Number} ({UrlRedactor.Redact(current.Location)}) not read: {UrlRedactor.RedactText(reason)}");
         Next = null;
     }
 
     /// <summary>The pages added so far, merged.</summary>
     public MergedListing Merged() => new()
     {
-        Items = [.. items],
-        Warnings = [.. warnings],
-        Pages = [.. pages],
-        FirstPageMatches = firstPageMatches,
+        Items = [.. _items],
+        Warnings = [.. _warnings],
+        Pages = [.. _pages],
+        FirstPageMatches = _firstPageMatches,
     };
 
     private PageRequest? ResolveNextPage(string? raw, Uri current, Uri documentBase)
     {
         if (string.IsNullOrWhiteSpace(raw) || !Uri.TryCreate(documentBase, raw.Trim(), out var next)) return null;
-        var number = pages.Count + 1;
-        if (!source.IsSavedPage)
+        var number = _pages.Count + 1;
+        if (!_source.IsSavedPage)
             return next.Scheme is "http" or "https" ? new PageRequest { Number = number, Location = WithCredentials(WithoutFragment(next)) } : null;
 
         // A saved page follows only links to other saved pages, so the default run never reaches the network: a relative
         // link is looked for beside the current file, and the page found there keeps the public address the link names.
         // Only files in the saved page's own folder or below it: a link in a page that came from the web ("/news?page=2",
         // "../../etc/x") must not make the reader open files elsewhere.
-        var folder = new Uri(source.Location, ".");
+        var folder = new Uri(_source.Location, ".");
         if (next.IsFile) return folder.IsBaseOf(next) ? new PageRequest { Number = number, Location = next } : NotFollowed();
         // (A file has no query or fragment: in a file URI "?" and "#" would be part of the name.)
         var path = raw.Trim().Split('?', '#')[0];
@@ -135,7 +135,7 @@ public sealed class ListingMerger
 
         PageRequest? NotFollowed()
         {
-            warnings.Add($"NextPage '{raw.Trim()}' was not followed: a saved page follows only relative links to other saved pages beside it");
+            _warnings.Add($"NextPage '{raw.Trim()}' was not followed: a saved page follows only relative links to other saved pages beside it");
             return null;
         }
     }
@@ -148,7 +148,7 @@ public sealed class ListingMerger
     /// </summary>
     private Uri WithCredentials(Uri next)
     {
-        var origin = source.Location;
+        var origin = _source.Location;
         return origin.UserInfo.Length > 0 && next.UserInfo.Length == 0
             && Uri.Compare(origin, next, UriComponents.SchemeAndServer, UriFormat.SafeUnescaped, StringComparison.OrdinalIgnoreCase) == 0
             ? new Uri($"{next.Scheme}://{origin.UserInfo}@{next.GetComponents(UriComponents.Host | UriComponents.Port | UriComponents.PathAndQuery, UriFormat.UriEscaped)}")

@@ -99,16 +99,16 @@ internal static class NestingScan
 
     private sealed class Scanner(int limit)
     {
-        private readonly List<(string Name, bool Foreign)> open = [];
-        private readonly Dictionary<string, Stack<int>> positions = new(StringComparer.Ordinal); // where each open name sits
-        private readonly Stack<int> boundaries = new();
-        private readonly HashSet<string> names = new(StringComparer.Ordinal);
-        private int deepest;
+        private readonly List<(string Name, bool Foreign)> _open = [];
+        private readonly Dictionary<string, Stack<int>> _positions = new(StringComparer.Ordinal); // where each open name sits
+        private readonly Stack<int> _boundaries = new();
+        private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+        private int _deepest;
 
         public int Run(ReadOnlySpan<char> html)
         {
             var i = 0;
-            while (i < html.Length && deepest <= limit)
+            while (i < html.Length && _deepest <= limit)
             {
                 var lt = html[i..].IndexOf('<');
                 if (lt < 0) break;
@@ -141,7 +141,7 @@ internal static class NestingScan
 
                 if (InForeignContent() && BreakOut.Contains(name))
                 {
-                    while (InForeignContent()) CloseFrom(open.Count - 1);
+                    while (InForeignContent()) CloseFrom(_open.Count - 1);
                 }
 
                 if (InForeignContent() || name is "svg" or "math")
@@ -159,7 +159,7 @@ internal static class NestingScan
                 if (Void.Contains(name)) continue;
                 OpenHtml(name);
             }
-            return deepest;
+            return _deepest;
         }
 
         /// <summary>The tag name lower-cased, one string per name: a page has a few dozen names and a million tags.</summary>
@@ -168,16 +168,16 @@ internal static class NestingScan
             Span<char> lower = stackalloc char[Math.Min(tag.Length, 64)];
             if (tag.Length > lower.Length) return tag.ToString().ToLowerInvariant();
             tag.ToLowerInvariant(lower);
-            var lookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
+            var lookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
             if (!lookup.TryGetValue(lower, out var name))
             {
                 name = lower.ToString();
-                names.Add(name);
+                _names.Add(name);
             }
             return name;
         }
 
-        private bool InForeignContent() => open.Count > 0 && open[^1].Foreign && !IntegrationPoints.Contains(open[^1].Name);
+        private bool InForeignContent() => _open.Count > 0 && _open[^1].Foreign && !IntegrationPoints.Contains(_open[^1].Name);
 
         private void OpenHtml(string name)
         {
@@ -223,48 +223,48 @@ internal static class NestingScan
             Open("tr", foreign: false);
         }
 
-        private int? InnermostTable() => positions.TryGetValue("table", out var at) && at.Count > 0 ? at.Peek() : null;
+        private int? InnermostTable() => _positions.TryGetValue("table", out var at) && at.Count > 0 ? at.Peek() : null;
 
         /// <summary>The nearest open element named in <paramref name="names"/> inside the innermost table ("in table scope").</summary>
-        private int? NearestInTable(string[] names)
+        private int? NearestInTable(string[] _names)
         {
             var table = InnermostTable() ?? -1;
             var found = -1;
-            foreach (var name in names)
-                if (positions.TryGetValue(name, out var at) && at.Count > 0) found = Math.Max(found, at.Peek());
+            foreach (var name in _names)
+                if (_positions.TryGetValue(name, out var at) && at.Count > 0) found = Math.Max(found, at.Peek());
             return found > table ? found : null;
         }
 
         private void Open(string name, bool foreign)
         {
-            open.Add((name, foreign));
-            if (!positions.TryGetValue(name, out var at)) positions[name] = at = new Stack<int>();
-            at.Push(open.Count - 1);
-            if (ScopeBoundaries.Contains(name) || name is "svg" or "math") boundaries.Push(open.Count - 1);
-            deepest = Math.Max(deepest, open.Count);
+            _open.Add((name, foreign));
+            if (!_positions.TryGetValue(name, out var at)) _positions[name] = at = new Stack<int>();
+            at.Push(_open.Count - 1);
+            if (ScopeBoundaries.Contains(name) || name is "svg" or "math") _boundaries.Push(_open.Count - 1);
+            _deepest = Math.Max(_deepest, _open.Count);
         }
 
         /// <summary>The position of the nearest open element named in <paramref name="names"/>, if no boundary or stop comes first.</summary>
-        private int? Nearest(string[] names, string[] stopAt)
+        private int? Nearest(string[] _names, string[] stopAt)
         {
             var found = -1;
-            foreach (var name in names)
-                if (positions.TryGetValue(name, out var at) && at.Count > 0) found = Math.Max(found, at.Peek());
+            foreach (var name in _names)
+                if (_positions.TryGetValue(name, out var at) && at.Count > 0) found = Math.Max(found, at.Peek());
             if (found < 0) return null;
-            var stop = boundaries.Count > 0 ? boundaries.Peek() : -1;
+            var stop = _boundaries.Count > 0 ? _boundaries.Peek() : -1;
             foreach (var name in stopAt)
-                if (positions.TryGetValue(name, out var at) && at.Count > 0) stop = Math.Max(stop, at.Peek());
+                if (_positions.TryGetValue(name, out var at) && at.Count > 0) stop = Math.Max(stop, at.Peek());
             // An element that is itself the boundary (a table, for "</table>") is in scope; one behind a newer boundary is not.
             return found >= stop ? found : null;
         }
 
         private void CloseFrom(int index)
         {
-            for (var k = open.Count - 1; k >= index; k--)
+            for (var k = _open.Count - 1; k >= index; k--)
             {
-                positions[open[k].Name].Pop();
-                if (boundaries.Count > 0 && boundaries.Peek() == k) boundaries.Pop();
-                open.RemoveAt(k);
+                _positions[_open[k].Name].Pop();
+                if (_boundaries.Count > 0 && _boundaries.Peek() == k) _boundaries.Pop();
+                _open.RemoveAt(k);
             }
         }
     }
