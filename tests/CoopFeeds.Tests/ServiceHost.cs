@@ -37,18 +37,26 @@ internal sealed class ServiceHost : IAsyncDisposable
     public static Task<ServiceHost> StartWithClockAsync(TimeProvider? clock, string? sourcesPath, params string[] configArgs) =>
         StartAsync(clock, sourcesPath, Directory.CreateTempSubdirectory("coopfeeds-test-").FullName, r => r.FirstPassCompleted, configArgs);
 
+    /// <summary>As <see cref="StartAsync(string?, string[])"/>, with <paramref name="services"/> added (a log capture).</summary>
+    public static Task<ServiceHost> StartWithServicesAsync(Action<IServiceCollection> services, string? sourcesPath, params string[] configArgs) =>
+        StartAsync(services, sourcesPath, Directory.CreateTempSubdirectory("coopfeeds-test-").FullName, r => r.FirstPassCompleted, configArgs);
+
     /// <summary>
     /// Starts the service on <paramref name="dataDirectory"/> (which it deletes when disposed) and waits only until
     /// <paramref name="started"/> says so, e.g. until it is ready while its first pass still runs.
     /// </summary>
-    public static async Task<ServiceHost> StartAsync(
-        TimeProvider? clock, string? sourcesPath, string dataDirectory, Func<IngestionReadiness, Task> started, params string[] configArgs)
+    public static Task<ServiceHost> StartAsync(
+        TimeProvider? clock, string? sourcesPath, string dataDirectory, Func<IngestionReadiness, Task> started, params string[] configArgs) =>
+        StartAsync(clock is null ? null : services => services.AddSingleton(clock), sourcesPath, dataDirectory, started, configArgs);
+
+    private static async Task<ServiceHost> StartAsync(
+        Action<IServiceCollection>? services, string? sourcesPath, string dataDirectory, Func<IngestionReadiness, Task> started, string[] configArgs)
     {
         var data = dataDirectory;
         var app = Program.BuildWebApp(
             new ServeSettings(sourcesPath ?? RepoPaths.SampleSources, data, "http://127.0.0.1:0"),
             ["--Logging:LogLevel:Default=Warning", .. configArgs],
-            clock is null ? null : services => services.AddSingleton(clock));
+            services);
         await app.StartAsync();
         await started(app.Services.GetRequiredService<IngestionReadiness>()).WaitAsync(TimeSpan.FromMinutes(1));
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

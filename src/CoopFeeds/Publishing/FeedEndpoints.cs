@@ -44,6 +44,7 @@ public static class FeedEndpoints
         SourceCatalogProvider catalogs,
         FeedRenderer renderer,
         FeedCache cache,
+        RenderAdmission admission,
         FeedRateLimiter limiter,
         CoopFeedsMetrics metrics,
         IOptions<PublishingOptions> options)
@@ -63,8 +64,11 @@ public static class FeedEndpoints
         var urls = PublicUrls.For(context.Request, options.Value);
         var rawQuery = context.Request.QueryString.Value ?? "";
         // Rendering is shared by concurrent requests, so one client's disconnect must not cancel it.
-        var feed = await cache.GetOrRenderAsync(CacheKey(context.Request, options.Value), () => renderer.RenderAsync(target, feedFormat, query, rawQuery, urls, CancellationToken.None));
-        return Send(feed);
+        var admitted = await admission.GetOrRenderAsync(context, CacheKey(context.Request, options.Value),
+            async () => await renderer.RenderAsync(target, feedFormat, query, rawQuery, urls, CancellationToken.None));
+        if (admitted.Feed is { } feed) return Send(feed);
+        metrics.RecordFeedRequest(slug, format, notModified: false);
+        return admitted.Refusal!;
 
         IResult Send(RenderedFeed rendered)
         {
@@ -82,6 +86,7 @@ public static class FeedEndpoints
         SourceCatalogProvider catalogs,
         FeedRenderer renderer,
         FeedCache cache,
+        RenderAdmission admission,
         FeedRateLimiter limiter,
         IOptions<PublishingOptions> options)
     {
@@ -98,11 +103,12 @@ public static class FeedEndpoints
         // Only pages that exist, written as the links write them ("1", not "01" or "+1"), are rendered and cached: open-ended
         // spellings must neither fill the cache nor each get rate-limit permits of their own.
         var pages = await renderer.FullArchivePagesAsync(target, context.RequestAborted);
-        var feed = page >= 1 && page <= pages && Equals(context.Request.RouteValues["page"], page.ToString(CultureInfo.InvariantCulture))
-            ? await cache.GetOrRenderOptionalAsync(CacheKey(context.Request, options.Value),
+        var admitted = page >= 1 && page <= pages && Equals(context.Request.RouteValues["page"], page.ToString(CultureInfo.InvariantCulture))
+            ? await admission.GetOrRenderAsync(context, CacheKey(context.Request, options.Value),
                 () => renderer.RenderArchiveAsync(target, feedFormat, page, PublicUrls.For(context.Request, options.Value), CancellationToken.None))
-            : null;
-        if (feed is null)
+            : default;
+        if (admitted.Refusal is { } refusal) return refusal;
+        if (admitted.Feed is not { } feed)
         {
             return Problem(context, StatusCodes.Status404NotFound, pages == 0
                 ? $"No archive of '{target.Slug}' yet: it has fewer items than one archive page holds.\n"
@@ -112,14 +118,15 @@ public static class FeedEndpoints
     }
 
     private static async Task<IResult> GetOpmlAsync(
-        HttpContext context, FeedRenderer renderer, FeedCache cache, FeedRateLimiter limiter, IOptions<PublishingOptions> options)
+        HttpContext context, FeedRenderer renderer, FeedCache cache, RenderAdmission admission, FeedRateLimiter limiter, IOptions<PublishingOptions> options)
     {
         if (TryGetCurrent(cache, context.Request, options.Value, out var current)) return FeedResponse.Send(context, current, limiter);
         if (!IsCanonicalPath(context.Request)) return Problem(context, StatusCodes.Status404NotFound, "The subscription list is at /feeds.opml.\n");
 
         var urls = PublicUrls.For(context.Request, options.Value);
-        var feed = await cache.GetOrRenderAsync(CacheKey(context.Request, options.Value), () => renderer.RenderOpmlAsync(urls, CancellationToken.None));
-        return FeedResponse.Send(context, feed, limiter);
+        var admitted = await admission.GetOrRenderAsync(context, CacheKey(context.Request, options.Value),
+            async () => await renderer.RenderOpmlAsync(urls, CancellationToken.None));
+        return admitted.Feed is { } feed ? FeedResponse.Send(context, feed, limiter) : admitted.Refusal!;
     }
 
     /// <summary>One cache entry per distinct document address (see <see cref="PublicUrls.CacheKeyParts"/>).</summary>

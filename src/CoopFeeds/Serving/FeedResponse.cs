@@ -21,12 +21,7 @@ public static class FeedResponse
         notModified = IsNotModified(context.Request, feed);
 
         // Only a full response costs a permit: a matching revalidation is the behaviour we want readers to have.
-        if (!notModified && !limiter.TryAcquire(context, out var retryAfter))
-        {
-            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            context.Response.Headers.AccessControlAllowOrigin = "*";
-            return TypedResults.Text($"Too many requests from your address; try again in {retryAfter} s.\n", statusCode: StatusCodes.Status429TooManyRequests);
-        }
+        if (!notModified && !limiter.TryAcquire(context, out var retryAfter)) return TooManyRequests(context, retryAfter);
 
         // RFC 9110 §15.4.5: a 304 carries the headers a 200 would have carried.
         var headers = context.Response.Headers;
@@ -41,6 +36,24 @@ public static class FeedResponse
         if (notModified) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         if (representation.ContentEncoding is not null) headers.ContentEncoding = representation.ContentEncoding;
         return TypedResults.Bytes(representation.Body, feed.ContentType);
+    }
+
+    /// <summary>429 with Retry-After: the client has had its full responses of this document for the window.</summary>
+    public static IResult TooManyRequests(HttpContext context, int retryAfterSeconds) =>
+        Refusal(context, StatusCodes.Status429TooManyRequests, retryAfterSeconds, $"Too many requests from your address; try again in {retryAfterSeconds} s.\n");
+
+    /// <summary>503 with Retry-After: the document needed rendering and no rendering slot freed up in time.</summary>
+    public static IResult ServiceUnavailable(HttpContext context, int retryAfterSeconds) =>
+        Refusal(context, StatusCodes.Status503ServiceUnavailable, retryAfterSeconds, $"Busy rendering other documents; try again in {retryAfterSeconds} s.\n");
+
+    /// <summary>RFC 9110 §10.2.3: Retry-After in whole seconds, at least one.</summary>
+    public static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+
+    private static IResult Refusal(HttpContext context, int statusCode, int retryAfterSeconds, string message)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers.AccessControlAllowOrigin = "*";
+        return TypedResults.Text(message, statusCode: statusCode);
     }
 
     /// <summary>

@@ -66,6 +66,8 @@ internal sealed class PublishingOptionsValidator : IValidateOptions<PublishingOp
             problems.Add("Publishing:ArchiveMaxAge must be positive");
         if (options.RateLimit.PermitLimit < 0)
             problems.Add("Publishing:RateLimit:PermitLimit must be 0 (off) or more");
+        if (options.RenderWaitTimeout < TimeSpan.Zero)
+            problems.Add("Publishing:RenderWaitTimeout must be zero (no wait) or positive");
         if (options.RateLimit.Window <= TimeSpan.Zero)
             problems.Add("Publishing:RateLimit:Window must be positive");
         foreach (var proxy in options.TrustedProxies)
