@@ -17,9 +17,9 @@ public static class FeedEndpoints
     {
         // MapGet alone does not answer HEAD; feed readers, validators and WebSub discovery use it (checklist 6.8).
         string[] getAndHead = [HttpMethods.Get, HttpMethods.Head];
-        app.MapMethods("/feeds/{slug}.{format}", getAndHead, GetFeedAsync);
-        app.MapMethods("/feeds/{slug}/archive/{page:int}.{format}", getAndHead, GetArchiveAsync);
-        app.MapMethods("/feeds.opml", getAndHead, GetOpmlAsync);
+        app.MapMethods("/feeds/{slug}.{format}", getAndHead, GetFeedAsync).BuildsPublicUrls();
+        app.MapMethods("/feeds/{slug}/archive/{page:int}.{format}", getAndHead, GetArchiveAsync).BuildsPublicUrls();
+        app.MapMethods("/feeds.opml", getAndHead, GetOpmlAsync).BuildsPublicUrls();
 
         // Checklist 6.12: a browser partner sending If-None-Match (not CORS-safelisted) asks first.
         app.MapMethods("/feeds/{**path}", [HttpMethods.Options], Preflight);

@@ -29,7 +29,7 @@ public static class StatusEndpoints
         app.MapMethods("/api/sources", [HttpMethods.Get, HttpMethods.Head], ListAsync);
         app.MapMethods("/api/sources/{id}", [HttpMethods.Get, HttpMethods.Head], GetAsync);
         app.MapMethods("/sources", [HttpMethods.Get, HttpMethods.Head], PageAsync);
-        app.MapMethods("/sources.atom", [HttpMethods.Get, HttpMethods.Head], FeedAsync);
+        app.MapMethods("/sources.atom", [HttpMethods.Get, HttpMethods.Head], FeedAsync).BuildsPublicUrls();
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
