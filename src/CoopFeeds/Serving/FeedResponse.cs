@@ -11,6 +11,12 @@ public static class FeedResponse
     // Checklist 6.12: a browser script may read these only when exposed (Cache-Control, Content-Type, Last-Modified already are).
     private const string ExposedHeaders = "ETag, Link";
 
+    /// <summary>
+    /// Kestrel writes a Date it refreshes once a second, so it may be up to a second old and is cut to whole seconds: a document
+    /// changed less than this long ago could show a Last-Modified after it.
+    /// </summary>
+    private static readonly TimeSpan DateLag = TimeSpan.FromSeconds(2);
+
     public static IResult Send(HttpContext context, RenderedFeed feed, FeedRateLimiter limiter) =>
         Send(context, feed, limiter, out _);
 
@@ -26,7 +32,7 @@ public static class FeedResponse
         // RFC 9110 §15.4.5: a 304 carries the headers a 200 would have carried.
         var headers = context.Response.Headers;
         headers.ETag = representation.ETag;
-        headers.LastModified = feed.LastModifiedHeader;
+        SetLastModified(context, feed);
         headers.CacheControl = feed.CacheControlHeader;
         headers.Vary = HeaderNames.AcceptEncoding;
         headers.AccessControlAllowOrigin = "*";
@@ -54,6 +60,24 @@ public static class FeedResponse
         context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Response.Headers.AccessControlAllowOrigin = "*";
         return TypedResults.Text(message, statusCode: statusCode);
+    }
+
+    /// <summary>
+    /// RFC 9110 §8.8.2.1: Last-Modified is never later than Date. A document changed in the last seconds (or dated ahead of
+    /// this server's clock) gets both headers from one reading of the clock, Last-Modified no later than it; any other gets
+    /// the header made with the rendering, which Kestrel's Date cannot precede.
+    /// </summary>
+    private static void SetLastModified(HttpContext context, RenderedFeed feed)
+    {
+        var headers = context.Response.Headers;
+        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (feed.LastModified <= now - DateLag)
+        {
+            headers.LastModified = feed.LastModifiedHeader;
+            return;
+        }
+        headers.Date = HeaderUtilities.FormatDate(now);
+        headers.LastModified = HeaderUtilities.FormatDate(feed.LastModified < now ? feed.LastModified : now);
     }
 
     /// <summary>
