@@ -20,6 +20,9 @@ public static class FeedEndpoints
         app.MapMethods("/feeds/{slug}.{format}", getAndHead, GetFeedAsync).BuildsPublicUrls();
         app.MapMethods("/feeds/{slug}/archive/{page:int}.{format}", getAndHead, GetArchiveAsync).BuildsPublicUrls();
         app.MapMethods("/feeds.opml", getAndHead, GetOpmlAsync).BuildsPublicUrls();
+        // Any other address under /feeds/ (/feeds//all.rss, archive/x.rss) names no document: 404, not the 405 that the
+        // OPTIONS route below would otherwise make routing answer.
+        app.MapMethods("/feeds/{**path}", getAndHead, (HttpContext context, SourceCatalogProvider catalogs) => NoFeed(context, catalogs.Current));
 
         // Checklist 6.12: a browser partner sending If-None-Match (not CORS-safelisted) asks first.
         app.MapMethods("/feeds/{**path}", [HttpMethods.Options], Preflight);

@@ -227,6 +227,19 @@ public sealed class HttpCachingTests
         }
     }
 
+    [Theory]
+    [InlineData("feeds//all.rss")]
+    [InlineData("feeds/news/archive/x.rss")]
+    [InlineData("feeds/news/extra/all.rss")]
+    public async Task AddressesUnderFeedsThatNameNoDocumentAnswer404(string path)
+    {
+        await using var host = await ServiceHost.StartAsync();
+
+        using var response = await host.Client.GetAsync(path);
+
+        await Served.AssertPlainTextProblemAsync(response, HttpStatusCode.NotFound, "No feed at");
+    }
+
     private static void AcceptEncoding(HttpRequestMessage request, string? coding)
     {
         if (coding is not null) request.Headers.TryAddWithoutValidation("Accept-Encoding", coding);
