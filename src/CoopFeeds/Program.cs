@@ -22,6 +22,7 @@ public partial class Program
         builder.AddSourceCatalog(settings.SourcesPath, watch: true);
         builder.AddItemStore(settings.DataDirectory);
         builder.AddIngestion(schedule: true);
+        builder.AddServerLimits();
         builder.AddServing();
         builder.AddPublishing();
         builder.AddStatus();

@@ -21,7 +21,7 @@ internal sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
 
     private sealed class Logger(CapturedLogs owner, string category) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner.scopes.Push(state);
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner._scopes.Push(state);
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
@@ -30,9 +30,9 @@ internal sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
             var text = new System.Text.StringBuilder($"{logLevel} {category}: {formatter(state, exception)}");
             if (state is IEnumerable<KeyValuePair<string, object?>> values)
                 foreach (var (key, value) in values) text.Append($" | {key}={value}");
-            owner.scopes.ForEachScope((scope, builder) => builder.Append($" | scope {scope}"), text);
+            owner._scopes.ForEachScope((scope, builder) => builder.Append($" | scope {scope}"), text);
             if (exception is not null) text.Append(" | ").Append(exception);
-            owner.entries.Enqueue(text.ToString());
+            owner._entries.Enqueue(text.ToString());
         }
     }
 }

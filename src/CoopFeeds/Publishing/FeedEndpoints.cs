@@ -18,9 +18,12 @@ public static class FeedEndpoints
     {
         // MapGet alone does not answer HEAD; feed readers, validators and WebSub discovery use it (checklist 6.8).
         string[] getAndHead = [HttpMethods.Get, HttpMethods.Head];
-        app.MapMethods("/feeds/{slug}.{format}", getAndHead, GetFeedAsync);
-        app.MapMethods("/feeds/{slug}/archive/{page:int}.{format}", getAndHead, GetArchiveAsync);
-        app.MapMethods("/feeds.opml", getAndHead, GetOpmlAsync);
+        app.MapMethods("/feeds/{slug}.{format}", getAndHead, GetFeedAsync).BuildsPublicUrls();
+        app.MapMethods("/feeds/{slug}/archive/{page:int}.{format}", getAndHead, GetArchiveAsync).BuildsPublicUrls();
+        app.MapMethods("/feeds.opml", getAndHead, GetOpmlAsync).BuildsPublicUrls();
+        // Any other address under /feeds/ (/feeds//all.rss, archive/x.rss) names no document: 404, not the 405 that the
+        // OPTIONS route below would otherwise make routing answer.
+        app.MapMethods("/feeds/{**path}", getAndHead, (HttpContext context, SourceCatalogProvider catalogs) => NoFeed(context, catalogs.Current));
 
         // Checklist 6.12: a browser partner sending If-None-Match (not CORS-safelisted) asks first.
         app.MapMethods("/feeds/{**path}", [HttpMethods.Options], Preflight);
@@ -44,6 +47,7 @@ public static class FeedEndpoints
         SourceCatalogProvider Catalogs,
         FeedRenderer Renderer,
         FeedCache Cache,
+        RenderAdmission Admission,
         FeedRateLimiter Limiter,
         IOptions<PublishingOptions> Options)
     {
@@ -92,8 +96,11 @@ public static class FeedEndpoints
         var urls = request.Urls;
         var rawQuery = request.Request.QueryString.Value ?? "";
         // Rendering is shared by concurrent requests, so one client's disconnect must not cancel it.
-        var feed = await request.Cache.GetOrRenderAsync(request.CacheKey, () => renderer.RenderAsync(target, feedFormat, query, rawQuery, urls, CancellationToken.None));
-        return Send(feed);
+        var admitted = await request.Admission.GetOrRenderAsync(request.Context, request.CacheKey,
+            async () => await renderer.RenderAsync(target, feedFormat, query, rawQuery, urls, CancellationToken.None));
+        if (admitted.Feed is { } feed) return Send(feed);
+        metrics.RecordFeedRequest(slug, format, notModified: false);
+        return admitted.Refusal!;
 
         IResult Send(RenderedFeed rendered)
         {
@@ -115,11 +122,12 @@ public static class FeedEndpoints
         var renderer = request.Renderer;
         var pages = await renderer.FullArchivePagesAsync(target, request.Context.RequestAborted);
         var written = request.Request.RouteValues["page"];
-        var feed = page >= 1 && page <= pages && Equals(written, page.ToString(CultureInfo.InvariantCulture))
-            ? await request.Cache.GetOrRenderOptionalAsync(request.CacheKey,
+        var admitted = page >= 1 && page <= pages && Equals(written, page.ToString(CultureInfo.InvariantCulture))
+            ? await request.Admission.GetOrRenderAsync(request.Context, request.CacheKey,
                 () => renderer.RenderArchiveAsync(target, feedFormat, page, request.Urls, CancellationToken.None))
-            : null;
-        if (feed is null)
+            : default;
+        if (admitted.Refusal is { } refusal) return refusal;
+        if (admitted.Feed is not { } feed)
         {
             return Problem(request.Context, StatusCodes.Status404NotFound, pages == 0
                 ? $"No archive of '{target.Slug}' yet: it has fewer items than one archive page holds.\n"
@@ -135,8 +143,9 @@ public static class FeedEndpoints
 
         var renderer = request.Renderer;
         var urls = request.Urls;
-        var feed = await request.Cache.GetOrRenderAsync(request.CacheKey, () => renderer.RenderOpmlAsync(urls, CancellationToken.None));
-        return request.Send(feed);
+        var admitted = await request.Admission.GetOrRenderAsync(request.Context, request.CacheKey,
+            async () => await renderer.RenderOpmlAsync(urls, CancellationToken.None));
+        return admitted.Feed is { } feed ? request.Send(feed) : admitted.Refusal!;
     }
 
     /// <summary>One cache entry per distinct document address (see <see cref="PublicUrls.CacheKeyParts"/>).</summary>

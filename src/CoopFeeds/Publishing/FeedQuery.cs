@@ -47,6 +47,8 @@ public sealed record FeedQuery(IReadOnlyList<string> Categories, string? Text, i
             .ToList();
         if (categories.Any(c => c.Length == 0 || c.Length > 200))
             problems.Add("'category' must be between 1 and 200 characters");
+        if (categories.Any(HasControlCharacter))
+            problems.Add("'category' must not contain control characters");
 
         string? text = null;
         var q = Values(query, "q");
@@ -55,6 +57,7 @@ public sealed record FeedQuery(IReadOnlyList<string> Categories, string? Text, i
         {
             text = q[0].Trim();
             if (text.Length is 0 or > 200) problems.Add("'q' must be between 1 and 200 characters");
+            if (HasControlCharacter(text)) problems.Add("'q' must not contain control characters");
         }
 
         int? limit = null;
@@ -62,14 +65,19 @@ public sealed record FeedQuery(IReadOnlyList<string> Categories, string? Text, i
         if (l.Count > 1) problems.Add("'limit' may be given once");
         else if (l.Count == 1)
         {
-            if (int.TryParse(l[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= maxLimit)
+            // Digits only, checked first: int.TryParse stops at a NUL and would read "5%00" as 5.
+            if (l[0].Length is > 0 and <= 9 && l[0].All(char.IsAsciiDigit)
+                && int.TryParse(l[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= maxLimit)
                 limit = n;
             else
-                problems.Add($"'limit' must be a whole number from 1 to {maxLimit} (got '{l[0]}')");
+                problems.Add($"'limit' must be a whole number from 1 to {maxLimit} (got '{Uri.EscapeDataString(l[0])}')");
         }
 
         return problems.Count > 0 ? (null, problems) : (new FeedQuery(categories, text, limit), problems);
     }
+
+    /// <summary>A control character other than white space (which separates words): a NUL or escape has no place in a filter.</summary>
+    private static bool HasControlCharacter(string value) => value.Any(c => char.IsControl(c) && !char.IsWhiteSpace(c));
 
     private static List<string> Values(IQueryCollection query, string key) =>
         query.TryGetValue(key, out StringValues values) ? values.Where(v => v is not null).Select(v => v!).ToList() : [];

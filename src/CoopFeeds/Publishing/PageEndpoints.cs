@@ -16,8 +16,8 @@ public static class PageEndpoints
 
     public static IEndpointRouteBuilder MapPageEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], IndexAsync);
-        app.MapMethods("/sections/{slug}", [HttpMethods.Get, HttpMethods.Head], SectionAsync);
+        app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], IndexAsync).BuildsPublicUrls();
+        app.MapMethods("/sections/{slug}", [HttpMethods.Get, HttpMethods.Head], SectionAsync).BuildsPublicUrls();
         return app;
     }
 

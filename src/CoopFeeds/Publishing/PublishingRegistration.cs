@@ -16,7 +16,9 @@ public static class PublishingRegistration
         // Changes other than the ingester's saves: sources file reloads, and writes to the store from elsewhere.
         builder.Services.AddHostedService<CatalogReloadNotifier>();
         builder.Services.AddHostedService<StoreVersionPoller>();
+        builder.Services.AddSingleton<RenderGate>();
         builder.Services.AddSingleton<FeedCache>();
+        builder.Services.AddSingleton<RenderAdmission>();
         builder.Services.AddSingleton<FeedRenderer>();
 
         var configured = builder.Configuration.GetSection(PublishingOptions.Section).Get<PublishingOptions>() ?? new PublishingOptions();

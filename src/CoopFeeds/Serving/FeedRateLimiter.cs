@@ -23,6 +23,10 @@ namespace CoopFeeds.Serving;
 /// slash) answer 404 before asking for a permit.
 /// </para>
 /// <para>
+/// A document the cache does not hold yet takes its permit before it is rendered, so a client over its limit causes no rendering
+/// (see <c>RenderAdmission</c>); one request never takes two permits, however many times it is asked for one.
+/// </para>
+/// <para>
 /// The ASP.NET rate-limiting middleware decides before the endpoint runs, when it cannot yet know whether the answer is a 304;
 /// this uses the same System.Threading.RateLimiting limiters from inside the response path instead.
 /// </para>
@@ -46,14 +50,21 @@ public sealed class FeedRateLimiter : IDisposable
             PartitionComparer.Instance);
     }
 
-    /// <summary>Takes one permit for the client and document; on refusal, the whole seconds to wait (RFC 6585 §4, RFC 9110 §10.2.3).</summary>
+    /// <summary>
+    /// Takes one permit for the client and document, unless this request already holds one; on refusal, the whole seconds to
+    /// wait (RFC 6585 §4, RFC 9110 §10.2.3).
+    /// </summary>
     public bool TryAcquire(HttpContext context, out int retryAfterSeconds)
     {
         retryAfterSeconds = 0;
-        if (_limiter is null) return true;
+        if (_limiter is null || context.Features.Get<PermitHeld>() is not null) return true;
         var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
         using var lease = _limiter.AttemptAcquire((client, context.Request.Path.Value ?? ""));
-        if (lease.IsAcquired) return true;
+        if (lease.IsAcquired)
+        {
+            context.Features.Set(PermitHeld.Instance);
+            return true;
+        }
         retryAfterSeconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
             ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
             : 1;
@@ -61,6 +72,12 @@ public sealed class FeedRateLimiter : IDisposable
     }
 
     public void Dispose() => _limiter?.Dispose();
+
+    /// <summary>Marks a request that has taken its permit.</summary>
+    private sealed class PermitHeld
+    {
+        public static readonly PermitHeld Instance = new();
+    }
 
     private sealed class PartitionComparer : IEqualityComparer<(IPAddress Client, string Path)>
     {

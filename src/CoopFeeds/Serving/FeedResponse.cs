@@ -11,6 +11,12 @@ public static class FeedResponse
     // Checklist 6.12: a browser script may read these only when exposed (Cache-Control, Content-Type, Last-Modified already are).
     private const string ExposedHeaders = "ETag, Link";
 
+    /// <summary>
+    /// Kestrel writes a Date it refreshes once a second, so it may be up to a second old and is cut to whole seconds: a document
+    /// changed less than this long ago could show a Last-Modified after it.
+    /// </summary>
+    private static readonly TimeSpan DateLag = TimeSpan.FromSeconds(2);
+
     public static IResult Send(HttpContext context, RenderedFeed feed, FeedRateLimiter limiter) =>
         Send(context, feed, limiter, out _);
 
@@ -21,17 +27,12 @@ public static class FeedResponse
         notModified = IsNotModified(context.Request, feed);
 
         // Only a full response costs a permit: a matching revalidation is the behaviour we want readers to have.
-        if (!notModified && !limiter.TryAcquire(context, out var retryAfter))
-        {
-            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            context.Response.Headers.AccessControlAllowOrigin = "*";
-            return TypedResults.Text($"Too many requests from your address; try again in {retryAfter} s.\n", statusCode: StatusCodes.Status429TooManyRequests);
-        }
+        if (!notModified && !limiter.TryAcquire(context, out var retryAfter)) return TooManyRequests(context, retryAfter);
 
         // RFC 9110 §15.4.5: a 304 carries the headers a 200 would have carried.
         var headers = context.Response.Headers;
         headers.ETag = representation.ETag;
-        headers.LastModified = feed.LastModifiedHeader;
+        SetLastModified(context, feed);
         headers.CacheControl = feed.CacheControlHeader;
         headers.Vary = HeaderNames.AcceptEncoding;
         headers.AccessControlAllowOrigin = "*";
@@ -41,6 +42,42 @@ public static class FeedResponse
         if (notModified) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         if (representation.ContentEncoding is not null) headers.ContentEncoding = representation.ContentEncoding;
         return TypedResults.Bytes(representation.Body, feed.ContentType);
+    }
+
+    /// <summary>429 with Retry-After: the client has had its full responses of this document for the window.</summary>
+    public static IResult TooManyRequests(HttpContext context, int retryAfterSeconds) =>
+        Refusal(context, StatusCodes.Status429TooManyRequests, retryAfterSeconds, $"Too many requests from your address; try again in {retryAfterSeconds} s.\n");
+
+    /// <summary>503 with Retry-After: the document needed rendering and no rendering slot freed up in time.</summary>
+    public static IResult ServiceUnavailable(HttpContext context, int retryAfterSeconds) =>
+        Refusal(context, StatusCodes.Status503ServiceUnavailable, retryAfterSeconds, $"Busy rendering other documents; try again in {retryAfterSeconds} s.\n");
+
+    /// <summary>RFC 9110 §10.2.3: Retry-After in whole seconds, at least one.</summary>
+    public static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+
+    private static IResult Refusal(HttpContext context, int statusCode, int retryAfterSeconds, string message)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers.AccessControlAllowOrigin = "*";
+        return TypedResults.Text(message, statusCode: statusCode);
+    }
+
+    /// <summary>
+    /// RFC 9110 §8.8.2.1: Last-Modified is never later than Date. A document changed in the last seconds (or dated ahead of
+    /// this server's clock) gets both headers from one reading of the clock, Last-Modified no later than it; any other gets
+    /// the header made with the rendering, which Kestrel's Date cannot precede.
+    /// </summary>
+    private static void SetLastModified(HttpContext context, RenderedFeed feed)
+    {
+        var headers = context.Response.Headers;
+        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (feed.LastModified <= now - DateLag)
+        {
+            headers.LastModified = feed.LastModifiedHeader;
+            return;
+        }
+        headers.Date = HeaderUtilities.FormatDate(now);
+        headers.LastModified = HeaderUtilities.FormatDate(feed.LastModified < now ? feed.LastModified : now);
     }
 
     /// <summary>

@@ -14,6 +14,28 @@ public sealed record PublicUrls(Uri Base)
         return From(new Uri(built));
     }
 
+    /// <summary>
+    /// Whether <see cref="For"/> can build addresses from the request's Host header. Well-formed but odd hosts (an unknown name,
+    /// a trailing dot) can; these cannot: none (HTTP/1.0 may omit it), an empty one, an empty label (<c>a..b</c>), a port past
+    /// 65535, a label that is not valid punycode (<c>xn--</c>, which ASP.NET fails to decode as soon as the host is read).
+    /// Reads the header itself, never <see cref="HttpRequest.Host"/>, which throws on the last kind.
+    /// </summary>
+    public static bool CanBuildFrom(HttpRequest request)
+    {
+        var header = request.Headers.Host.ToString();
+        if (header.Length == 0) return false;
+        try
+        {
+            var host = HostString.FromUriComponent(header);
+            return Uri.TryCreate($"{request.Scheme}://{host.ToUriComponent()}{request.PathBase.ToUriComponent()}/", UriKind.Absolute, out _);
+        }
+        catch (ArgumentException)
+        {
+            // IdnMapping: a label starting "xn--" that does not decode.
+            return false;
+        }
+    }
+
     /// <summary>The addresses under <paramref name="baseUrl"/>, which gets a trailing slash so relative paths go beneath it.</summary>
     public static PublicUrls From(Uri baseUrl) => new(WithSlash(baseUrl));
 

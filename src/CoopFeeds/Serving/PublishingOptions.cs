@@ -54,6 +54,28 @@ public sealed class PublishingOptions
     /// </summary>
     public RateLimitOptions RateLimit { get; set; } = new();
 
+    /// <summary>
+    /// The most memory the feed cache may hold, in bytes, each document charged at the most its three codings can take.
+    /// 32 MiB: a fifth of the 150 MB a 200,000-item instance is meant to peak at, which leaves the rest to the runtime, SQLite's
+    /// page cache and ingestion's pages; it holds every subscription document of a few dozen sections many times over, and
+    /// filtered views and archive pages come and go within it.
+    /// </summary>
+    [Range(1, long.MaxValue)]
+    public long CacheMaxBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// Documents rendered at once (a store read, then a writer); more wait up to <see cref="RenderWaitTimeout"/>. Half the
+    /// processors, at least one, so that readers of cached documents keep the other half however many renderings are asked for.
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentRenders { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+
+    /// <summary>
+    /// How long a request waits for a rendering slot before it is answered 503 with Retry-After. Long enough to ride out the
+    /// burst after a change (every document rendered afresh), short beside a feed reader's own timeout.
+    /// </summary>
+    public TimeSpan RenderWaitTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Benchmarks only: adds <c>/bench/static</c>, plain bytes the size of a feed, to compare the feed path against.</summary>
     public bool BenchStaticEndpoint { get; set; }
 }

@@ -56,6 +56,13 @@ public sealed class RenderedFeed
     public byte[] Body { get; }
     public string ContentType { get; }
 
+    /// <summary>
+    /// The most memory the document's bodies can take: the identity bytes and the bounds of their Brotli and gzip encodings,
+    /// which are made on the first request asking for them, so a cache charging this stays within its bound whatever codings
+    /// are asked for later.
+    /// </summary>
+    public long MaxBodyBytes => Body.Length + BrotliEncoder.GetMaxCompressedLength(Body.Length) + GzipBound(Body.Length);
+
     /// <summary>The newest change among the document's items (never the clock).</summary>
     public DateTimeOffset LastModified { get; }
 
@@ -100,6 +107,12 @@ public sealed class RenderedFeed
         SHA256.HashData(body, hash);
         return Convert.ToBase64String(hash[..16]).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
+
+    /// <summary>
+    /// Deflate at worst stores the input in blocks with a 5-byte header each (RFC 1951 §3.2.4; zlib's deflateBound allows about
+    /// one byte in 3,000 more, plus 13); one in 1,000, the gzip header and trailer (RFC 1952, 18 bytes) and slack cover it.
+    /// </summary>
+    private static long GzipBound(int length) => length + length / 1000 + 64;
 
     private static string Quote(string opaque) => "\"" + opaque + "\"";
 

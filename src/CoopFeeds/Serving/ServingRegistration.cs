@@ -6,7 +6,7 @@ namespace CoopFeeds.Serving;
 
 /// <summary>
 /// How every document the service renders goes out over HTTP — the feeds (publishing) and the status feed (status) alike:
-/// the settings under <c>Publishing:</c>, forwarded headers from trusted proxies only, and the rate limit.
+/// the settings under <c>Publishing:</c>, forwarded headers from trusted proxies only, the Host check and the rate limit.
 /// </summary>
 public static class ServingRegistration
 {
@@ -19,6 +19,7 @@ public static class ServingRegistration
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PublishingOptions>, PublishingOptionsValidator>();
         builder.Services.AddSingleton<FeedRateLimiter>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
 
         var configured = section.Get<PublishingOptions>() ?? new PublishingOptions();
         // Forwarded headers are believed from the listed proxies only. The framework's defaults trust loopback, and empty lists
@@ -38,10 +39,14 @@ public static class ServingRegistration
         return builder;
     }
 
-    /// <summary>Middleware every public document needs before the endpoints: forwarded headers from trusted proxies only.</summary>
+    /// <summary>
+    /// Middleware every public document needs before the endpoints: forwarded headers from trusted proxies only, then the
+    /// check of the Host its links are built from (which needs the endpoint routing has already chosen).
+    /// </summary>
     public static WebApplication UseServing(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<PublishingOptions>>().Value.TrustedProxies.Count > 0) app.UseForwardedHeaders();
+        app.UseMiddleware<PublicHostCheck>();
         return app;
     }
 }
@@ -66,6 +71,8 @@ internal sealed class PublishingOptionsValidator : IValidateOptions<PublishingOp
             problems.Add("Publishing:ArchiveMaxAge must be positive");
         if (options.RateLimit.PermitLimit < 0)
             problems.Add("Publishing:RateLimit:PermitLimit must be 0 (off) or more");
+        if (options.RenderWaitTimeout < TimeSpan.Zero)
+            problems.Add("Publishing:RenderWaitTimeout must be zero (no wait) or positive");
         if (options.RateLimit.Window <= TimeSpan.Zero)
             problems.Add("Publishing:RateLimit:Window must be positive");
         foreach (var proxy in options.TrustedProxies)

@@ -29,7 +29,7 @@ public static class StatusEndpoints
         app.MapMethods("/api/sources", [HttpMethods.Get, HttpMethods.Head], ListAsync);
         app.MapMethods("/api/sources/{id}", [HttpMethods.Get, HttpMethods.Head], GetAsync);
         app.MapMethods("/sources", [HttpMethods.Get, HttpMethods.Head], PageAsync);
-        app.MapMethods("/sources.atom", [HttpMethods.Get, HttpMethods.Head], FeedAsync);
+        app.MapMethods("/sources.atom", [HttpMethods.Get, HttpMethods.Head], FeedAsync).BuildsPublicUrls();
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
@@ -78,12 +78,14 @@ public static class StatusEndpoints
 
     /// <summary>
     /// Served like the section feeds (<see cref="FeedResponse"/>: weak If-None-Match lists, Last-Modified, Cache-Control, content
-    /// codings, CORS), but rendered on every full request rather than cached: a state change does not move the store version
+    /// codings, CORS), but rendered on every request rather than cached: a state change does not move the store version
     /// the feed cache follows, and maintainers are few.
     /// </summary>
     private static async Task<IResult> FeedAsync(
         HttpContext context, IItemStore store, FeedRateLimiter limiter, IOptions<PublishingOptions> options, CancellationToken cancellationToken)
     {
+        // Rendered on every request, so the permit comes first: a client over its limit causes no store read (and a 304 costs one).
+        if (!limiter.TryAcquire(context, out var retryAfter)) return FeedResponse.TooManyRequests(context, retryAfter);
         var changes = await store.GetSourceStateChangesAsync(null, FeedSize, cancellationToken);
         var urls = PublicUrls.For(context.Request, options.Value);
         var page = new Uri(urls.Base, "sources");

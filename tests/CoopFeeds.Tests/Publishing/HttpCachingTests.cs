@@ -203,6 +203,43 @@ public sealed class HttpCachingTests
         Assert.True(first.Content.Headers.LastModified <= DateTimeOffset.UtcNow);
     }
 
+    [Theory]
+    [InlineData("feeds/news.rss")]
+    [InlineData("feeds.opml")]
+    [InlineData("sources.atom")]
+    public async Task LastModifiedIsNeverLaterThanDateEvenRightAfterAChange(string path)
+    {
+        // The service's clock runs ahead of the machine's, as a change made a moment ago looks to a Date that Kestrel refreshes
+        // once a second: the items were stored "now", later than any Date Kestrel has made.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(10));
+        await using var host = await ServiceHost.StartWithClockAsync(clock, null);
+
+        using var full = await host.Client.GetAsync(path);
+        using var revalidated = await SendAsync(host, HttpMethod.Get, path, r => r.Headers.IfNoneMatch.Add(full.Headers.ETag!));
+
+        Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
+        foreach (var response in new[] { full, revalidated })
+        {
+            // RFC 9110 §8.8.2.1.
+            var lastModified = response.Content.Headers.LastModified;
+            Assert.NotNull(lastModified);
+            Assert.True(lastModified <= response.Headers.Date, $"Last-Modified {lastModified:R} is after Date {response.Headers.Date:R}");
+        }
+    }
+
+    [Theory]
+    [InlineData("feeds//all.rss")]
+    [InlineData("feeds/news/archive/x.rss")]
+    [InlineData("feeds/news/extra/all.rss")]
+    public async Task AddressesUnderFeedsThatNameNoDocumentAnswer404(string path)
+    {
+        await using var host = await ServiceHost.StartAsync();
+
+        using var response = await host.Client.GetAsync(path);
+
+        await Served.AssertPlainTextProblemAsync(response, HttpStatusCode.NotFound, "No feed at");
+    }
+
     private static void AcceptEncoding(HttpRequestMessage request, string? coding)
     {
         if (coding is not null) request.Headers.TryAddWithoutValidation("Accept-Encoding", coding);
