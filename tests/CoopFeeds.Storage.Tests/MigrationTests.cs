@@ -22,7 +22,7 @@ public sealed class MigrationTests
         using var connection = db.OpenRawConnection();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA user_version;";
-        Assert.Equal(5L, command.ExecuteScalar());
+        Assert.Equal(6L, command.ExecuteScalar());
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", command.ExecuteScalar());
     }
@@ -41,7 +41,7 @@ public sealed class MigrationTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => db.Store.MigrateAsync(None));
 
         Assert.Contains("schema version 99", error.Message);
-        Assert.Contains("up to 5", error.Message);
+        Assert.Contains("up to 6", error.Message);
     }
 
     [Fact]

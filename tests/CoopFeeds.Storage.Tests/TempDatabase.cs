@@ -26,8 +26,24 @@ internal sealed class TempDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>Takes the schema back to what version 5 left (before the stored figures), for migration tests.</summary>
+    public const string UndoStoredFigures = """
+        DROP INDEX ix_items_newest;
+        DROP INDEX ix_items_section_newest;
+        DROP INDEX ix_items_all_pos;
+        DROP INDEX ix_items_section_pos;
+        ALTER TABLE items DROP COLUMN all_pos;
+        ALTER TABLE items DROP COLUMN section_pos;
+        ALTER TABLE source_state DROP COLUMN stored_item_count;
+        DROP TABLE section_stats;
+        CREATE INDEX ix_items_newest ON items (feed_date DESC, item_id);
+        CREATE INDEX ix_items_section_newest ON items (section, feed_date DESC, item_id);
+        CREATE INDEX ix_items_section_seq ON items (section, seq);
+
+        """;
+
     /// <summary>Takes the items table back to what schema version 4 left (shown_at beside feed_date), for migration tests.</summary>
-    public const string UndoDropShownAt = """
+    public const string UndoDropShownAt = UndoStoredFigures + """
         ALTER TABLE items ADD COLUMN shown_at INTEGER NOT NULL GENERATED ALWAYS AS (coalesce(published, first_seen)) VIRTUAL;
 
         """;

@@ -30,11 +30,17 @@ public sealed class SqliteItemStore : IItemStore
         WHERE i.source_id = @source_id AND i.identity_key = @identity_key;
         """;
 
+    // A new row has the highest seq, so it is the first copy of its id (among every item, within its section) exactly when
+    // no stored row has that id, and then goes last: the next position. Both lookups are index seeks (StoredFigures).
     private const string InsertItem = """
         INSERT INTO items (source_id, identity_key, item_id, section, title, link, published, published_offset_minutes,
-                           summary, summary_html, category, first_seen, last_changed)
+                           summary, summary_html, category, first_seen, last_changed, all_pos, section_pos)
         VALUES (@source_id, @identity_key, @item_id, @section, @title, @link, @published, @published_offset_minutes,
-                @summary, @summary_html, @category, @attempted_at, @attempted_at);
+                @summary, @summary_html, @category, @attempted_at, @attempted_at,
+                CASE WHEN EXISTS (SELECT 1 FROM items WHERE item_id = @item_id) THEN NULL
+                     ELSE (SELECT coalesce(max(all_pos), 0) + 1 FROM items WHERE all_pos IS NOT NULL) END,
+                CASE WHEN EXISTS (SELECT 1 FROM items WHERE item_id = @item_id AND section = @section) THEN NULL
+                     ELSE (SELECT coalesce(max(section_pos), 0) + 1 FROM items WHERE section = @section AND section_pos IS NOT NULL) END);
         """;
 
     private const string UpdateItemContent = """
@@ -50,6 +56,19 @@ public sealed class SqliteItemStore : IItemStore
         UPDATE items SET item_id = @item_id, section = @section WHERE seq = @seq;
         """;
 
+    // After a save that only added or edited items of one section: its count is its last position, and its newest change is now.
+    private const string UpdateSectionStats = """
+        INSERT INTO section_stats (section, item_count, last_changed)
+        VALUES (@section, (SELECT coalesce(max(section_pos), 0) FROM items WHERE section = @section AND section_pos IS NOT NULL), @attempted_at)
+        ON CONFLICT (section) DO UPDATE SET
+            item_count = excluded.item_count,
+            last_changed = max(coalesce(section_stats.last_changed, excluded.last_changed), excluded.last_changed);
+        """;
+
+    private const string AddStoredItems = """
+        UPDATE source_state SET stored_item_count = stored_item_count + @delta WHERE source_id = @source_id;
+        """;
+
     private const string BumpVersion = "UPDATE store_version SET version = version + 1 WHERE id = 1;";
 
     private const string SelectVersion = "SELECT version FROM store_version WHERE id = 1;";
@@ -57,8 +76,7 @@ public sealed class SqliteItemStore : IItemStore
     private const string SourceStateColumns = """
         s.source_id, s.section, s.health, s.last_attempt_at, s.last_success_at, s.last_outcome, s.last_http_status, s.last_error,
         s.consecutive_failures, s.items_found, s.items_new, s.items_updated, s.etag, s.last_modified, s.next_attempt_at,
-        s.recent_first_page_counts, s.definition_fingerprint,
-        (SELECT count(*) FROM items AS i WHERE i.source_id = s.source_id) AS stored_item_count
+        s.recent_first_page_counts, s.definition_fingerprint, s.stored_item_count
         """;
 
     private const string SelectSourceState = $"""
@@ -105,13 +123,17 @@ public sealed class SqliteItemStore : IItemStore
 
     private const string SelectIdentityKeys = "SELECT identity_key FROM items WHERE source_id = @source_id;";
 
-    // Each id once per section, as the section's feed shows it.
+    // Each id once per section, as the section's feed shows it (kept by every save: StoredFigures).
     private const string SelectSectionStats = """
-        SELECT section, count(DISTINCT item_id), max(last_changed)
-        FROM items
-        GROUP BY section
+        SELECT section, item_count, last_changed
+        FROM section_stats
+        WHERE item_count > 0
         ORDER BY section;
         """;
+
+    private const string SelectAllCount = "SELECT coalesce(max(all_pos), 0) FROM items WHERE all_pos IS NOT NULL;";
+
+    private const string SelectSectionCount = "SELECT coalesce((SELECT item_count FROM section_stats WHERE section = @section), 0);";
 
     private const string DeleteItems = """
         DELETE FROM items
@@ -186,6 +208,7 @@ public sealed class SqliteItemStore : IItemStore
             else if (!item.HasSameContentAs(stored.Item))
             {
                 await ExecuteAsync(connection, transaction, UpdateItemContent, [.. ItemParameters(item, source, outcome.AttemptedAt), ("@seq", stored.Sequence)], cancellationToken);
+                moved |= stored.Section != source.Section || stored.Item.Id != item.Id;
                 updated++;
             }
             else
@@ -201,6 +224,18 @@ public sealed class SqliteItemStore : IItemStore
             }
         }
 
+        if (moved)
+        {
+            // An item left a section or changed id: positions after it may shift, so number them again (rare: a source
+            // moved to another section).
+            await ExecuteAsync(connection, transaction, StoredFigures.Renumber, [], cancellationToken);
+        }
+        else if (added > 0 || updated > 0)
+        {
+            await ExecuteAsync(connection, transaction, UpdateSectionStats,
+                [("@section", source.Section), ("@attempted_at", outcome.AttemptedAt.UtcTicks)], cancellationToken);
+        }
+
         if (added > 0 || updated > 0 || moved)
         {
             await ExecuteAsync(connection, transaction, BumpVersion, [], cancellationToken);
@@ -210,6 +245,10 @@ public sealed class SqliteItemStore : IItemStore
         var previous = await ReadSourceStateAsync(connection, transaction, source.SourceId, cancellationToken);
         var next = SourceStateTransition.Apply(previous, source, outcome, result);
         await ExecuteAsync(connection, transaction, UpsertSourceState, SourceStateParameters(next), cancellationToken);
+        if (added > 0)
+        {
+            await ExecuteAsync(connection, transaction, AddStoredItems, [("@source_id", source.SourceId), ("@delta", added)], cancellationToken);
+        }
         if (next.Health != (previous?.Health ?? SourceHealth.Healthy))
         {
             await ExecuteAsync(connection, transaction, InsertSourceStateChange,
@@ -252,6 +291,16 @@ public sealed class SqliteItemStore : IItemStore
     {
         ArgumentNullException.ThrowIfNull(query);
 
+        if (query.Categories.Count == 0 && string.IsNullOrWhiteSpace(query.Text) && query.Sections is null or [_])
+        {
+            // Unfiltered: a stored figure, whatever the store's size.
+            await using var figures = await OpenAsync(cancellationToken);
+            await using var figure = query.Sections is [var section]
+                ? CreateCommand(figures, null, SelectSectionCount, [("@section", section)])
+                : CreateCommand(figures, null, SelectAllCount, []);
+            return Convert.ToInt32(await figure.ExecuteScalarAsync(cancellationToken));
+        }
+
         var filter = ItemFilter.From(query.Sections, query.Categories, query.Text);
         var sql = $"""
             SELECT count(*)
@@ -268,18 +317,25 @@ public sealed class SqliteItemStore : IItemStore
         ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
 
-        // Insertion order, and the first-stored copy of each id: an item added later never lands on an earlier page.
-        var filter = ItemFilter.From(section is null ? null : [section], [], null);
-        var sql = $"""
-            SELECT {ItemColumns}
-            FROM items AS i
-            WHERE {filter.Sql}
-            ORDER BY i.seq
-            LIMIT @limit OFFSET @offset;
-            """;
+        // Insertion order, and the first-stored copy of each id: an item added later never lands on an earlier page. A page
+        // is a range of stored positions, so a deep page costs what the first one does.
+        var sql = section is null
+            ? $"""
+                SELECT {ItemColumns}
+                FROM items AS i
+                WHERE i.all_pos >= @from AND i.all_pos <= @to
+                ORDER BY i.all_pos;
+                """
+            : $"""
+                SELECT {ItemColumns}
+                FROM items AS i
+                WHERE i.section = @section AND i.section_pos >= @from AND i.section_pos <= @to
+                ORDER BY i.section_pos;
+                """;
+        var from = (long)(page - 1) * pageSize + 1;
         await using var connection = await OpenAsync(cancellationToken);
         return await ReadItemsAsync(connection, sql,
-            [.. filter.Parameters, ("@limit", pageSize), ("@offset", (long)(page - 1) * pageSize)], cancellationToken);
+            [("@section", section), ("@from", from), ("@to", from + pageSize - 1)], cancellationToken);
     }
 
     public async Task<IReadOnlySet<string>> GetIdentityKeysAsync(string sourceId, CancellationToken cancellationToken)
@@ -378,6 +434,8 @@ public sealed class SqliteItemStore : IItemStore
             [("@source_id", sourceId), ("@since", since?.UtcTicks)], cancellationToken);
         if (removed > 0)
         {
+            await ExecuteAsync(connection, transaction, StoredFigures.Renumber, [], cancellationToken);
+            await ExecuteAsync(connection, transaction, AddStoredItems, [("@source_id", sourceId), ("@delta", -removed)], cancellationToken);
             await ExecuteAsync(connection, transaction, BumpVersion, [], cancellationToken);
         }
 
@@ -563,16 +621,28 @@ public sealed class SqliteItemStore : IItemStore
         public static ItemFilter From(IReadOnlyList<string>? sections, IReadOnlyList<string> categories, string? text)
         {
             var parameters = new List<(string Name, object? Value)>();
-            var sectionList = sections is null ? null : InList("@section", sections, parameters, fold: false);
-
             var sql = new StringBuilder();
-            sql.Append(sectionList is null ? "1" : $"i.section IN ({sectionList})");
-            sql.Append($"""
-
-                AND NOT EXISTS (
-                    SELECT 1 FROM items AS e
-                    WHERE e.item_id = i.item_id AND e.seq < i.seq{(sectionList is null ? "" : $" AND e.section IN ({sectionList})")})
-                """);
+            switch (sections)
+            {
+                // Every section, or one: the stored positions say which copy is the first (StoredFigures), and the partial
+                // indexes on them give the newest items without reading the rest.
+                case null:
+                    sql.Append("i.all_pos IS NOT NULL");
+                    break;
+                case [var section]:
+                    parameters.Add(("@section0", section));
+                    sql.Append("i.section = @section0 AND i.section_pos IS NOT NULL");
+                    break;
+                default:
+                    var sectionList = InList("@section", sections, parameters, fold: false);
+                    sql.Append($"""
+                        i.section IN ({sectionList})
+                        AND NOT EXISTS (
+                            SELECT 1 FROM items AS e
+                            WHERE e.item_id = i.item_id AND e.seq < i.seq AND e.section IN ({sectionList}))
+                        """);
+                    break;
+            }
 
             if (categories is { Count: > 0 })
             {

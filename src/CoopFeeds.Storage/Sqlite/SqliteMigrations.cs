@@ -105,7 +105,35 @@ internal static class SqliteMigrations
         ALTER TABLE items DROP COLUMN shown_at;
         """;
 
-    public static IReadOnlyList<string> Scripts { get; } = [Initial, SourceStateChanges, DefinitionFingerprint, FeedDate, DropShownAt];
+    // Stored figures, so no document's cost grows with the store. all_pos / section_pos number the first-stored copy of each
+    // item id in insertion order (among every item / within its section) and are NULL on a later copy: "each id once" is
+    // a column test the partial indexes carry, an archive page is a range of positions, and a count is the largest one.
+    // section_stats keeps each section's count and newest change; source_state keeps its source's stored items.
+    // Numbered here once from the items (StoredFigures), then kept by every save and purge.
+    private const string StoredFigures = $"""
+        ALTER TABLE items ADD COLUMN all_pos INTEGER NULL;
+        ALTER TABLE items ADD COLUMN section_pos INTEGER NULL;
+        ALTER TABLE source_state ADD COLUMN stored_item_count INTEGER NOT NULL DEFAULT 0;
+
+        CREATE TABLE section_stats (
+            section      TEXT    NOT NULL PRIMARY KEY,
+            item_count   INTEGER NOT NULL,
+            last_changed INTEGER NULL
+        ) STRICT;
+
+        {Sqlite.StoredFigures.Renumber}
+        {Sqlite.StoredFigures.RecountSources}
+
+        DROP INDEX ix_items_newest;
+        DROP INDEX ix_items_section_newest;
+        DROP INDEX ix_items_section_seq;
+        CREATE INDEX ix_items_newest ON items (feed_date DESC, item_id) WHERE all_pos IS NOT NULL;
+        CREATE INDEX ix_items_section_newest ON items (section, feed_date DESC, item_id) WHERE section_pos IS NOT NULL;
+        CREATE INDEX ix_items_all_pos ON items (all_pos) WHERE all_pos IS NOT NULL;
+        CREATE INDEX ix_items_section_pos ON items (section, section_pos) WHERE section_pos IS NOT NULL;
+        """;
+
+    public static IReadOnlyList<string> Scripts { get; } = [Initial, SourceStateChanges, DefinitionFingerprint, FeedDate, DropShownAt, StoredFigures];
 
     /// <summary>Applies every script the database lacks, each in its own transaction. A no-op when up to date.</summary>
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)
