@@ -3,9 +3,9 @@ using System.Threading.Channels;
 namespace CoopFeeds.Changes;
 
 /// <summary>
-/// Tells the feed cache, and the WebSub notifier, that feeds changed. In one process the ingester calls
-/// <see cref="Notify(string)"/> with the section it saved: the version moves on, so every cached feed is rendered afresh on
-/// its next request, and the change is queued for the hub.
+/// Tells the document cache, and the WebSub notifier, that feeds changed. In one process the ingester calls
+/// <see cref="Notify(string)"/> with the section it saved: the version moves on, so every cached feed (and every page that
+/// shows items) is rendered afresh on its next request, and the change is queued for the hub.
 /// Changes made elsewhere reach it too: publishing notifies it of a reload of the sources file and of any write to the store
 /// by another process or instance. The one piece ingestion and publishing share, so that neither knows the other.
 /// </summary>

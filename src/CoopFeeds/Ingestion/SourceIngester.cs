@@ -22,6 +22,7 @@ public sealed class SourceIngester(
     ListingReader reader,
     IItemStore store,
     FeedChangeSignal changes,
+    SourceStateSignal sourceStates,
     CoopFeedsMetrics metrics,
     IOptions<IngestionOptions> options,
     TimeProvider clock,
@@ -84,6 +85,7 @@ public sealed class SourceIngester(
 
         var saved = await store.SaveAsync(new SourceRun(source.Id, source.Section), outcome.IsSuccess ? read.Items : [], outcome, cancellationToken);
         if (saved.New + saved.Updated > 0) changes.Notify(source.Section);
+        sourceStates.Changed(); // every run is recorded, even one that changed no item
         metrics.RecordRun(source.Id, outcome.Kind, saved);
 
         foreach (var warning in read.Warnings) logger.LogDebug("{SourceId}: {Warning}", source.Id, warning);

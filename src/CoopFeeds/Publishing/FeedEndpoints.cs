@@ -4,13 +4,13 @@ using CoopFeeds.Core.Sources;
 using CoopFeeds.Serving;
 using CoopFeeds.Sources;
 using CoopFeeds.Telemetry;
-using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Publishing;
 
 /// <summary>
 /// <c>GET|HEAD /feeds/{slug}.{rss|atom|json}</c>, the RFC 5005 archives <c>/feeds/{slug}/archive/{n}.{rss|atom}</c> and
-/// <c>/feeds.opml</c>: rendered once per change, served from memory, revalidated cheaply (see <see cref="FeedResponse"/>).
+/// <c>/feeds.opml</c>: rendered once per change, served from memory, revalidated cheaply (see <see cref="DocumentRequest"/>
+/// and <see cref="FeedResponse"/>).
 /// </summary>
 public static class FeedEndpoints
 {
@@ -41,62 +41,34 @@ public static class FeedEndpoints
         return TypedResults.NoContent();
     }
 
-    /// <summary>What every feed handler is given, bound per request; a struct, so a document served from memory costs no allocation for it.</summary>
-    private readonly record struct FeedRequest(
-        HttpContext Context,
-        SourceCatalogProvider Catalogs,
-        FeedRenderer Renderer,
-        FeedCache Cache,
-        RenderAdmission Admission,
-        FeedRateLimiter Limiter,
-        IOptions<PublishingOptions> Options)
+    /// <summary>The section (or combined feed) and format the address names, written as the service writes it; else a 404 naming what exists.</summary>
+    /// <param name="archive">Archives are RSS and Atom: RFC 5005 is an Atom mechanism, carried in RSS by appendix B; JSON Feed has none.</param>
+    private static bool TryFind(
+        DocumentRequest request, SourceCatalog catalog, string slug, string format, bool archive,
+        [NotNullWhen(true)] out FeedTarget? target, [NotNullWhen(true)] out FeedFormat? feedFormat, [NotNullWhen(false)] out IResult? notFound)
     {
-        public HttpRequest Request => Context.Request;
-
-        public PublishingOptions Settings => Options.Value;
-
-        public PublicUrls Urls => PublicUrls.For(Request, Settings);
-
-        public string CacheKey => FeedEndpoints.CacheKey(Request, Settings);
-
-        /// <summary>
-        /// The document at the request's own address when it is rendered and current: served many times per rendering, it is
-        /// looked for before anything is parsed.
-        /// </summary>
-        public bool TryGetCurrent([NotNullWhen(true)] out RenderedFeed? feed) => FeedEndpoints.TryGetCurrent(Cache, Request, Settings, out feed);
-
-        /// <summary>The section (or combined feed) and format the address names, written as the service writes it; else a 404 naming what exists.</summary>
-        /// <param name="archive">Archives are RSS and Atom: RFC 5005 is an Atom mechanism, carried in RSS by appendix B; JSON Feed has none.</param>
-        public bool TryFind(
-            string slug, string format, bool archive,
-            [NotNullWhen(true)] out FeedTarget? target, [NotNullWhen(true)] out FeedFormat? feedFormat, [NotNullWhen(false)] out IResult? notFound)
-        {
-            var catalog = Catalogs.Current;
-            feedFormat = FeedFormat.Find(format);
-            target = FeedTarget.Find(catalog, slug);
-            notFound = feedFormat is null || (archive && feedFormat == FeedFormat.Json) || target is null || !IsCanonicalPath(Request)
-                ? NoFeed(Context, catalog)
-                : null;
-            return notFound is null;
-        }
-
-        public IResult Send(RenderedFeed feed) => FeedResponse.Send(Context, feed, Limiter);
+        feedFormat = FeedFormat.Find(format);
+        target = FeedTarget.Find(catalog, slug);
+        notFound = feedFormat is null || (archive && feedFormat == FeedFormat.Json) || target is null || !IsCanonicalPath(request.Request)
+            ? NoFeed(request.Context, catalog)
+            : null;
+        return notFound is null;
     }
 
-    private static async Task<IResult> GetFeedAsync(string slug, string format, [AsParameters] FeedRequest request, CoopFeedsMetrics metrics)
+    private static async Task<IResult> GetFeedAsync(
+        string slug, string format, [AsParameters] DocumentRequest request, SourceCatalogProvider catalogs, FeedRenderer renderer, CoopFeedsMetrics metrics)
     {
-        if (request.TryGetCurrent(out var current)) return Send(current);
-        if (!request.TryFind(slug, format, archive: false, out var target, out var feedFormat, out var notFound)) return notFound;
+        if (request.TryGetCurrent(DocumentKind.Feed, out var current)) return Send(current);
+        if (!TryFind(request, catalogs.Current, slug, format, archive: false, out var target, out var feedFormat, out var notFound)) return notFound;
 
         var (query, problems) = FeedQuery.Parse(request.Request.Query, request.Settings.MaxLimit);
         if (query is null)
             return Problem(request.Context, StatusCodes.Status400BadRequest, "Bad query: " + string.Join("; ", problems) + "\n");
 
-        var renderer = request.Renderer;
         var urls = request.Urls;
         var rawQuery = request.Request.QueryString.Value ?? "";
         // Rendering is shared by concurrent requests, so one client's disconnect must not cancel it.
-        var admitted = await request.Admission.GetOrRenderAsync(request.Context, request.CacheKey,
+        var admitted = await request.AdmitAsync(DocumentKind.Feed,
             async () => await renderer.RenderAsync(target, feedFormat, query, rawQuery, urls, CancellationToken.None));
         if (admitted.Feed is { } feed) return Send(feed);
         metrics.RecordFeedRequest(slug, format, notModified: false);
@@ -110,20 +82,22 @@ public static class FeedEndpoints
         }
     }
 
-    private static async Task<IResult> GetArchiveAsync(string slug, int page, string format, [AsParameters] FeedRequest request)
+    private static async Task<IResult> GetArchiveAsync(
+        string slug, int page, string format, [AsParameters] DocumentRequest request, SourceCatalogProvider catalogs, FeedRenderer renderer)
     {
-        if (request.TryGetCurrent(out var current)) return request.Send(current);
-        if (!request.TryFind(slug, format, archive: true, out var target, out var feedFormat, out var notFound)) return notFound;
+        if (request.TryGetCurrent(DocumentKind.Feed, out var current)) return request.Send(current);
+        if (!TryFind(request, catalogs.Current, slug, format, archive: true, out var target, out var feedFormat, out var notFound)) return notFound;
         if (request.Request.QueryString.HasValue)
             return Problem(request.Context, StatusCodes.Status400BadRequest, "Bad query: archive documents take no parameters\n");
 
         // Only pages that exist, written as the links write them ("1", not "01" or "+1"), are rendered and cached: open-ended
-        // spellings must neither fill the cache nor each get rate-limit permits of their own.
-        var renderer = request.Renderer;
-        var pages = await renderer.FullArchivePagesAsync(target, request.Context.RequestAborted);
+        // spellings must neither fill the cache nor each get rate-limit permits of their own. So the count that says which
+        // pages exist is read before any permit is taken, in a rendering slot like every other store read of an uncached document.
+        var (pages, busy) = await request.ReadAsync(() => renderer.FullArchivePagesAsync(target, request.Context.RequestAborted));
+        if (busy is not null) return busy;
         var written = request.Request.RouteValues["page"];
         var admitted = page >= 1 && page <= pages && Equals(written, page.ToString(CultureInfo.InvariantCulture))
-            ? await request.Admission.GetOrRenderAsync(request.Context, request.CacheKey,
+            ? await request.AdmitAsync(DocumentKind.Feed,
                 () => renderer.RenderArchiveAsync(target, feedFormat, page, request.Urls, CancellationToken.None))
             : default;
         if (admitted.Refusal is { } refusal) return refusal;
@@ -136,49 +110,16 @@ public static class FeedEndpoints
         return request.Send(feed);
     }
 
-    private static async Task<IResult> GetOpmlAsync([AsParameters] FeedRequest request)
+    private static async Task<IResult> GetOpmlAsync([AsParameters] DocumentRequest request, FeedRenderer renderer)
     {
-        if (request.TryGetCurrent(out var current)) return request.Send(current);
+        // A page, not a feed: it reads no query, so no query makes it a document of its own.
+        if (request.TryGetCurrent(DocumentKind.Page, out var current)) return request.Send(current);
         if (!IsCanonicalPath(request.Request)) return Problem(request.Context, StatusCodes.Status404NotFound, "The subscription list is at /feeds.opml.\n");
 
-        var renderer = request.Renderer;
         var urls = request.Urls;
-        var admitted = await request.Admission.GetOrRenderAsync(request.Context, request.CacheKey,
+        var admitted = await request.AdmitAsync(DocumentKind.Page,
             async () => await renderer.RenderOpmlAsync(urls, CancellationToken.None));
         return admitted.Feed is { } feed ? request.Send(feed) : admitted.Refusal!;
-    }
-
-    /// <summary>One cache entry per distinct document address (see <see cref="PublicUrls.CacheKeyParts"/>).</summary>
-    private static string CacheKey(HttpRequest request, PublishingOptions options)
-    {
-        var parts = new KeyParts();
-        return string.Concat(parts[..PublicUrls.CacheKeyParts(request, options, parts)]);
-    }
-
-    /// <summary>The current rendering at the request's <see cref="CacheKey"/>, looked up with the key written on the stack.</summary>
-    private static bool TryGetCurrent(FeedCache cache, HttpRequest request, PublishingOptions options, [NotNullWhen(true)] out RenderedFeed? feed)
-    {
-        const int MaxStackKey = 512;
-        var parts = new KeyParts();
-        var count = PublicUrls.CacheKeyParts(request, options, parts);
-        var length = 0;
-        foreach (var part in parts[..count]) length += part?.Length ?? 0;
-        if (length > MaxStackKey) return cache.TryGetCurrent(CacheKey(request, options), out feed);
-
-        Span<char> key = stackalloc char[length];
-        var written = 0;
-        foreach (var part in parts[..count])
-        {
-            part.AsSpan().CopyTo(key[written..]);
-            written += part?.Length ?? 0;
-        }
-        return cache.TryGetCurrent(key, out feed);
-    }
-
-    [System.Runtime.CompilerServices.InlineArray(PublicUrls.MaxCacheKeyParts)]
-    private struct KeyParts
-    {
-        private string? _first;
     }
 
     /// <summary>

@@ -140,16 +140,7 @@ public sealed class FeedRenderer(IItemStore store, SourceCatalogProvider catalog
     private static List<StoredItem> NewestFirst(IEnumerable<StoredItem> items) =>
         items.OrderByDescending(i => i.Published).ThenBy(i => i.Item.Id, StringComparer.Ordinal).ToList();
 
-    /// <summary>Readers should not come back before the next ingest could have changed anything.</summary>
-    private TimeSpan Ttl(FeedTarget target)
-    {
-        var intervals = catalogs.Current.Sources
-            .Where(s => target.Sections is null || target.Sections.Contains(s.Section))
-            .Select(s => s.Definition.Interval)
-            .ToList();
-        var ttl = intervals.Count == 0 ? TimeSpan.FromHours(1) : intervals.Min();
-        return TimeSpan.FromMinutes(Math.Max(1, Math.Floor(ttl.TotalMinutes)));
-    }
+    private TimeSpan Ttl(FeedTarget target) => target.Ttl(catalogs.Current);
 }
 
 /// <summary>What a feed URL names: one section, or every section (<c>all</c>).</summary>
@@ -157,6 +148,20 @@ public sealed record FeedTarget(string Slug, string Title, string Description, s
 {
     /// <summary>The one section, or null for the combined feed (as the store's archive query takes it).</summary>
     public string? Section => Sections is [var only] ? only : null;
+
+    /// <summary>
+    /// How long readers may keep the target's documents (feeds, and the pages that show them): they should not come back
+    /// before the next ingest could have changed anything.
+    /// </summary>
+    public TimeSpan Ttl(SourceCatalog catalog)
+    {
+        var intervals = catalog.Sources
+            .Where(s => Sections is null || Sections.Contains(s.Section))
+            .Select(s => s.Definition.Interval)
+            .ToList();
+        var ttl = intervals.Count == 0 ? TimeSpan.FromHours(1) : intervals.Min();
+        return TimeSpan.FromMinutes(Math.Max(1, Math.Floor(ttl.TotalMinutes)));
+    }
 
     public static FeedTarget? Find(SourceCatalog catalog, string slug)
     {

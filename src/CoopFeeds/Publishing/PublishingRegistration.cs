@@ -7,7 +7,10 @@ namespace CoopFeeds.Publishing;
 
 public static class PublishingRegistration
 {
-    /// <summary>The feeds, their cache and what keeps it current, and the WebSub pings; they go out through <see cref="ServingRegistration.AddServing"/>.</summary>
+    /// <summary>
+    /// The feeds and pages, what keeps them current, and the WebSub pings; they are cached and go out through
+    /// <see cref="ServingRegistration.AddServing"/>.
+    /// </summary>
     public static IHostApplicationBuilder AddPublishing(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<FeedChangeSignal>();
@@ -16,10 +19,8 @@ public static class PublishingRegistration
         // Changes other than the ingester's saves: sources file reloads, and writes to the store from elsewhere.
         builder.Services.AddHostedService<CatalogReloadNotifier>();
         builder.Services.AddHostedService<StoreVersionPoller>();
-        builder.Services.AddSingleton<RenderGate>();
-        builder.Services.AddSingleton<FeedCache>();
-        builder.Services.AddSingleton<RenderAdmission>();
         builder.Services.AddSingleton<FeedRenderer>();
+        builder.Services.AddSingleton<PageRenderer>();
 
         var configured = builder.Configuration.GetSection(PublishingOptions.Section).Get<PublishingOptions>() ?? new PublishingOptions();
         builder.Services.AddHostedService<HubNotifier>();

@@ -10,6 +10,8 @@ namespace CoopFeeds.Publishing;
 /// Reads <see cref="IItemStore.GetVersionAsync"/> every Publishing:StoreVersionPollInterval and signals a feed change when it
 /// moved without this process saying so: <c>purge</c> or <c>ingest</c> run as another process, another instance on the same
 /// database, or a save that only moved items to another section (which the ingester does not notify). One small query a tick.
+/// Each tick also lets the status documents be rendered afresh: a run recorded by another process moves the source states,
+/// which the version does not follow, and they must show within a tick as item changes do.
 /// </summary>
 /// <remarks>
 /// The version says that something changed, not where; the per-section counts and newest changes
@@ -22,6 +24,7 @@ namespace CoopFeeds.Publishing;
 public sealed class StoreVersionPoller(
     IItemStore store,
     FeedChangeSignal changes,
+    SourceStateSignal sourceStates,
     IOptions<PublishingOptions> options,
     TimeProvider clock,
     ILogger<StoreVersionPoller> logger) : BackgroundService
@@ -50,6 +53,7 @@ public sealed class StoreVersionPoller(
         await _polling.WaitAsync(cancellationToken);
         try
         {
+            sourceStates.Changed();
             // Taken before reading the store: a section notified after this is left for the next tick to discount.
             var notifiedHere = changes.TakeNotifiedHere();
             var version = await store.GetVersionAsync(cancellationToken);

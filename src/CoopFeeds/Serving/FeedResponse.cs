@@ -69,15 +69,16 @@ public static class FeedResponse
     /// </summary>
     private static void SetLastModified(HttpContext context, RenderedFeed feed)
     {
+        if (feed.LastModified is not { } lastModified) return;
         var headers = context.Response.Headers;
         var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-        if (feed.LastModified <= now - DateLag)
+        if (lastModified <= now - DateLag)
         {
             headers.LastModified = feed.LastModifiedHeader;
             return;
         }
         headers.Date = HeaderUtilities.FormatDate(now);
-        headers.LastModified = HeaderUtilities.FormatDate(feed.LastModified < now ? feed.LastModified : now);
+        headers.LastModified = HeaderUtilities.FormatDate(lastModified < now ? lastModified : now);
     }
 
     /// <summary>
@@ -96,10 +97,10 @@ public static class FeedResponse
             return false;
         }
 
-        if (HeaderUtilities.TryParseDate(request.Headers.IfModifiedSince.ToString(), out var since))
+        if (feed.LastModified is { } modified && HeaderUtilities.TryParseDate(request.Headers.IfModifiedSince.ToString(), out var since))
         {
             // HTTP dates have whole seconds.
-            var lastModified = feed.LastModified.ToUniversalTime();
+            var lastModified = modified.ToUniversalTime();
             var truncated = new DateTimeOffset(lastModified.Ticks - lastModified.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
             return truncated <= since;
         }

@@ -41,13 +41,14 @@ public sealed record PublicUrls(Uri Base)
 
     /// <summary>
     /// The pieces of a string naming the document a request asks for — the base <see cref="For"/> would give (when it comes
-    /// from the request), the path and the query — made without building a Uri. Joined, they key the feed cache, so a request
-    /// for a document already rendered finds it without parsing anything. Returns how many of <paramref name="parts"/> it set.
+    /// from the request and the document writes links), the path, and the query (when the document reads it) — made without
+    /// building a Uri. Joined, they key the document cache, so a request for a document already rendered finds it without
+    /// parsing anything. Returns how many of <paramref name="parts"/> it set.
     /// </summary>
-    public static int CacheKeyParts(HttpRequest request, PublishingOptions options, Span<string?> parts)
+    public static int CacheKeyParts(HttpRequest request, PublishingOptions options, DocumentKind kind, Span<string?> parts)
     {
         var count = 0;
-        if (options.PublicBaseUrl is null)
+        if (kind.ByBase && options.PublicBaseUrl is null)
         {
             parts[count++] = request.Scheme;
             parts[count++] = "://";
@@ -56,7 +57,7 @@ public sealed record PublicUrls(Uri Base)
         }
         parts[count++] = "|";
         parts[count++] = request.Path.Value;
-        parts[count++] = request.QueryString.Value;
+        if (kind.ByQuery) parts[count++] = request.QueryString.Value;
         return count;
     }
 

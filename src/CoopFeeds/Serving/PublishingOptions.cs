@@ -49,13 +49,14 @@ public sealed class PublishingOptions
     public string Author { get; set; } = "CoopFeeds";
 
     /// <summary>
-    /// Full (200) responses per client address, document path and window on feeds, archives and the OPML list; revalidations
-    /// (304) are free. Per path, so a reader fetching many documents once each (archives) is never limited.
+    /// Full (200) responses per client address, document path and window on every cached document (feeds, archives, the OPML
+    /// list, the pages, the status); revalidations (304) are free. Per path, so a reader fetching many documents once each (archives) is never limited.
     /// </summary>
     public RateLimitOptions RateLimit { get; set; } = new();
 
     /// <summary>
-    /// The most memory the feed cache may hold, in bytes, each document charged at the most its three codings can take.
+    /// The most memory the document cache (feeds, pages, status) may hold, in bytes, each document charged at the most its
+    /// three codings can take.
     /// 32 MiB: a fifth of the 150 MB a 200,000-item instance is meant to peak at, which leaves the rest to the runtime, SQLite's
     /// page cache and ingestion's pages; it holds every subscription document of a few dozen sections many times over, and
     /// filtered views and archive pages come and go within it.

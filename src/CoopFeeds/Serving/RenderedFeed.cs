@@ -5,7 +5,7 @@ namespace CoopFeeds.Serving;
 
 /// <summary>
 /// A document rendered to bytes once, with its gzip and Brotli encodings made at the same time, and what HTTP caching needs.
-/// Feeds, archives, the OPML list and the status feed are all served from one of these.
+/// Feeds, archives, the OPML list, the HTML pages and the status documents are all served from one of these.
 /// </summary>
 public sealed class RenderedFeed
 {
@@ -29,6 +29,16 @@ public sealed class RenderedFeed
     /// <param name="selfUrl">The document's own public URL (the WebSub Link header's rel=self).</param>
     /// <param name="hubUrl">The WebSub hub, when one is configured.</param>
     public RenderedFeed(byte[] body, string contentType, DateTimeOffset lastModified, TimeSpan maxAge, Uri selfUrl, Uri? hubUrl)
+        : this(body, contentType, lastModified, maxAge)
+    {
+        // WebSub §4: the same hub and self as the document carries; exactly one rel=self.
+        LinkHeader = hubUrl is null ? null : $"<{hubUrl.AbsoluteUri}>; rel=\"hub\", <{selfUrl.AbsoluteUri}>; rel=\"self\"";
+    }
+
+    /// <summary>A document no WebSub hub is told of: a page or a status document.</summary>
+    /// <param name="body">The uncompressed bytes.</param>
+    /// <param name="lastModified">The newest change among what the document shows; null when what it shows has no date (the ETag alone then revalidates it).</param>
+    public RenderedFeed(byte[] body, string contentType, DateTimeOffset? lastModified, TimeSpan maxAge)
     {
         Body = body;
         ContentType = contentType;
@@ -36,10 +46,8 @@ public sealed class RenderedFeed
         OpaqueTag = OpaqueTagOf(body);
 
         // Header values made once here, not on every request.
-        LastModifiedHeader = Microsoft.Net.Http.Headers.HeaderUtilities.FormatDate(lastModified);
+        LastModifiedHeader = lastModified is { } modified ? Microsoft.Net.Http.Headers.HeaderUtilities.FormatDate(modified) : null;
         CacheControlHeader = "public, max-age=" + ((long)maxAge.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        // WebSub §4: the same hub and self as the document carries; exactly one rel=self.
-        LinkHeader = hubUrl is null ? null : $"<{hubUrl.AbsoluteUri}>; rel=\"hub\", <{selfUrl.AbsoluteUri}>; rel=\"self\"";
 
         // RFC 9110 §8.8.3.3: each content coding is a different representation, so it gets its own tag;
         // all three derive from the uncompressed bytes, so every instance gives the same tags for the same feed.
@@ -63,10 +71,10 @@ public sealed class RenderedFeed
     /// </summary>
     public long MaxBodyBytes => Body.Length + BrotliEncoder.GetMaxCompressedLength(Body.Length) + GzipBound(Body.Length);
 
-    /// <summary>The newest change among the document's items (never the clock).</summary>
-    public DateTimeOffset LastModified { get; }
+    /// <summary>The newest change among the document's items (never the clock); null for a document with no such date.</summary>
+    public DateTimeOffset? LastModified { get; }
 
-    public string LastModifiedHeader { get; }
+    public string? LastModifiedHeader { get; }
     public string CacheControlHeader { get; }
 
     /// <summary>The WebSub Link header value, or null without a hub.</summary>

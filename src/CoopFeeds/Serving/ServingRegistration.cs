@@ -1,12 +1,14 @@
 using System.Net;
+using CoopFeeds.Changes;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Serving;
 
 /// <summary>
-/// How every document the service renders goes out over HTTP — the feeds (publishing) and the status feed (status) alike:
-/// the settings under <c>Publishing:</c>, forwarded headers from trusted proxies only, the Host check and the rate limit.
+/// How every document the service renders goes out over HTTP — the feeds and pages (publishing) and the status documents
+/// (status) alike: the settings under <c>Publishing:</c>, the one cache of rendered documents and its render gate,
+/// forwarded headers from trusted proxies only, the Host check and the rate limit.
 /// </summary>
 public static class ServingRegistration
 {
@@ -20,6 +22,14 @@ public static class ServingRegistration
         builder.Services.AddSingleton<IValidateOptions<PublishingOptions>, PublishingOptionsValidator>();
         builder.Services.AddSingleton<FeedRateLimiter>();
         builder.Services.TryAddSingleton(TimeProvider.System);
+
+        // One cache of rendered documents for every area that serves them, kept current by the change signals.
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<FeedChangeSignal>();
+        builder.Services.TryAddSingleton<SourceStateSignal>();
+        builder.Services.AddSingleton<RenderGate>();
+        builder.Services.AddSingleton<DocumentCache>();
+        builder.Services.AddSingleton<RenderAdmission>();
 
         var configured = section.Get<PublishingOptions>() ?? new PublishingOptions();
         // Forwarded headers are believed from the listed proxies only. The framework's defaults trust loopback, and empty lists

@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
+using CoopFeeds.Changes;
 
 namespace CoopFeeds.Telemetry;
 
 /// <summary>
-/// What the scheduler is doing: the sources running now and each one's next due time. The status page reads it; tests
-/// await <see cref="WhenNextRunsCompletedAsync"/> instead of sleeping.
+/// What the scheduler is doing: the sources running now and each one's next due time. The status page reads it, so each
+/// change moves <see cref="SourceStateSignal"/>; tests await <see cref="WhenNextRunsCompletedAsync"/> instead of sleeping.
 /// </summary>
-public sealed class IngestionActivity
+public sealed class IngestionActivity(SourceStateSignal sourceStates)
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _nextDue = new(StringComparer.Ordinal);
@@ -21,15 +22,28 @@ public sealed class IngestionActivity
     /// <summary>When the scheduler will next run each scheduled source.</summary>
     public IReadOnlyDictionary<string, DateTimeOffset> NextDue => _nextDue;
 
-    public void Started(string sourceId, DateTimeOffset at) => _running[sourceId] = at;
+    public void Started(string sourceId, DateTimeOffset at)
+    {
+        _running[sourceId] = at;
+        sourceStates.Changed();
+    }
 
-    public void Scheduled(string sourceId, DateTimeOffset at) => _nextDue[sourceId] = at;
+    public void Scheduled(string sourceId, DateTimeOffset at)
+    {
+        _nextDue[sourceId] = at;
+        sourceStates.Changed();
+    }
 
-    public void Unscheduled(string sourceId) => _nextDue.TryRemove(sourceId, out _);
+    public void Unscheduled(string sourceId)
+    {
+        _nextDue.TryRemove(sourceId, out _);
+        sourceStates.Changed();
+    }
 
     public void Completed(string sourceId)
     {
         _running.TryRemove(sourceId, out _);
+        sourceStates.Changed(); // before the waiters are told: what they read next shows the run ended
 
         List<TaskCompletionSource> due;
         lock (_completedLock)

@@ -10,6 +10,7 @@ public static class TelemetryRegistration
     {
         services.AddMetrics();
         services.TryAddSingleton<CoopFeedsMetrics>();
+        services.TryAddSingleton<Changes.SourceStateSignal>();
         services.TryAddSingleton<IngestionActivity>();
         services.TryAddSingleton<IngestionReadiness>();
         return services;

@@ -16,7 +16,7 @@ public sealed class HttpCachingTests
         await using var host = await ServiceHost.StartAsync();
 
         using var first = await host.Client.GetAsync(path);
-        using var second = await SendAsync(host, HttpMethod.Get, path, r => r.Headers.IfNoneMatch.Add(first.Headers.ETag!));
+        using var second = await Served.SendAsync(host, HttpMethod.Get, path, r => r.Headers.IfNoneMatch.Add(first.Headers.ETag!));
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.NotModified, second.StatusCode);
@@ -36,7 +36,7 @@ public sealed class HttpCachingTests
         await using var host = await ServiceHost.StartAsync();
         using var first = await host.Client.GetAsync("feeds/news.atom");
 
-        using var second = await SendAsync(host, HttpMethod.Get, "feeds/news.atom",
+        using var second = await Served.SendAsync(host, HttpMethod.Get, "feeds/news.atom",
             r => r.Headers.TryAddWithoutValidation("If-None-Match", string.Format(format, first.Headers.ETag!.Tag)));
 
         Assert.Equal(HttpStatusCode.NotModified, second.StatusCode);
@@ -49,13 +49,13 @@ public sealed class HttpCachingTests
         using var first = await host.Client.GetAsync("feeds/news.rss");
         var lastModified = first.Content.Headers.LastModified!.Value;
 
-        using var stale = await SendAsync(host, HttpMethod.Get, "feeds/news.rss", r =>
+        using var stale = await Served.SendAsync(host, HttpMethod.Get, "feeds/news.rss", r =>
         {
             r.Headers.IfNoneMatch.Add(new EntityTagHeaderValue("\"stale\""));
             r.Headers.IfModifiedSince = lastModified;
         });
-        using var onlyDate = await SendAsync(host, HttpMethod.Get, "feeds/news.rss", r => r.Headers.IfModifiedSince = lastModified);
-        using var earlierDate = await SendAsync(host, HttpMethod.Get, "feeds/news.rss", r => r.Headers.IfModifiedSince = lastModified.AddSeconds(-1));
+        using var onlyDate = await Served.SendAsync(host, HttpMethod.Get, "feeds/news.rss", r => r.Headers.IfModifiedSince = lastModified);
+        using var earlierDate = await Served.SendAsync(host, HttpMethod.Get, "feeds/news.rss", r => r.Headers.IfModifiedSince = lastModified.AddSeconds(-1));
 
         Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
         Assert.NotEmpty(await stale.Content.ReadAsByteArrayAsync());
@@ -72,12 +72,12 @@ public sealed class HttpCachingTests
     {
         await using var host = await ServiceHost.StartAsync();
 
-        using var get = await SendAsync(host, HttpMethod.Get, path, r => AcceptEncoding(r, coding));
-        using var head = await SendAsync(host, HttpMethod.Head, path, r => AcceptEncoding(r, coding));
+        using var get = await Served.SendAsync(host, HttpMethod.Get, path, r => AcceptEncoding(r, coding));
+        using var head = await Served.SendAsync(host, HttpMethod.Head, path, r => AcceptEncoding(r, coding));
 
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
         Assert.Empty(await head.Content.ReadAsByteArrayAsync());
-        Assert.Equal(Headers(get), Headers(head));
+        Assert.Equal(Served.Headers(get), Served.Headers(head));
         Assert.Equal((await get.Content.ReadAsByteArrayAsync()).Length, head.Content.Headers.ContentLength);
     }
 
@@ -85,9 +85,9 @@ public sealed class HttpCachingTests
     public async Task ConditionalHeadAnswers304()
     {
         await using var host = await ServiceHost.StartAsync();
-        using var first = await SendAsync(host, HttpMethod.Head, "feeds/news.rss", _ => { });
+        using var first = await Served.SendAsync(host, HttpMethod.Head, "feeds/news.rss", _ => { });
 
-        using var second = await SendAsync(host, HttpMethod.Head, "feeds/news.rss", r => r.Headers.IfNoneMatch.Add(first.Headers.ETag!));
+        using var second = await Served.SendAsync(host, HttpMethod.Head, "feeds/news.rss", r => r.Headers.IfNoneMatch.Add(first.Headers.ETag!));
 
         Assert.Equal(HttpStatusCode.NotModified, second.StatusCode);
     }
@@ -102,8 +102,8 @@ public sealed class HttpCachingTests
         await using var host = await ServiceHost.StartAsync();
 
         using var identity = await host.Client.GetAsync(path);
-        using var gzip = await SendAsync(host, HttpMethod.Get, path, r => AcceptEncoding(r, "gzip"));
-        using var brotli = await SendAsync(host, HttpMethod.Get, path, r => AcceptEncoding(r, "gzip, deflate, br"));
+        using var gzip = await Served.SendAsync(host, HttpMethod.Get, path, r => AcceptEncoding(r, "gzip"));
+        using var brotli = await Served.SendAsync(host, HttpMethod.Get, path, r => AcceptEncoding(r, "gzip, deflate, br"));
         var plain = await identity.Content.ReadAsByteArrayAsync();
 
         Assert.Empty(identity.Content.Headers.ContentEncoding);
@@ -120,14 +120,14 @@ public sealed class HttpCachingTests
     public async Task ReaderSendingBackTheGzipTagGets304OnTheGzipRepresentation()
     {
         await using var host = await ServiceHost.StartAsync();
-        using var gzip = await SendAsync(host, HttpMethod.Get, "feeds/news.atom", r => AcceptEncoding(r, "gzip"));
+        using var gzip = await Served.SendAsync(host, HttpMethod.Get, "feeds/news.atom", r => AcceptEncoding(r, "gzip"));
 
-        using var again = await SendAsync(host, HttpMethod.Get, "feeds/news.atom", r =>
+        using var again = await Served.SendAsync(host, HttpMethod.Get, "feeds/news.atom", r =>
         {
             AcceptEncoding(r, "gzip");
             r.Headers.IfNoneMatch.Add(gzip.Headers.ETag!);
         });
-        using var withoutGzip = await SendAsync(host, HttpMethod.Get, "feeds/news.atom", r => r.Headers.IfNoneMatch.Add(gzip.Headers.ETag!));
+        using var withoutGzip = await Served.SendAsync(host, HttpMethod.Get, "feeds/news.atom", r => r.Headers.IfNoneMatch.Add(gzip.Headers.ETag!));
 
         Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
         Assert.Equal(gzip.Headers.ETag, again.Headers.ETag);
@@ -141,7 +141,7 @@ public sealed class HttpCachingTests
     {
         await using var host = await ServiceHost.StartAsync();
 
-        using var response = await SendAsync(host, HttpMethod.Get, "feeds/news.rss", r => r.Headers.TryAddWithoutValidation("Accept-Encoding", "br;q=0, gzip;q=0"));
+        using var response = await Served.SendAsync(host, HttpMethod.Get, "feeds/news.rss", r => r.Headers.TryAddWithoutValidation("Accept-Encoding", "br;q=0, gzip;q=0"));
 
         Assert.Empty(response.Content.Headers.ContentEncoding);
         Assert.StartsWith("<?xml", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -176,7 +176,7 @@ public sealed class HttpCachingTests
     {
         await using var host = await ServiceHost.StartAsync();
 
-        using var response = await SendAsync(host, HttpMethod.Options, path, r =>
+        using var response = await Served.SendAsync(host, HttpMethod.Options, path, r =>
         {
             r.Headers.Add("Origin", "https://partner.example");
             r.Headers.Add("Access-Control-Request-Method", "GET");
@@ -215,7 +215,7 @@ public sealed class HttpCachingTests
         await using var host = await ServiceHost.StartWithClockAsync(clock, null);
 
         using var full = await host.Client.GetAsync(path);
-        using var revalidated = await SendAsync(host, HttpMethod.Get, path, r => r.Headers.IfNoneMatch.Add(full.Headers.ETag!));
+        using var revalidated = await Served.SendAsync(host, HttpMethod.Get, path, r => r.Headers.IfNoneMatch.Add(full.Headers.ETag!));
 
         Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
         foreach (var response in new[] { full, revalidated })
@@ -244,21 +244,6 @@ public sealed class HttpCachingTests
     {
         if (coding is not null) request.Headers.TryAddWithoutValidation("Accept-Encoding", coding);
     }
-
-    private static async Task<HttpResponseMessage> SendAsync(ServiceHost host, HttpMethod method, string path, Action<HttpRequestMessage> configure)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        configure(request);
-        return await host.Client.SendAsync(request);
-    }
-
-    /// <summary>Every header but Date, as name: values lines.</summary>
-    private static List<string> Headers(HttpResponseMessage response) =>
-        response.Headers.Concat(response.Content.Headers)
-            .Where(h => h.Key != "Date")
-            .Select(h => $"{h.Key}: {string.Join(", ", h.Value)}")
-            .Order(StringComparer.Ordinal)
-            .ToList();
 
     private static byte[] Decompress(Stream stream)
     {

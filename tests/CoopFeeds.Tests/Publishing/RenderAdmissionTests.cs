@@ -54,7 +54,7 @@ public sealed class RenderAdmissionTests
     public async Task NoMoreRenderingsRunAtOnceThanMaxConcurrentRendersAndTheRestAreAnswered503()
     {
         GatedStore store = null!;
-        await using var host = await ServiceHost.StartWithServicesAsync(services => store = GatedStore.Replace(services), null,
+        await using var host = await ServiceHost.StartWithServicesAsync(services => store = CountingStore.Replace<GatedStore>(services), null,
             "--Publishing:MaxConcurrentRenders=2", "--Publishing:RenderWaitTimeout=00:00:00", "--Publishing:RateLimit:PermitLimit=0");
 
         var requests = Enumerable.Range(0, 5).Select(i => host.Client.GetAsync($"feeds/all.rss?q=word{i}")).ToList();
@@ -78,7 +78,7 @@ public sealed class RenderAdmissionTests
     public async Task ARequestWaitsForARenderingSlotRatherThanRunningBesideTheOthers()
     {
         GatedStore store = null!;
-        await using var host = await ServiceHost.StartWithServicesAsync(services => store = GatedStore.Replace(services), null,
+        await using var host = await ServiceHost.StartWithServicesAsync(services => store = CountingStore.Replace<GatedStore>(services), null,
             "--Publishing:MaxConcurrentRenders=1", "--Publishing:RenderWaitTimeout=00:01:00", "--Publishing:RateLimit:PermitLimit=0");
         using var meters = new ServiceMeters(host);
 

@@ -33,6 +33,21 @@ internal static class Served
         return body;
     }
 
+    public static async Task<HttpResponseMessage> SendAsync(ServiceHost host, HttpMethod method, string path, Action<HttpRequestMessage> configure)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        configure(request);
+        return await host.Client.SendAsync(request);
+    }
+
+    /// <summary>Every header but Date, as name: values lines.</summary>
+    public static List<string> Headers(HttpResponseMessage response) =>
+        response.Headers.Concat(response.Content.Headers)
+            .Where(h => h.Key != "Date")
+            .Select(h => $"{h.Key}: {string.Join(", ", h.Value)}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
     public static async Task<byte[]> GetBytesAsync(ServiceHost host, string path)
     {
         using var response = await host.Client.GetAsync(path);

@@ -1,15 +1,15 @@
 using CoopFeeds.Changes;
-using CoopFeeds.Publishing;
 using CoopFeeds.Serving;
+using CoopFeeds.Tests.Publishing;
 using Microsoft.Extensions.Options;
 
-namespace CoopFeeds.Tests.Publishing;
+namespace CoopFeeds.Tests.Serving;
 
 /// <summary>
-/// The rendered-feed cache: one rendering per address and version, a bound in bytes that holds whatever codings are asked
-/// for, and an eviction order that open-ended addresses cannot use to evict subscribers' feeds.
+/// The rendered-document cache: one rendering per address and version, a bound in bytes that holds whatever codings are
+/// asked for, and an eviction order that open-ended addresses cannot use to evict subscribers' feeds.
 /// </summary>
-public sealed class FeedCacheTests
+public sealed class DocumentCacheTests
 {
     private static RenderedFeed Rendering(string text) => Rendering(System.Text.Encoding.UTF8.GetBytes(text));
 
@@ -34,13 +34,16 @@ public sealed class FeedCacheTests
             _services = new ServiceCollection()
                 .AddMetrics()
                 .AddSingleton(changes ?? new FeedChangeSignal())
+                .AddSingleton<SourceStateSignal>()
                 .AddSingleton(Options.Create(new PublishingOptions { CacheMaxBytes = maxBytes }))
                 .AddSingleton<RenderGate>()
-                .AddSingleton<FeedCache>()
+                .AddSingleton<DocumentCache>()
                 .BuildServiceProvider();
         }
 
-        public FeedCache Cache => _services.GetRequiredService<FeedCache>();
+        public DocumentCache Cache => _services.GetRequiredService<DocumentCache>();
+
+        public SourceStateSignal SourceStates => _services.GetRequiredService<SourceStateSignal>();
 
         public void Dispose() => _services.Dispose();
     }
@@ -52,13 +55,13 @@ public sealed class FeedCacheTests
         var cache = built.Cache;
         var renders = 0;
         Task<RenderedFeed?> Render(string key) { renders++; return Task.FromResult<RenderedFeed?>(Rendering(key)); }
-        await cache.GetOrRenderAsync("|/feeds/news.rss", () => Render("news"));
-        await cache.GetOrRenderAsync("|/feeds/news.atom", () => Render("news atom"));
+        await cache.GetOrRenderAsync("|/feeds/news.rss", RenderedFrom.Items, () => Render("news"));
+        await cache.GetOrRenderAsync("|/feeds/news.atom", RenderedFrom.Items, () => Render("news atom"));
 
         for (var i = 0; i < 100; i++)
         {
             var key = $"|/feeds/news.rss?q=word{i}";
-            await cache.GetOrRenderAsync(key, () => Render(key));
+            await cache.GetOrRenderAsync(key, RenderedFrom.Items, () => Render(key));
         }
 
         Assert.Equal(102, renders);
@@ -105,7 +108,7 @@ public sealed class FeedCacheTests
         {
             var key = i % 10 == 0 ? $"|/feeds/s{i}.rss" : $"|/feeds/all.rss?q=word{i}";
             keys.Add(key);
-            await cache.GetOrRenderAsync(key, () => Task.FromResult<RenderedFeed?>(Noise(key, 4_000 + i * 50)));
+            await cache.GetOrRenderAsync(key, RenderedFrom.Items, () => Task.FromResult<RenderedFeed?>(Noise(key, 4_000 + i * 50)));
 
             // Every document still served, with all three of its codings made: what the cache really holds at worst.
             long held = 0;
@@ -123,9 +126,9 @@ public sealed class FeedCacheTests
     {
         using var built = new Built(maxBytes: 64 * 1024);
         var cache = built.Cache;
-        await cache.GetOrRenderAsync("|/feeds/news.rss", () => Task.FromResult<RenderedFeed?>(Rendering("news")));
+        await cache.GetOrRenderAsync("|/feeds/news.rss", RenderedFrom.Items, () => Task.FromResult<RenderedFeed?>(Rendering("news")));
 
-        var large = await cache.GetOrRenderAsync("|/feeds/all.rss?limit=500", () => Task.FromResult<RenderedFeed?>(Noise("large", 40_000)));
+        var large = await cache.GetOrRenderAsync("|/feeds/all.rss?limit=500", RenderedFrom.Items, () => Task.FromResult<RenderedFeed?>(Noise("large", 40_000)));
 
         Assert.Equal(40_000, large.Feed!.Body.Length);
         Assert.False(cache.TryGetCurrent("|/feeds/all.rss?limit=500", out _));
@@ -141,17 +144,39 @@ public sealed class FeedCacheTests
         for (var i = 0; i < 3; i++)
         {
             var key = $"|/feeds/s{i}.rss";
-            await cache.GetOrRenderAsync(key, () => Task.FromResult<RenderedFeed?>(Rendering(key)));
+            await cache.GetOrRenderAsync(key, RenderedFrom.Items, () => Task.FromResult<RenderedFeed?>(Rendering(key)));
         }
 
         changes.Notify("s0");
-        var fresh = await cache.GetOrRenderAsync("|/feeds/s0.rss", () => Task.FromResult<RenderedFeed?>(Rendering("after")));
-        await cache.GetOrRenderAsync("|/feeds/s1.rss", () => Task.FromResult<RenderedFeed?>(Rendering("after s1")));
+        var fresh = await cache.GetOrRenderAsync("|/feeds/s0.rss", RenderedFrom.Items, () => Task.FromResult<RenderedFeed?>(Rendering("after")));
+        await cache.GetOrRenderAsync("|/feeds/s1.rss", RenderedFrom.Items, () => Task.FromResult<RenderedFeed?>(Rendering("after s1")));
 
         Assert.Equal("after"u8.ToArray(), fresh.Feed!.Body);
         Assert.True(cache.TryGetCurrent("|/feeds/s0.rss", out _));
         Assert.True(cache.TryGetCurrent("|/feeds/s1.rss", out _));
         Assert.False(cache.TryGetCurrent("|/feeds/s2.rss", out _)); // rendered before the change: not current
+    }
+
+    [Fact]
+    public async Task ARecordedRunMakesOnlyTheStatusDocumentsStaleAndAnItemChangeMakesEveryDocumentStale()
+    {
+        var changes = new FeedChangeSignal();
+        using var built = new Built(maxBytes: 1024 * 1024, changes);
+        var cache = built.Cache;
+        await cache.GetOrRenderAsync("|/feeds/news.rss", RenderedFrom.Items, () => Task.FromResult<RenderedFeed?>(Rendering("news")));
+        await cache.GetOrRenderAsync("|/api/sources", RenderedFrom.SourceStates, () => Task.FromResult<RenderedFeed?>(Rendering("status")));
+
+        built.SourceStates.Changed();
+        var feedAfterRun = cache.TryGetCurrent("|/feeds/news.rss", out _);
+        var statusAfterRun = cache.TryGetCurrent("|/api/sources", out _);
+        var rendered = await cache.GetOrRenderAsync("|/api/sources", RenderedFrom.SourceStates, () => Task.FromResult<RenderedFeed?>(Rendering("status after")));
+        changes.Notify("news");
+
+        Assert.True(feedAfterRun);
+        Assert.False(statusAfterRun);
+        Assert.Equal("status after"u8.ToArray(), rendered.Feed!.Body);
+        Assert.False(cache.TryGetCurrent("|/feeds/news.rss", out _));
+        Assert.False(cache.TryGetCurrent("|/api/sources", out _)); // stored item counts are in the status too
     }
 
     [Fact]

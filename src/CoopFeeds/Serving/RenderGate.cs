@@ -1,14 +1,14 @@
 using System.Diagnostics.Metrics;
-using CoopFeeds.Serving;
 using CoopFeeds.Telemetry;
 using Microsoft.Extensions.Options;
 
-namespace CoopFeeds.Publishing;
+namespace CoopFeeds.Serving;
 
 /// <summary>
 /// Lets at most Publishing:MaxConcurrentRenders renderings (a store read, then a writer) run at once; the rest wait up to
 /// Publishing:RenderWaitTimeout for a slot, then are refused, so that however many uncached documents are asked for, readers
-/// of cached ones keep the other cores. Every rendering the cache makes goes through it, and is counted.
+/// of cached ones keep the other cores. Every rendering the cache makes goes through it, and is counted; so does every other
+/// store read a request for an uncached document needs (<see cref="ReadAsync{T}"/>).
 /// </summary>
 public sealed class RenderGate : IDisposable
 {
@@ -24,7 +24,7 @@ public sealed class RenderGate : IDisposable
         _wait = options.Value.RenderWaitTimeout;
         var meter = meters.Create(CoopFeedsMetrics.MeterName);
         _renders = meter.CreateCounter<long>("coopfeeds.feed.renders", "{render}",
-            "Documents rendered from the store (feeds, archives, the OPML list): requests the cache could not answer");
+            "Documents rendered from the store (feeds, archives, the OPML list, pages, status): requests the cache could not answer");
         _waiting = meter.CreateUpDownCounter<long>("coopfeeds.feed.renders.waiting", "{render}",
             "Renderings waiting for a slot (Publishing:MaxConcurrentRenders)");
         _refused = meter.CreateCounter<long>("coopfeeds.feed.renders.refused", "{render}",
@@ -37,12 +37,7 @@ public sealed class RenderGate : IDisposable
     /// <summary>Runs <paramref name="render"/> in a slot, or gives <see cref="Rendering.Busy"/> when none frees up in time.</summary>
     public async Task<Rendering> RenderAsync(Func<Task<RenderedFeed?>> render)
     {
-        if (!_slots.Wait(0) && !await WaitForSlotAsync())
-        {
-            _refused.Add(1);
-            return Rendering.Busy;
-        }
-
+        if (!await EnterAsync()) return Rendering.Busy;
         try
         {
             _renders.Add(1);
@@ -54,17 +49,39 @@ public sealed class RenderGate : IDisposable
         }
     }
 
-    private async Task<bool> WaitForSlotAsync()
+    /// <summary>
+    /// Runs a store read that decides whether a document exists before it is rendered (how many archive pages there are,
+    /// whether a source is known) in a slot, as a rendering would be: such reads come before any rate-limit permit, since
+    /// only a document that exists takes one, so this slot is what bounds a flood of them. Not counted as a rendering.
+    /// </summary>
+    /// <returns>Whether a slot freed up in time, and what the read gave.</returns>
+    public async Task<(bool Admitted, T Value)> ReadAsync<T>(Func<Task<T>> read)
     {
+        if (!await EnterAsync()) return (false, default!);
+        try
+        {
+            return (true, await read());
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private async Task<bool> EnterAsync()
+    {
+        if (_slots.Wait(0)) return true;
         _waiting.Add(1);
         try
         {
-            return await _slots.WaitAsync(_wait);
+            if (await _slots.WaitAsync(_wait)) return true;
         }
         finally
         {
             _waiting.Add(-1);
         }
+        _refused.Add(1);
+        return false;
     }
 
     public void Dispose() => _slots.Dispose();

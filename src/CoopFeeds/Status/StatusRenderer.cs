@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using CoopFeeds.Core.Normalization;
+using CoopFeeds.Core.Syndication;
+using CoopFeeds.Serving;
+using CoopFeeds.Sources;
+using CoopFeeds.Storage;
+using Microsoft.Extensions.Options;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace CoopFeeds.Status;
+
+/// <summary>
+/// Renders what maintainers read — <c>/api/sources</c> and <c>/api/sources/{id}</c> (JSON), <c>/sources</c> (one HTML table,
+/// readable at a glance) and <c>/sources.atom</c> (one entry per change of a source's state) — to documents the cache keeps
+/// until a run is recorded, the scheduler moves or the sources file changes (<see cref="RenderedFrom.SourceStates"/>).
+/// </summary>
+public sealed class StatusRenderer(
+    SourceStatusReader reader,
+    SourceCatalogProvider catalogs,
+    IItemStore store,
+    IOptions<PublishingOptions> options,
+    IOptions<HttpJsonOptions> json)
+{
+    /// <summary>Entries in the status feed: the newest changes.</summary>
+    public const int FeedSize = 100;
+
+    /// <summary>State changes shown with one source.</summary>
+    private const int SourceChanges = 20;
+
+    private const string JsonMediaType = "application/json; charset=utf-8";
+    private const string HtmlMediaType = "text/html; charset=utf-8";
+
+    /// <summary>How long readers may keep the status feed: short, because a failing source should show soon.</summary>
+    private static readonly TimeSpan FeedMaxAge = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The JSON and the page change with every run and show whether a source is running now: a reader asks again each
+    /// time (a 304 while nothing moved). They carry no Last-Modified, as before they were cached: what they show (a source
+    /// running now, its next attempt) has no date of its own, so the ETag alone revalidates them.
+    /// </summary>
+    private static readonly TimeSpan StatusMaxAge = TimeSpan.Zero;
+
+    private static readonly HtmlEncoder Html = HtmlEncoder.Default;
+
+    /// <summary>Every source, as <c>/api/sources</c> has always written it (the endpoints' JSON settings).</summary>
+    public async Task<RenderedFeed> RenderListAsync(CancellationToken cancellationToken)
+    {
+        var statuses = await reader.ReadAsync(cancellationToken);
+        return Json(statuses);
+    }
+
+    /// <summary>Whether <c>/api/sources/{id}</c> names a source without reading the store: one in the sources file.</summary>
+    public bool IsConfigured(string id) => catalogs.Current.FindSource(id) is not null;
+
+    /// <summary>Whether the store remembers a source (one removed from the sources file since it ran).</summary>
+    public async Task<bool> HasRunAsync(string id, CancellationToken cancellationToken) =>
+        await store.GetSourceStateAsync(id, cancellationToken) is not null;
+
+    /// <summary>One source and its newest state changes; null when there is no such source.</summary>
+    public async Task<RenderedFeed?> RenderSourceAsync(string id, CancellationToken cancellationToken)
+    {
+        var status = (await reader.ReadAsync(cancellationToken)).FirstOrDefault(s => s.Id == id);
+        if (status is null) return null;
+        var changes = await store.GetSourceStateChangesAsync(id, SourceChanges, cancellationToken);
+        return Json(new { source = status, changes });
+    }
+
+    public async Task<RenderedFeed> RenderPageAsync(CancellationToken cancellationToken)
+    {
+        var statuses = await reader.ReadAsync(cancellationToken);
+        var body = new StringBuilder();
+        var counts = statuses.GroupBy(s => s.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}");
+        body.Append($"<h1>Sources</h1>\n<p>{Html.Encode(string.Join(", ", counts))} · <a href=\"api/sources\">JSON</a> · <a href=\"sources.atom\">state changes (Atom)</a></p>\n");
+        body.Append("<table>\n<tr><th>Source</th><th>State</th><th>Last attempt</th><th>Last success</th><th>HTTP</th><th>Found / new / updated</th><th>Stored</th><th>Failures</th><th>Next attempt</th><th>Last error</th></tr>\n");
+        foreach (var s in statuses)
+        {
+            var robots = s.RespectRobots ? "" : " <small title=\"RespectRobots is false in the sources file\">(ignores robots.txt)</small>";
+            var running = s.Running ? " <small>(running)</small>" : "";
+            body.Append($"<tr class=\"{s.State}\" id=\"{Html.Encode(s.Id)}\">")
+                .Append($"<td><strong>{Html.Encode(s.Id)}</strong><br><small>{Html.Encode(s.Section)} · {Html.Encode(s.Url ?? "")}</small>{robots}</td>")
+                .Append($"<td class=\"state\">{Html.Encode(s.State)}{running}<br><small>{Html.Encode(s.LastOutcome ?? "")}</small></td>")
+                .Append($"<td>{When(s.LastAttemptAt)}</td><td>{When(s.LastSuccessAt)}</td>")
+                .Append($"<td>{s.LastHttpStatus?.ToString(CultureInfo.InvariantCulture) ?? ""}</td>")
+                .Append($"<td>{(s.ItemsFound is { } found ? $"{found} / {s.ItemsNew} / {s.ItemsUpdated}" : "not modified")}</td>")
+                .Append($"<td>{s.StoredItems}</td><td>{s.ConsecutiveFailures}</td>")
+                .Append($"<td>{When(s.NextAttemptAt)}</td><td>{Html.Encode(s.LastError ?? "")}</td></tr>\n");
+        }
+        body.Append("</table>\n");
+        const string style = "<style>body{font-family:system-ui,sans-serif;margin:2rem;line-height:1.4}table{border-collapse:collapse}"
+            + "td,th{padding:.3rem .6rem;text-align:left;vertical-align:top;border-bottom:1px solid #ddd}"
+            + ".healthy .state{color:#176f2c}.degraded .state{color:#9a6700;font-weight:bold}.failing .state{color:#b42318;font-weight:bold}"
+            + ".disabled,.removed{color:#777}</style>";
+        var html = $"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            + $"<title>Sources · CoopFeeds</title>\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Source state changes\" href=\"sources.atom\">\n{style}\n</head>\n<body>\n{body}</body>\n</html>\n";
+        return new RenderedFeed(Encoding.UTF8.GetBytes(html), HtmlMediaType, lastModified: null, StatusMaxAge);
+    }
+
+    /// <summary>The status feed: the newest changes of source health, dated by the newest change, never by the clock.</summary>
+    public async Task<RenderedFeed> RenderFeedAsync(PublicUrls urls, CancellationToken cancellationToken)
+    {
+        var changes = await store.GetSourceStateChangesAsync(null, FeedSize, cancellationToken);
+        var page = new Uri(urls.Base, "sources");
+        var self = new Uri(urls.Base, "sources.atom");
+        var document = new FeedDocument
+        {
+            // Not a section (slugs have no ':'), so never a section feed's id; from no URL, so the same on every host.
+            Id = FeedIdentity.Of("status:sources"),
+            Title = "CoopFeeds source status",
+            Description = "One entry each time a source becomes degraded or failing, or recovers.",
+            Language = "en",
+            HtmlUrl = page,
+            SelfUrl = self,
+            // The newest change, never the clock: the same changes give the same bytes.
+            Updated = changes.Count > 0 ? changes[0].ChangedAt : RenderedFeed.Epoch,
+            Author = options.Value.Author,
+            Entries = [.. changes.Select(change => Entry(change, page))],
+        };
+        return new RenderedFeed(new Atom10Writer().Write(document), FeedFormat.Atom.MediaType, document.Updated, FeedMaxAge);
+    }
+
+    /// <summary>
+    /// Written as <c>TypedResults.Json</c> wrote it before these documents were cached, with the endpoints' JSON settings, so
+    /// the bytes are the same.
+    /// </summary>
+    private RenderedFeed Json<T>(T value) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(value, json.Value.SerializerOptions), JsonMediaType, lastModified: null, StatusMaxAge);
+
+    private static FeedEntry Entry(SourceStateChange change, Uri page)
+    {
+        var title = change.To switch
+        {
+            SourceHealth.Healthy when change.IsRecovery => $"{change.SourceId} recovered",
+            SourceHealth.Degraded => $"{change.SourceId} is degraded: {change.Outcome}",
+            SourceHealth.Failing => $"{change.SourceId} is failing: {change.Outcome}" + (change.HttpStatus is { } status ? $" (HTTP {status})" : ""),
+            _ => $"{change.SourceId} is {SourceStatusReader.Name(change.To)}",
+        };
+        var from = change.From is { } previous ? SourceStatusReader.Name(previous) : "new";
+        var text = $"{from} → {SourceStatusReader.Name(change.To)} at {change.ChangedAt:u}. {Core.Sources.UrlRedactor.RedactText(change.Detail ?? "")}".Trim();
+        return new FeedEntry
+        {
+            // Stable for ever: the change's sequence number never repeats.
+            Id = ItemIdentity.FeedId($"status:{change.SourceId}:{change.Sequence}"),
+            Title = title,
+            Link = new Uri(page, "#" + Uri.EscapeDataString(change.SourceId)),
+            Published = change.ChangedAt,
+            Updated = change.ChangedAt,
+            SummaryText = text,
+            SummaryHtml = $"<p>{Html.Encode(text)}</p>",
+            Categories = [SourceStatusReader.Name(change.To)],
+        };
+    }
+
+    private static string When(DateTimeOffset? at) =>
+        at is { } value ? $"<time datetime=\"{value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\">{value.UtcDateTime:yyyy-MM-dd HH:mm} UTC</time>" : "";
+}
