@@ -38,7 +38,7 @@ public sealed class MigrationTests
             command.ExecuteNonQuery();
         }
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => db.Store.MigrateAsync(None));
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => db.Store.MigrateAsync(None));
 
         Assert.Contains("schema version 99", error.Message);
         Assert.Contains("up to 6", error.Message);
