@@ -5,6 +5,8 @@ namespace CoopFeeds.Storage;
 /// <summary>
 /// Plain ADO.NET over any provider: a command with named parameters (<c>@name</c>, which SQLite and Npgsql both read),
 /// run for its effect, its first value or its rows. Values travel as parameters; only parameter names are ever built.
+/// A null value goes untyped, so it may stand only where a column gives it a type (<c>col = @x</c>, a VALUES slot):
+/// PostgreSQL cannot type <c>@x IS NULL</c>, so optional filters are separate statements.
 /// </summary>
 internal static class DbCommands
 {

@@ -60,7 +60,14 @@ public abstract class SqlItemStore : IItemStore
     private const string SelectSourceStateChanges = $"""
         SELECT {StoredRows.SourceStateChangeColumns}
         FROM source_state_changes
-        WHERE @source_id IS NULL OR source_id = @source_id
+        ORDER BY seq DESC
+        LIMIT @limit;
+        """;
+
+    private const string SelectSourceStateChangesOfSource = $"""
+        SELECT {StoredRows.SourceStateChangeColumns}
+        FROM source_state_changes
+        WHERE source_id = @source_id
         ORDER BY seq DESC
         LIMIT @limit;
         """;
@@ -192,8 +199,10 @@ public abstract class SqlItemStore : IItemStore
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
 
         await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ReadAllAsync(null, SelectSourceStateChanges, [("@source_id", sourceId), ("@limit", limit)],
-            StoredRows.ReadSourceStateChange, cancellationToken);
+        return sourceId is null
+            ? await connection.ReadAllAsync(null, SelectSourceStateChanges, [("@limit", limit)], StoredRows.ReadSourceStateChange, cancellationToken)
+            : await connection.ReadAllAsync(null, SelectSourceStateChangesOfSource, [("@source_id", sourceId), ("@limit", limit)],
+                StoredRows.ReadSourceStateChange, cancellationToken);
     }
 
     private static async Task CommitAsync(DbTransaction transaction, CancellationToken cancellationToken)

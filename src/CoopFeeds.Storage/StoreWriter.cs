@@ -81,10 +81,9 @@ internal sealed class StoreWriter(DbConnection connection, DbTransaction transac
         VALUES (@source_id, @section, @changed_at, @from_health, @to_health, @outcome, @http_status, @detail);
         """;
 
-    private const string DeleteItems = """
-        DELETE FROM items
-        WHERE source_id = @source_id AND (@since IS NULL OR first_seen >= @since);
-        """;
+    private const string DeleteItems = "DELETE FROM items WHERE source_id = @source_id;";
+
+    private const string DeleteItemsSince = "DELETE FROM items WHERE source_id = @source_id AND first_seen >= @since;";
 
     /// <summary>Records one run as <see cref="IItemStore.SaveAsync"/> describes; the caller commits.</summary>
     public async Task<SaveResult> SaveRunAsync(SourceRun source, IReadOnlyList<Item> items, IngestOutcome outcome, CancellationToken cancellationToken)
@@ -160,7 +159,9 @@ internal sealed class StoreWriter(DbConnection connection, DbTransaction transac
     /// <summary>Removes items as <see cref="IItemStore.PurgeAsync"/> describes; the caller commits.</summary>
     public async Task<int> PurgeAsync(string sourceId, DateTimeOffset? since, CancellationToken cancellationToken)
     {
-        var removed = await ExecuteAsync(DeleteItems, [("@source_id", sourceId), ("@since", since?.UtcTicks)], cancellationToken);
+        var removed = since is null
+            ? await ExecuteAsync(DeleteItems, [("@source_id", sourceId)], cancellationToken)
+            : await ExecuteAsync(DeleteItemsSince, [("@source_id", sourceId), ("@since", since.Value.UtcTicks)], cancellationToken);
         if (removed > 0)
         {
             await ExecuteAsync(StoredFigures.Renumber, [], cancellationToken);
