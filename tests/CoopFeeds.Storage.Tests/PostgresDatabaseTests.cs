@@ -17,10 +17,10 @@ public sealed class PostgresDatabaseTests
         await db.Store.MigrateAsync(None);
         await db.Store.SaveAsync(News, [Item("a") with { Title = "L'Économie sociale", Category = "Économie" }, Item("b")], Success(T0), None);
 
-        var byWord = await db.Store.GetItemsAsync(new ItemQuery { Text = "ÉCONOMIE" }, None);
-        var byCategory = await db.Store.GetItemsAsync(new ItemQuery { Categories = ["ÉCONOMIE"] }, None);
+        // É against é: folding ASCII only, as a plain lower() does in this database, would find neither.
+        var byWord = await db.Store.GetItemsAsync(new ItemQuery { Text = "économie" }, None);
+        var byCategory = await db.Store.GetItemsAsync(new ItemQuery { Categories = ["éCONOMIE"] }, None);
 
-        // In this database a plain lower() leaves É alone; the store folds with ICU's rules instead.
         Assert.Equal(["Économie"], await db.QueryAsync("SELECT lower('ÉCONOMIE');"));
         Assert.Equal(["urn:test:a"], byWord.Select(s => s.Item.Id));
         Assert.Equal(["urn:test:a"], byCategory.Select(s => s.Item.Id));

@@ -68,7 +68,7 @@ public sealed class PostgresItemStore : SqlItemStore, IAsyncDisposable, IDisposa
     }
 
     /// <summary>Where the store is, for messages: host, port, database and user, never the password.</summary>
-    internal string Describe()
+    private string Describe()
     {
         var settings = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
         return $"'{settings.Database ?? settings.Username}' on {settings.Host}:{settings.Port} as '{settings.Username}'";

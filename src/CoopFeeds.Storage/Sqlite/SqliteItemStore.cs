@@ -66,7 +66,7 @@ public sealed class SqliteItemStore : SqlItemStore
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: false));
 
     /// <summary>The file, for messages.</summary>
-    internal string Describe() => $"'{new SqliteConnectionStringBuilder(_connectionString).DataSource}'";
+    private string Describe() => $"'{new SqliteConnectionStringBuilder(_connectionString).DataSource}'";
 
     private async Task<SqliteConnection> OpenSqliteAsync(CancellationToken cancellationToken)
     {
