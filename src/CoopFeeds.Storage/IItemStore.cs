@@ -3,12 +3,13 @@ using CoopFeeds.Core;
 namespace CoopFeeds.Storage;
 
 /// <summary>
-/// Where items and each source's state live. One implementation today, SQLite (one process); a PostgreSQL store for several
-/// instances is planned (docs/architecture.md#how-it-scales).
+/// Where items and each source's state live. Two stores keep this contract alike (<see cref="SqlItemStore"/>): SQLite, one
+/// file for one machine, and PostgreSQL, one database for several instances (docs/architecture.md#how-it-scales).
 /// </summary>
 public interface IItemStore
 {
-    /// <summary>Creates or migrates the schema. Safe to call on every start.</summary>
+    /// <summary>Creates or migrates the schema. Safe to call on every start, from several processes at once.</summary>
+    /// <exception cref="StoreUnavailableException">The store cannot be reached or opened, or its schema is newer than this build.</exception>
     Task MigrateAsync(CancellationToken cancellationToken);
 
     /// <summary>

@@ -3,14 +3,13 @@ using static CoopFeeds.Storage.Tests.Samples;
 
 namespace CoopFeeds.Storage.Tests;
 
-public sealed class ArchiveAndPurgeTests
+public abstract class ArchiveAndPurgeTests(StoreKind kind) : StoreContract(kind)
 {
-    private static readonly CancellationToken None = CancellationToken.None;
 
-    [Fact]
+    [SkippableFact]
     public async Task ArchivePagesKeepTheirItemsWhenNewerItemsArrive()
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         await db.Store.SaveAsync(News, [.. Enumerable.Range(1, 5).Select(n => Item($"n{n}", published: T0.AddDays(-n)))], Success(T0), None);
         var firstPage = await db.Store.GetArchiveAsync("news", 1, 2, None);
         var secondPage = await db.Store.GetArchiveAsync("news", 2, 2, None);
@@ -29,10 +28,10 @@ public sealed class ArchiveAndPurgeTests
         Assert.Empty(await db.Store.GetArchiveAsync("events", 1, 2, None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PurgeRemovesItemsFirstSeenSinceATimeOrAll()
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var other = new SourceRun("other-news", "news");
         await db.Store.SaveAsync(News, [Item("a"), Item("b"), Item("c")], Success(T0), None);
         await db.Store.SaveAsync(News, [Item("d"), Item("e")], Success(T0.AddDays(1)), None);
@@ -52,3 +51,7 @@ public sealed class ArchiveAndPurgeTests
         Assert.Equal(0, (await db.Store.GetSourceStateAsync(News.SourceId, None))?.StoredItemCount);
     }
 }
+
+public sealed class SqliteArchiveAndPurgeTests() : ArchiveAndPurgeTests(StoreKind.Sqlite);
+
+public sealed class PostgresArchiveAndPurgeTests() : ArchiveAndPurgeTests(StoreKind.Postgres);

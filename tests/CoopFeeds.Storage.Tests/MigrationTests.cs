@@ -1,147 +1,66 @@
-using CoopFeeds.Storage.Sqlite;
 using static CoopFeeds.Storage.Tests.Samples;
 
 namespace CoopFeeds.Storage.Tests;
 
-public sealed class MigrationTests
+public abstract class MigrationTests(StoreKind kind) : StoreContract(kind)
 {
-    private static readonly CancellationToken None = CancellationToken.None;
-
-    [Fact]
+    [SkippableFact]
     public async Task MigratingTwiceChangesNothing()
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         await db.Store.SaveAsync(News, [Item("a")], Success(T0), None);
         var version = await db.Store.GetVersionAsync(None);
 
         await db.Store.MigrateAsync(None);
-        await SqliteItemStore.ForFile(db.FilePath).MigrateAsync(None);
+        await db.OpenStore().MigrateAsync(None);
 
         Assert.Equal(version, await db.Store.GetVersionAsync(None));
         Assert.Single(await db.Store.AllItemsAsync());
-        using var connection = db.OpenRawConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA user_version;";
-        Assert.Equal(6L, command.ExecuteScalar());
-        command.CommandText = "PRAGMA journal_mode;";
-        Assert.Equal("wal", command.ExecuteScalar());
+        Assert.Equal(db.LatestSchemaVersion, await db.ReadSchemaVersionAsync());
     }
 
-    [Fact]
+    [SkippableFact]
+    public async Task StoresMigratingAnEmptyDatabaseAtOnceBuildTheSchemaOnce()
+    {
+        await using var db = await CreateDatabaseAsync(migrate: false);
+        // Three processes starting together, each with its own store object.
+        IItemStore[] stores = [db.Store, db.OpenStore(), db.OpenStore()];
+
+        await Task.WhenAll(stores.Select(store => Task.Run(() => store.MigrateAsync(None))));
+
+        Assert.Equal(db.LatestSchemaVersion, await db.ReadSchemaVersionAsync());
+        Assert.Equal(0, await stores[1].GetVersionAsync(None));
+        await stores[2].SaveAsync(News, [Item("a")], Success(T0), None);
+        Assert.Single(await stores[0].AllItemsAsync());
+        Assert.Equal(1, await stores[1].GetVersionAsync(None));
+    }
+
+    [SkippableFact]
     public async Task ASchemaNewerThanTheCodeIsRefusedClearly()
     {
-        await using var db = await TempDatabase.CreateAsync();
-        using (var connection = db.OpenRawConnection())
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "PRAGMA user_version = 99;";
-            command.ExecuteNonQuery();
-        }
+        await using var db = await CreateDatabaseAsync();
+        await db.WriteSchemaVersionAsync(99);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => db.Store.MigrateAsync(None));
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => db.OpenStore().MigrateAsync(None));
 
         Assert.Contains("schema version 99", error.Message);
-        Assert.Contains("up to 6", error.Message);
+        Assert.Contains($"up to {db.LatestSchemaVersion}", error.Message);
     }
 
-    [Fact]
-    public async Task AVersionTwoDatabaseKeepsItsSourceStateAndAdoptsTheFingerprintWithoutLosingItsBaseline()
+    [SkippableFact]
+    public async Task AStoreThatCannotBeReachedSaysWhichInOneLineWithoutItsPassword()
     {
-        await using var db = await TempDatabase.CreateAsync();
-        await db.Store.SaveAsync(News, [Item("a")], Success(T0, itemsFound: 1, firstPageCount: 10, etag: "\"v1\""), None);
-        using (var connection = db.OpenRawConnection())
-        using (var command = connection.CreateCommand())
-        {
-            // The schema as version 2 left it: no fingerprint column.
-            command.CommandText = TempDatabase.UndoFeedDate + "ALTER TABLE source_state DROP COLUMN definition_fingerprint; PRAGMA user_version = 2;";
-            command.ExecuteNonQuery();
-        }
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var (store, name) = TestDatabase.Unreachable(Kind);
+        await using var disposable = store as IAsyncDisposable;
 
-        await SqliteItemStore.ForFile(db.FilePath).MigrateAsync(None);
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.MigrateAsync(None));
 
-        var migrated = await db.Store.GetSourceStateAsync(News.SourceId, None);
-        Assert.NotNull(migrated);
-        Assert.Null(migrated.DefinitionFingerprint);
-        Assert.Equal("\"v1\"", migrated.Validators.ETag);
-        Assert.Equal([10], migrated.RecentFirstPageCounts);
-        Assert.Single(await db.Store.AllItemsAsync());
-
-        await db.Store.SaveAsync(News, [], Success(T0.AddHours(1), firstPageCount: 9) with { DefinitionFingerprint = "f1" }, None);
-
-        var adopted = await db.Store.GetSourceStateAsync(News.SourceId, None);
-        Assert.Equal("f1", adopted?.DefinitionFingerprint);
-        Assert.Equal([10, 9], adopted?.RecentFirstPageCounts);
-    }
-
-    [Fact]
-    public async Task AVersionThreeDatabaseGainsTheFeedDateAndKeepsItsItemsAndOrder()
-    {
-        await using var db = await TempDatabase.CreateAsync();
-        await db.Store.SaveAsync(News, [Item("past", published: T0.AddDays(-1)), Item("future", published: T0.AddDays(9)), Item("undated")], Success(T0), None);
-        using (var connection = db.OpenRawConnection())
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = TempDatabase.UndoFeedDate + "PRAGMA user_version = 3;";
-            command.ExecuteNonQuery();
-        }
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-
-        var store = SqliteItemStore.ForFile(db.FilePath);
-        await store.MigrateAsync(None);
-
-        var items = await store.AllItemsAsync();
-        Assert.Equal(3, items.Count);
-        Assert.Equal(items.OrderByDescending(i => i.Published).ThenBy(i => i.Item.Id, StringComparer.Ordinal).Select(i => i.Item.Id), items.Select(i => i.Item.Id));
-        Assert.Equal(T0.AddDays(9), items.Single(i => i.Item.Id == "urn:test:future").Item.Published);
-    }
-
-    [Fact]
-    public async Task AVersionFourDatabaseLosesShownAtAndKeepsItsItemsAndOrder()
-    {
-        await using var db = await TempDatabase.CreateAsync();
-        await db.Store.SaveAsync(News, [Item("past", published: T0.AddDays(-1)), Item("future", published: T0.AddDays(9)), Item("undated")], Success(T0), None);
-        var before = (await db.Store.AllItemsAsync()).Select(i => i.Item.Id).ToList();
-        using (var connection = db.OpenRawConnection())
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = TempDatabase.UndoDropShownAt + "PRAGMA user_version = 4;";
-            command.ExecuteNonQuery();
-        }
-        Assert.Contains("shown_at", ItemColumns(db));
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-
-        var store = SqliteItemStore.ForFile(db.FilePath);
-        await store.MigrateAsync(None);
-
-        Assert.DoesNotContain("shown_at", ItemColumns(db));
-        Assert.Contains("feed_date", ItemColumns(db));
-        Assert.Equal(before, (await store.AllItemsAsync()).Select(i => i.Item.Id));
-        await store.SaveAsync(News, [Item("later", published: T0.AddDays(1))], Success(T0.AddHours(1)), None);
-        Assert.Equal(4, (await store.AllItemsAsync()).Count);
-    }
-
-    /// <summary>Every column of the items table, generated ones included (table_info leaves those out).</summary>
-    private static List<string> ItemColumns(TempDatabase db)
-    {
-        using var connection = db.OpenRawConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name FROM pragma_table_xinfo('items');";
-        using var reader = command.ExecuteReader();
-        var columns = new List<string>();
-        while (reader.Read()) columns.Add(reader.GetString(0));
-        return columns;
-    }
-
-    [Fact]
-    public async Task AStoreBuiltFromAConnectionStringWorksLikeOneBuiltFromAPath()
-    {
-        await using var db = await TempDatabase.CreateAsync();
-        var store = new SqliteItemStore($"Data Source={db.FilePath}");
-        await store.MigrateAsync(None);
-
-        await store.SaveAsync(News, [Item("a")], Success(T0), None);
-
-        Assert.Single(await db.Store.AllItemsAsync());
+        Assert.Contains(name, error.Message);
+        Assert.DoesNotContain("not-shown", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
     }
 }
+
+public sealed class SqliteMigrationTests() : MigrationTests(StoreKind.Sqlite);
+
+public sealed class PostgresMigrationTests() : MigrationTests(StoreKind.Postgres);

@@ -1,13 +1,10 @@
 using CoopFeeds.Core.Outcomes;
-using CoopFeeds.Storage.Sqlite;
-using Microsoft.Data.Sqlite;
 using static CoopFeeds.Storage.Tests.Samples;
 
 namespace CoopFeeds.Storage.Tests;
 
-public sealed class SourceStateChangeTests
+public abstract class SourceStateChangeTests(StoreKind kind) : StoreContract(kind)
 {
-    private static readonly CancellationToken None = CancellationToken.None;
 
     private static IngestOutcome Degraded(DateTimeOffset at) => new()
     {
@@ -16,10 +13,10 @@ public sealed class SourceStateChangeTests
         Drift = "Selectors.Item 'article' matched 0 items",
     };
 
-    [Fact]
+    [SkippableFact]
     public async Task AHealthyFirstRunAndRepeatedRunsInOneStateRecordNoChange()
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
 
         await db.Store.SaveAsync(News, [Item("a")], Success(T0, 1, 1), None);
         await db.Store.SaveAsync(News, [Item("a")], Success(T0.AddHours(1), 1, 1), None);
@@ -27,10 +24,10 @@ public sealed class SourceStateChangeTests
         Assert.Empty(await db.Store.GetSourceStateChangesAsync(null, 100, None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task FailingDegradedAndRecoveredAreEachRecordedOnceNewestFirst()
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         await db.Store.SaveAsync(News, [Item("a")], Success(T0, 1, 1), None);
 
         await db.Store.SaveAsync(News, [], Failure(T0.AddHours(1)), None);
@@ -57,10 +54,10 @@ public sealed class SourceStateChangeTests
         Assert.False(changes[1].IsRecovery);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AFirstRunThatFailsIsAChangeFromNothing()
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
 
         await db.Store.SaveAsync(News, [], Failure(T0), None);
 
@@ -70,10 +67,10 @@ public sealed class SourceStateChangeTests
         Assert.False(change.IsRecovery);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ChangesCanBeReadForOneSourceAndLimited()
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var other = new SourceRun("other", "news");
         await db.Store.SaveAsync(News, [], Failure(T0), None);
         await db.Store.SaveAsync(other, [], Failure(T0), None);
@@ -86,10 +83,10 @@ public sealed class SourceStateChangeTests
         Assert.Equal(T0.AddHours(2), newest.ChangedAt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ARunThatRollsBackRecordsNoChange()
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         await db.Store.SaveAsync(News, [Item("a")], Success(T0, 1, 1), None);
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
@@ -99,25 +96,8 @@ public sealed class SourceStateChangeTests
         Assert.Empty(await db.Store.GetSourceStateChangesAsync(null, 10, None));
         Assert.Equal(SourceHealth.Healthy, (await db.Store.GetSourceStateAsync(News.SourceId, None))!.Health);
     }
-
-    [Fact]
-    public async Task ADatabaseAtSchemaVersionOneGainsTheChangeLogAndKeepsItsItems()
-    {
-        await using var db = await TempDatabase.CreateAsync();
-        await db.Store.SaveAsync(News, [Item("a")], Success(T0, 1, 1), None);
-        using (var connection = db.OpenRawConnection())
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = TempDatabase.UndoFeedDate + "DROP TABLE source_state_changes; ALTER TABLE source_state DROP COLUMN definition_fingerprint; PRAGMA user_version = 1;";
-            command.ExecuteNonQuery();
-        }
-        SqliteConnection.ClearAllPools();
-
-        var store = SqliteItemStore.ForFile(db.FilePath);
-        await store.MigrateAsync(None);
-        await store.SaveAsync(News, [], Failure(T0.AddHours(1)), None);
-
-        Assert.Single(await store.AllItemsAsync());
-        Assert.Single(await store.GetSourceStateChangesAsync(null, 10, None));
-    }
 }
+
+public sealed class SqliteSourceStateChangeTests() : SourceStateChangeTests(StoreKind.Sqlite);
+
+public sealed class PostgresSourceStateChangeTests() : SourceStateChangeTests(StoreKind.Postgres);

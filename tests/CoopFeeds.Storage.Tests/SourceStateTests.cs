@@ -3,14 +3,13 @@ using static CoopFeeds.Storage.Tests.Samples;
 
 namespace CoopFeeds.Storage.Tests;
 
-public sealed class SourceStateTests
+public abstract class SourceStateTests(StoreKind kind) : StoreContract(kind)
 {
-    private static readonly CancellationToken None = CancellationToken.None;
 
-    [Fact]
+    [SkippableFact]
     public async Task ASuccessfulRunIsRecordedWithItsCounts()
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
 
         await db.Store.SaveAsync(News, [Item("a"), Item("b")],
             Success(T0, itemsFound: 2, firstPageCount: 2, etag: "\"v1\"", lastModified: "Sat, 01 Mar 2025 09:00:00 GMT"), None);
@@ -36,10 +35,10 @@ public sealed class SourceStateTests
         Assert.Null(await db.Store.GetSourceStateAsync("never-ran", None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AFailedRunKeepsTheItemsAndCountsFailuresUntilASuccess()
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         await db.Store.SaveAsync(News, [Item("a"), Item("b")], Success(T0, itemsFound: 2), None);
         var version = await db.Store.GetVersionAsync(None);
 
@@ -71,10 +70,10 @@ public sealed class SourceStateTests
         Assert.Equal(T0.AddHours(3), recovered.LastSuccessAt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task NotModifiedKeepsTheValidatorsAndANewOneReplacesThem()
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         await db.Store.SaveAsync(News, [Item("a")], Success(T0, etag: "\"v1\"", lastModified: "Sat, 01 Mar 2025 09:00:00 GMT"), None);
 
         await db.Store.SaveAsync(News, [], new IngestOutcome
@@ -98,10 +97,10 @@ public sealed class SourceStateTests
         Assert.Equal("\"v2\"", changed?.Validators.ETag);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ADegradedRunKeepsItemsAndDoesNotBecomeTheBaseline()
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         await db.Store.SaveAsync(News, [Item("a"), Item("b"), Item("c")], Success(T0, itemsFound: 3, firstPageCount: 3, etag: "\"v1\""), None);
 
         var degraded = Success(T0.AddHours(1), itemsFound: 1, firstPageCount: 1, etag: "\"v2\"") with
@@ -125,10 +124,10 @@ public sealed class SourceStateTests
         Assert.Equal(4, state.StoredItemCount);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task OnlyTheLastTenFirstPageCountsAreKept()
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         for (var run = 1; run <= 12; run++)
         {
             await db.Store.SaveAsync(News, [], Success(T0.AddHours(run), firstPageCount: run), None);
@@ -140,10 +139,10 @@ public sealed class SourceStateTests
         Assert.Equal([3, 4, 5, 6, 7, 8, 9, 10, 11, 12], state?.RecentFirstPageCounts);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AnEditedDefinitionStartsANewBaselineOnlyOnceAGoodRunHasReadThePageWithIt()
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         await db.Store.SaveAsync(News, [], Success(T0, firstPageCount: 10) with { DefinitionFingerprint = "old" }, None);
         await db.Store.SaveAsync(News, [], Success(T0.AddHours(1), firstPageCount: 9) with { DefinitionFingerprint = "old" }, None);
 
@@ -167,10 +166,10 @@ public sealed class SourceStateTests
         Assert.Equal(SourceHealth.Healthy, read?.Health);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task EverySourceThatRanIsListedInIdOrder()
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var events = new SourceRun("coop-events", "events");
         await db.Store.SaveAsync(News, [Item("a")], Success(T0), None);
         await db.Store.SaveAsync(events, [Item("x", source: events), Item("y", source: events)], Success(T0), None);
@@ -181,3 +180,7 @@ public sealed class SourceStateTests
         Assert.Equal([2, 1], states.Select(s => s.StoredItemCount));
     }
 }
+
+public sealed class SqliteSourceStateTests() : SourceStateTests(StoreKind.Sqlite);
+
+public sealed class PostgresSourceStateTests() : SourceStateTests(StoreKind.Postgres);

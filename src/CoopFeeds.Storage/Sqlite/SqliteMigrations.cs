@@ -121,8 +121,8 @@ internal static class SqliteMigrations
             last_changed INTEGER NULL
         ) STRICT;
 
-        {Sqlite.StoredFigures.Renumber}
-        {Sqlite.StoredFigures.RecountSources}
+        {Storage.StoredFigures.Renumber}
+        {Storage.StoredFigures.RecountSources}
 
         DROP INDEX ix_items_newest;
         DROP INDEX ix_items_section_newest;
@@ -139,7 +139,7 @@ internal static class SqliteMigrations
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         // journal_mode is persistent in the file and cannot change inside a transaction.
-        await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken);
+        await connection.ExecuteAsync(null, "PRAGMA journal_mode = WAL;", [], cancellationToken);
 
         while (true)
         {
@@ -150,8 +150,8 @@ internal static class SqliteMigrations
             var version = await ReadVersionAsync(connection, transaction, cancellationToken);
             if (version > Scripts.Count)
             {
-                throw new InvalidOperationException(
-                    $"The database '{connection.DataSource}' has schema version {version}, but this build of CoopFeeds knows versions up to {Scripts.Count}. "
+                throw new StoreUnavailableException(
+                    $"The SQLite database '{connection.DataSource}' has schema version {version}, but this build of CoopFeeds knows versions up to {Scripts.Count}. "
                     + "Run a newer CoopFeeds, or restore a backup taken before the upgrade.");
             }
 
@@ -160,26 +160,13 @@ internal static class SqliteMigrations
                 return;
             }
 
-            await ExecuteAsync(connection, transaction, Scripts[(int)version], cancellationToken);
+            await connection.ExecuteAsync(transaction, Scripts[(int)version], [], cancellationToken);
             // PRAGMA takes no parameters; the value is an integer this code computed.
-            await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {version + 1};", cancellationToken);
+            await connection.ExecuteAsync(transaction, $"PRAGMA user_version = {version + 1};", [], cancellationToken);
             transaction.Commit();
         }
     }
 
-    private static async Task<long> ReadVersionAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "PRAGMA user_version;";
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private static async Task<long> ReadVersionAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken) =>
+        (long)(await connection.ScalarAsync(transaction, "PRAGMA user_version;", [], cancellationToken))!;
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CoopFeeds.Sources;
+using CoopFeeds.StorageSetup;
 
 namespace CoopFeeds.Cli;
 
@@ -37,6 +38,12 @@ public static class CoopFeedsCommandLine
         catch (Microsoft.Extensions.Options.OptionsValidationException ex)
         {
             await Console.Error.WriteLineAsync("Configuration is invalid:\n  - " + string.Join("\n  - ", ex.Failures));
+            return 2;
+        }
+        catch (CoopFeeds.Storage.StoreUnavailableException ex)
+        {
+            // The message names the store (never its password) and why: a wrong setting, an unreachable server, a newer schema.
+            await Console.Error.WriteLineAsync(ex.Message);
             return 2;
         }
         catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
@@ -123,6 +130,7 @@ public static class CoopFeedsCommandLine
         {
             var settings = new ServeSettings(result.GetValue(sources)!, result.GetValue(data)!, result.GetValue(urls));
             var app = Program.BuildWebApp(settings, ConfigArgs(result).ToArray());
+            await app.Services.MigrateItemStoreAsync(cancellationToken);
             await app.RunAsync(cancellationToken);
             return 0;
         });

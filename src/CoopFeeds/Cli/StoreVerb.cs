@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CoopFeeds.StorageSetup;
 
 namespace CoopFeeds.Cli;
 
@@ -25,6 +26,7 @@ internal sealed class StoreVerb
     public async Task<int> RunAsync(ParseResult result, Func<IHost, Task<int>> work, CancellationToken cancellationToken)
     {
         using var host = CliHost.Create(result.GetValue(_sources)!, result.GetValue(_data)!, CoopFeedsCommandLine.ConfigArgs(result));
+        await host.Services.MigrateItemStoreAsync(cancellationToken);
         await host.StartAsync(cancellationToken);
         var exitCode = await work(host);
         await host.StopAsync(cancellationToken);

@@ -3,10 +3,10 @@ using Microsoft.Data.Sqlite;
 
 namespace CoopFeeds.Storage.Tests;
 
-/// <summary>A real SQLite file in a fresh temporary folder, migrated, and deleted with the folder afterwards.</summary>
-internal sealed class TempDatabase : IAsyncDisposable
+/// <summary>A real SQLite file in a fresh temporary folder, deleted with the folder afterwards.</summary>
+public sealed class SqliteTestDatabase : TestDatabase
 {
-    private TempDatabase(string folder)
+    private SqliteTestDatabase(string folder)
     {
         Folder = folder;
         FilePath = Path.Combine(folder, "coopfeeds.db");
@@ -15,16 +15,31 @@ internal sealed class TempDatabase : IAsyncDisposable
 
     public string Folder { get; }
     public string FilePath { get; }
-    public SqliteItemStore Store { get; }
+    public override IItemStore Store { get; }
+    public override int LatestSchemaVersion => 6;
 
-    public static async Task<TempDatabase> CreateAsync()
+    public static SqliteTestDatabase Create()
     {
         var folder = Path.Combine(Path.GetTempPath(), "coopfeeds-storage-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var database = new TempDatabase(folder);
+        return new SqliteTestDatabase(folder);
+    }
+
+    /// <summary>A fresh, migrated SQLite database, for the SQLite-only tests.</summary>
+    public static async Task<SqliteTestDatabase> CreateMigratedAsync()
+    {
+        var database = Create();
         await database.Store.MigrateAsync(CancellationToken.None);
         return database;
     }
+
+    public static (IItemStore Store, string Name) Unreachable()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "coopfeeds-storage-tests", "no-such-folder-" + Guid.NewGuid().ToString("N"), "coopfeeds.db");
+        return (SqliteItemStore.ForFile(path), path);
+    }
+
+    public override IItemStore OpenStore() => SqliteItemStore.ForFile(FilePath);
 
     /// <summary>Takes the schema back to what version 5 left (before the stored figures), for migration tests.</summary>
     public const string UndoStoredFigures = """
@@ -65,7 +80,40 @@ internal sealed class TempDatabase : IAsyncDisposable
         return connection;
     }
 
-    public ValueTask DisposeAsync()
+    /// <summary>Runs <paramref name="sql"/> on a raw connection, then drops pooled connections so stores see the change.</summary>
+    public void Execute(string sql)
+    {
+        using (var connection = OpenRawConnection())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+    }
+
+    public override Task<List<string>> QueryAsync(string sql, string? section = null)
+    {
+        using var connection = OpenRawConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("@section", (object?)section ?? DBNull.Value);
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read()) rows.Add(reader.GetValue(0).ToString()!);
+        return Task.FromResult(rows);
+    }
+
+    public override async Task<long> ReadSchemaVersionAsync() => long.Parse((await QueryAsync("PRAGMA user_version;")).Single());
+
+    public override Task WriteSchemaVersionAsync(long version)
+    {
+        Execute($"PRAGMA user_version = {version};");
+        return Task.CompletedTask;
+    }
+
+    public override ValueTask DisposeAsync()
     {
         // Pooled connections keep the file open; release them before deleting.
         SqliteConnection.ClearAllPools();

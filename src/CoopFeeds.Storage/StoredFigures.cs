@@ -1,13 +1,13 @@
-namespace CoopFeeds.Storage.Sqlite;
+namespace CoopFeeds.Storage;
 
 /// <summary>
 /// The figures kept beside the items so that no query's cost grows with the store: each item's archive position among every
 /// item (<c>all_pos</c>) and within its section (<c>section_pos</c>), NULL on a later copy of an id already stored; each
 /// section's item count and newest change (<c>section_stats</c>); each source's stored items (<c>source_state.stored_item_count</c>).
-/// A save that only adds or edits items keeps them in O(log n) (<see cref="SqliteItemStore"/>); these statements rebuild
-/// them from the items after what can move a position (a purge, an item moving to another section, an id changing),
-/// which is rare, and once in the migration that introduced them. They derive everything from the items, so running them
-/// again changes nothing.
+/// A save that only adds or edits items keeps them in O(log n) (<see cref="StoreWriter"/>); these statements, which SQLite
+/// and PostgreSQL read alike, rebuild them from the items after what can move a position (a purge, an item moving to
+/// another section, an id changing), which is rare, and once in the SQLite migration that introduced them. They derive
+/// everything from the items, so running them again changes nothing.
 /// </summary>
 internal static class StoredFigures
 {

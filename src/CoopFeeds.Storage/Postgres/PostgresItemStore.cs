@@ -1,0 +1,80 @@
+using System.Data;
+using System.Data.Common;
+using Npgsql;
+
+namespace CoopFeeds.Storage.Postgres;
+
+/// <summary>
+/// The store for several instances: one PostgreSQL database (UTF8; any locale), pooled connections from one data source,
+/// and every write in a transaction that first takes one advisory lock, so writers take turns (positions are "the
+/// largest + 1") whichever process they run in, while readers never wait.
+/// </summary>
+public sealed class PostgresItemStore : SqlItemStore, IAsyncDisposable, IDisposable
+{
+    /// <summary>The transaction lock every write takes first (one per database: stores in other databases never wait on it).</summary>
+    private const long WriteLockKey = 0x436F_6F70_5772_6974; // "CoopWrit"
+
+    private static readonly SqlDialect Dialect = new()
+    {
+        // lower() folds by its collation's rules: ICU's know all of Unicode, whatever the database's locale (in a database
+        // created with the C locale, plain lower() folds ASCII only).
+        Fold = expression => $"lower({expression} COLLATE \"{PostgresMigrations.FoldCollation}\")",
+        Contains = (haystack, needle) => $"strpos({haystack}, {needle}) > 0",
+    };
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    /// <param name="connectionString">An Npgsql connection string (Host, Port, Database, Username, Password…); nothing is opened yet.</param>
+    /// <exception cref="ArgumentException">The connection string has an unknown keyword, a bad value, or no host.</exception>
+    public PostgresItemStore(string connectionString) : base(Dialect)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    /// <exception cref="StoreUnavailableException">The server cannot be reached or refuses the login, or the database cannot hold the schema.</exception>
+    public override async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            await PostgresMigrations.ApplyAsync(connection, cancellationToken);
+        }
+        catch (NpgsqlException ex)
+        {
+            // A refused or timed-out connection says why in its inner exception ("Connection refused").
+            var reason = ex.InnerException is { } inner && ex is not PostgresException ? $"{ex.Message} ({inner.Message})" : ex.Message;
+            throw new StoreUnavailableException($"Cannot use the PostgreSQL database {Describe()}: {reason}", ex);
+        }
+    }
+
+    private protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    private protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        // Read committed suffices: every statement after the lock sees what the writers before this one committed.
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        try
+        {
+            await connection.ExecuteAsync(transaction, "SELECT pg_advisory_xact_lock(@key);", [("@key", WriteLockKey)], cancellationToken);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Where the store is, for messages: host, port, database and user, never the password.</summary>
+    private string Describe()
+    {
+        var settings = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
+        return $"'{settings.Database ?? settings.Username}' on {settings.Host}:{settings.Port} as '{settings.Username}'";
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    public void Dispose() => _dataSource.Dispose();
+}
