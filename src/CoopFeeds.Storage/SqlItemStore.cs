@@ -96,7 +96,8 @@ public abstract class SqlItemStore : IItemStore
         await using var connection = await OpenAsync(cancellationToken);
         // Disposing without a commit rolls back: an exception or a cancellation anywhere below leaves nothing half-written.
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        var result = await new StoreWriter(connection, transaction).SaveRunAsync(source, items, outcome, cancellationToken);
+        await using var writer = new StoreWriter(connection, transaction);
+        var result = await writer.SaveRunAsync(source, items, outcome, cancellationToken);
         await CommitAsync(transaction, cancellationToken);
         return result;
     }
@@ -107,7 +108,8 @@ public abstract class SqlItemStore : IItemStore
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        var removed = await new StoreWriter(connection, transaction).PurgeAsync(sourceId, since, cancellationToken);
+        await using var writer = new StoreWriter(connection, transaction);
+        var removed = await writer.PurgeAsync(sourceId, since, cancellationToken);
         await CommitAsync(transaction, cancellationToken);
         return removed;
     }

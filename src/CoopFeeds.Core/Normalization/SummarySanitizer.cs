@@ -83,6 +83,12 @@ public static partial class SummarySanitizer
     // Configured once and never changed: HtmlSanitizer's Sanitize methods are then safe to call from several threads.
     private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
 
+    // One empty document per thread, made once, that each summary is parsed into (in a div of its own, removed after):
+    // a new parser and document per summary cost more than sanitizing it (bench/README.md, "Where the first pass spends
+    // its time"). A document is not meant to be shared between threads.
+    [ThreadStatic]
+    private static IHtmlDocument? t_document;
+
     /// <summary>
     /// Sanitizes <paramref name="html"/> (a summary element's inner HTML) and derives its plain text.
     /// <see cref="SanitizedSummary.None"/> when nothing is left: no text and no image. A summary with an image
@@ -98,10 +104,21 @@ public static partial class SummarySanitizer
             return SanitizedSummary.None;
         }
 
-        var parser = new HtmlParser();
-        using var document = parser.ParseDocument("<!doctype html><html><body></body></html>");
+        var document = t_document ??= new HtmlParser().ParseDocument("<!doctype html><html><body></body></html>");
         var container = (IHtmlElement)document.CreateElement("div");
         document.Body!.AppendChild(container);
+        try
+        {
+            return Sanitize(document, container, html, baseUri, maxLength);
+        }
+        finally
+        {
+            container.Remove(); // the thread's document is empty again for its next summary
+        }
+    }
+
+    private static SanitizedSummary Sanitize(IHtmlDocument document, IHtmlElement container, string html, Uri baseUri, int maxLength)
+    {
         container.InnerHtml = html; // parsed as a fragment in a div: what the output will be inserted into
 
         Prepare(document, container);

@@ -179,4 +179,23 @@ public sealed class SummarySanitizerTests
         Assert.True(summary.CutFromLength > 1_000_000);
         Assert.Equal(summary.Html, Sanitize(summary.Html).Html);
     }
+
+    [Fact]
+    public async Task SummariesSanitizedOnManyThreadsAtOnceComeOutAsOneByOne()
+    {
+        // Each thread parses into a document of its own that it reuses: no summary may see another's nodes, on any thread.
+        string[] inputs =
+        [
+            "<p>One <script>alert(1)</script><a href=\"/a\">link</a></p>",
+            "<ul><li>two</li><li><img src=\"/i.png\" onerror=\"x()\"></li></ul>",
+            "<h1>Three</h1><table><tr><td>cell</td></tr></table>",
+            "plain text four & more",
+            "<div><p>unclosed five",
+        ];
+        var expected = inputs.Select(html => Sanitize(html)).ToArray();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 400).Select(n => Task.Run(() => (n, Summary: Sanitize(inputs[n % inputs.Length])))));
+
+        Assert.All(results, r => Assert.Equal(expected[r.n % inputs.Length], r.Summary));
+    }
 }
