@@ -87,6 +87,13 @@ public abstract class SqlItemStore : IItemStore
     /// </summary>
     private protected abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The last statement of every write, after its changes and before its commit; nothing by default. PostgreSQL tells
+    /// other processes of the write here (<see cref="Postgres.PostgresItemStore.ListenAsync"/>).
+    /// </summary>
+    private protected virtual Task BeforeCommitAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
     public async Task<SaveResult> SaveAsync(SourceRun source, IReadOnlyList<Item> items, IngestOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -97,6 +104,7 @@ public abstract class SqlItemStore : IItemStore
         // Disposing without a commit rolls back: an exception or a cancellation anywhere below leaves nothing half-written.
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         var result = await new StoreWriter(connection, transaction).SaveRunAsync(source, items, outcome, cancellationToken);
+        await BeforeCommitAsync(connection, transaction, cancellationToken);
         await CommitAsync(transaction, cancellationToken);
         return result;
     }
@@ -108,6 +116,7 @@ public abstract class SqlItemStore : IItemStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         var removed = await new StoreWriter(connection, transaction).PurgeAsync(sourceId, since, cancellationToken);
+        await BeforeCommitAsync(connection, transaction, cancellationToken);
         await CommitAsync(transaction, cancellationToken);
         return removed;
     }

@@ -90,6 +90,7 @@ internal sealed class StoreWriter(DbConnection connection, DbTransaction transac
     {
         int added = 0, updated = 0, unchanged = 0;
         var moved = false;
+        var movedFrom = new SortedSet<string>(StringComparer.Ordinal);
         var seenKeys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in items)
         {
@@ -112,6 +113,7 @@ internal sealed class StoreWriter(DbConnection connection, DbTransaction transac
             var stored = await connection.ReadFirstAsync(transaction, SelectItemByKey,
                 [("@source_id", source.SourceId), ("@identity_key", item.IdentityKey)], StoredRows.ReadItem, cancellationToken);
             var placedElsewhere = stored is not null && (stored.Section != source.Section || stored.Item.Id != item.Id);
+            if (stored is not null && stored.Section != source.Section) movedFrom.Add(stored.Section);
             if (stored is null)
             {
                 await ExecuteAsync(InsertItem, StoredRows.ItemParameters(item, source, outcome.AttemptedAt), cancellationToken);
@@ -151,7 +153,9 @@ internal sealed class StoreWriter(DbConnection connection, DbTransaction transac
             await ExecuteAsync(BumpVersion, [], cancellationToken);
         }
 
-        var result = new SaveResult(added, updated, unchanged);
+        var result = movedFrom.Count == 0
+            ? new SaveResult(added, updated, unchanged)
+            : new SaveResult(added, updated, unchanged) { MovedFrom = [.. movedFrom] };
         await RecordSourceStateAsync(source, outcome, result, cancellationToken);
         return result;
     }
