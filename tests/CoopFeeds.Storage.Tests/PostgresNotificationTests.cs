@@ -65,6 +65,19 @@ public sealed class PostgresNotificationTests
         Assert.Equal(await db.Store.GetVersionAsync(CancellationToken.None), await listener.NextAsync(timeout.Token));
     }
 
+    [SkippableFact]
+    public async Task WaitingEndsWithTheCancellationNotWithAConnectionError()
+    {
+        await using var db = await MigratedDatabaseAsync();
+        await using var listener = await ((PostgresItemStore)db.OpenStore()).ListenAsync(CancellationToken.None);
+        using var stopping = new CancellationTokenSource();
+
+        var waiting = listener.NextAsync(stopping.Token);
+        await stopping.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+    }
+
     private static async Task<PostgresTestDatabase> MigratedDatabaseAsync()
     {
         var db = await PostgresTestDatabase.CreateAsync();
