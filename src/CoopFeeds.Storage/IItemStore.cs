@@ -68,7 +68,14 @@ public interface IItemStore
 public sealed record SourceRun(string SourceId, string Section);
 
 /// <summary>What a save changed.</summary>
-public sealed record SaveResult(int New, int Updated, int Unchanged);
+public sealed record SaveResult(int New, int Updated, int Unchanged)
+{
+    /// <summary>
+    /// Sections other than the run's that items of the run left (its source moved to another section), in order; empty for
+    /// most runs. Their feeds changed, and so did the run's section's, even when every item is <see cref="Unchanged"/>.
+    /// </summary>
+    public IReadOnlyList<string> MovedFrom { get; init; } = [];
+}
 
 /// <summary>Which items to read. Null sections mean every section (the combined feed, where an item listed twice appears once).</summary>
 public sealed record ItemQuery

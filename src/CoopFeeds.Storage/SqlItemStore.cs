@@ -87,6 +87,13 @@ public abstract class SqlItemStore : IItemStore
     /// </summary>
     private protected abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The last statement of every write, after its changes and before its commit; nothing by default. PostgreSQL tells
+    /// other processes of the write here (<see cref="Postgres.PostgresItemStore.ListenAsync"/>).
+    /// </summary>
+    private protected virtual Task BeforeCommitAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
     public async Task<SaveResult> SaveAsync(SourceRun source, IReadOnlyList<Item> items, IngestOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -98,6 +105,7 @@ public abstract class SqlItemStore : IItemStore
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         await using var writer = new StoreWriter(connection, transaction);
         var result = await writer.SaveRunAsync(source, items, outcome, cancellationToken);
+        await BeforeCommitAsync(connection, transaction, cancellationToken);
         await CommitAsync(transaction, cancellationToken);
         return result;
     }
@@ -110,6 +118,7 @@ public abstract class SqlItemStore : IItemStore
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         await using var writer = new StoreWriter(connection, transaction);
         var removed = await writer.PurgeAsync(sourceId, since, cancellationToken);
+        await BeforeCommitAsync(connection, transaction, cancellationToken);
         await CommitAsync(transaction, cancellationToken);
         return removed;
     }

@@ -95,6 +95,7 @@ internal sealed class StoreWriter(DbConnection connection, DbTransaction transac
     {
         int added = 0, updated = 0, unchanged = 0;
         var moved = false;
+        var movedFrom = new SortedSet<string>(StringComparer.Ordinal);
         var seenKeys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in items)
         {
@@ -122,6 +123,7 @@ internal sealed class StoreWriter(DbConnection connection, DbTransaction transac
             }
 
             var placedElsewhere = stored is not null && (stored.Section != source.Section || stored.Item.Id != item.Id);
+            if (stored is not null && stored.Section != source.Section) movedFrom.Add(stored.Section);
             if (stored is null)
             {
                 await PerItem(InsertItem, StoredRows.ItemParameters(item, source, outcome.AttemptedAt)).ExecuteNonQueryAsync(cancellationToken);
@@ -163,7 +165,9 @@ internal sealed class StoreWriter(DbConnection connection, DbTransaction transac
             await ExecuteAsync(BumpVersion, [], cancellationToken);
         }
 
-        var result = new SaveResult(added, updated, unchanged);
+        var result = movedFrom.Count == 0
+            ? new SaveResult(added, updated, unchanged)
+            : new SaveResult(added, updated, unchanged) { MovedFrom = [.. movedFrom] };
         await RecordSourceStateAsync(source, outcome, result, cancellationToken);
         return result;
     }

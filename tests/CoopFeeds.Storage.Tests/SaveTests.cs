@@ -116,15 +116,18 @@ public abstract class SaveTests(StoreKind kind) : StoreContract(kind)
     }
 
     [SkippableFact]
-    public async Task ASourceMovedToAnotherSectionTakesItsItemsAlongWithoutEditingThem()
+    public async Task ASourceMovedToAnotherSectionTakesItsItemsAlongWithoutEditingThemAndSaysWhereFrom()
     {
         await using var db = await CreateDatabaseAsync();
         await db.Store.SaveAsync(News, [Item("a")], Success(T0), None);
         var version = await db.Store.GetVersionAsync(None);
 
         var result = await db.Store.SaveAsync(News with { Section = "events" }, [Item("a")], Success(T0.AddHours(1)), None);
+        var again = await db.Store.SaveAsync(News with { Section = "events" }, [Item("a")], Success(T0.AddHours(2)), None);
 
-        Assert.Equal(new SaveResult(0, 0, 1), result);
+        Assert.Equal((0, 0, 1), (result.New, result.Updated, result.Unchanged));
+        Assert.Equal(["news"], result.MovedFrom);
+        Assert.Equal(new SaveResult(0, 0, 1), again); // nothing moved the second time
         var moved = Assert.Single(await db.Store.AllItemsAsync());
         Assert.Equal("events", moved.Section);
         Assert.Equal(T0, moved.LastChanged);

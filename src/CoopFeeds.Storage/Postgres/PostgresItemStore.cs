@@ -7,7 +7,8 @@ namespace CoopFeeds.Storage.Postgres;
 /// <summary>
 /// The store for several instances: one PostgreSQL database (UTF8; any locale), pooled connections from one data source,
 /// and every write in a transaction that first takes one advisory lock, so writers take turns (positions are "the
-/// largest + 1") whichever process they run in, while readers never wait.
+/// largest + 1") whichever process they run in, while readers never wait. Every write, as it commits, notifies the
+/// processes listening on the database (<see cref="ListenAsync"/>), so their caches need not wait for a poll.
 /// </summary>
 public sealed class PostgresItemStore : SqlItemStore, IAsyncDisposable, IDisposable
 {
@@ -22,7 +23,16 @@ public sealed class PostgresItemStore : SqlItemStore, IAsyncDisposable, IDisposa
         Contains = (haystack, needle) => $"strpos({haystack}, {needle}) > 0",
     };
 
+    /// <summary>The LISTEN/NOTIFY channel of the store's writes; one per database, as the write lock is.</summary>
+    internal const string NotificationChannel = "coopfeeds_store";
+
+    // Every write ends with this: the notification leaves at the commit (none on a rollback), after the version bump, so
+    // its payload is the version a listener must have seen to be current. Identical payloads in one transaction make one.
+    private const string NotifyWrite =
+        $"SELECT pg_notify('{NotificationChannel}', version::text) FROM store_version WHERE id = 1;";
+
     private readonly NpgsqlDataSource _dataSource;
+    private readonly string _listenerConnectionString;
 
     /// <param name="connectionString">An Npgsql connection string (Host, Port, Database, Username, Password…); nothing is opened yet.</param>
     /// <exception cref="ArgumentException">The connection string has an unknown keyword, a bad value, or no host.</exception>
@@ -30,7 +40,16 @@ public sealed class PostgresItemStore : SqlItemStore, IAsyncDisposable, IDisposa
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         _dataSource = NpgsqlDataSource.Create(connectionString);
+        _listenerConnectionString = PostgresStoreListener.ConnectionStringFor(connectionString);
     }
+
+    /// <summary>
+    /// Starts listening, on a connection of its own, for the writes committed to this database by any store object in any
+    /// process (this one's included), from now on.
+    /// </summary>
+    /// <exception cref="NpgsqlException">The server cannot be reached or refuses the login.</exception>
+    public Task<PostgresStoreListener> ListenAsync(CancellationToken cancellationToken) =>
+        PostgresStoreListener.OpenAsync(_listenerConnectionString, cancellationToken);
 
     /// <exception cref="StoreUnavailableException">The server cannot be reached or refuses the login, or the database cannot hold the schema.</exception>
     public override async Task MigrateAsync(CancellationToken cancellationToken)
@@ -66,6 +85,9 @@ public sealed class PostgresItemStore : SqlItemStore, IAsyncDisposable, IDisposa
             throw;
         }
     }
+
+    private protected override Task BeforeCommitAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(transaction, NotifyWrite, [], cancellationToken);
 
     /// <summary>Where the store is, for messages: host, port, database and user, never the password.</summary>
     private string Describe()

@@ -6,8 +6,9 @@ namespace CoopFeeds.Changes;
 /// Tells the document cache, and the WebSub notifier, that feeds changed. In one process the ingester calls
 /// <see cref="Notify(string)"/> with the section it saved: the version moves on, so every cached feed (and every page that
 /// shows items) is rendered afresh on its next request, and the change is queued for the hub.
-/// Changes made elsewhere reach it too: publishing notifies it of a reload of the sources file and of any write to the store
-/// by another process or instance. The one piece ingestion and publishing share, so that neither knows the other.
+/// Changes made elsewhere reach it too: publishing notifies it of a reload of the sources file, and invalidates it on any
+/// write to the store by another process or instance (which that process pings the hub for, not this one).
+/// The one piece ingestion and publishing share, so that neither knows the other.
 /// </summary>
 public sealed class FeedChangeSignal
 {
@@ -19,46 +20,24 @@ public sealed class FeedChangeSignal
     private readonly Channel<FeedChange> _changes = Channel.CreateBounded<FeedChange>(
         new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
-    // Sections this process notified since the store poller last looked, so that it does not ping the hub for them again.
-    private readonly Lock _notifiedHereLock = new();
-    private readonly HashSet<string> _notifiedHere = new(StringComparer.Ordinal);
-
     public long Version => Interlocked.Read(ref _version);
 
     /// <summary>The changes in the order they were notified, for the one reader that pings the hub.</summary>
     public ChannelReader<FeedChange> Changes => _changes.Reader;
 
-    /// <summary>Items of <paramref name="section"/> (a section slug) changed.</summary>
+    /// <summary>Items of <paramref name="section"/> (a section slug) changed, by this process's doing: the hub is told.</summary>
     public void Notify(string section)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(section);
-        lock (_notifiedHereLock) _notifiedHere.Add(section);
         Publish(new FeedChange(section));
     }
 
     /// <summary>
-    /// What feeds are made from changed, but no section's items did (a source's interval, hence the TTL): every cached feed
-    /// is rendered afresh, and nothing goes to the hub.
+    /// What feeds are made from changed, but not by this process's doing or not in any section's items (another process
+    /// wrote to the store; a source's interval, hence the TTL, changed): every cached feed is rendered afresh, and nothing
+    /// goes to the hub.
     /// </summary>
     public void Invalidate() => Publish(change: null);
-
-    /// <summary>As <see cref="Notify(string)"/> for a change the store poller found: not remembered as notified here.</summary>
-    internal void NotifyFromStore(string section)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(section);
-        Publish(new FeedChange(section));
-    }
-
-    /// <summary>The sections notified in this process since the last call, which it forgets.</summary>
-    internal IReadOnlySet<string> TakeNotifiedHere()
-    {
-        lock (_notifiedHereLock)
-        {
-            var sections = new HashSet<string>(_notifiedHere, StringComparer.Ordinal);
-            _notifiedHere.Clear();
-            return sections;
-        }
-    }
 
     private void Publish(FeedChange? change)
     {

@@ -1,4 +1,5 @@
 using CoopFeeds.Ingestion;
+using CoopFeeds.Publishing;
 using CoopFeeds.Sources;
 using CoopFeeds.StorageSetup;
 
@@ -26,6 +27,8 @@ internal static class CliHost
         // the Development environment's check of every registration at build would refuse them.
         else builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true }));
         builder.AddIngestion(schedule: false);
+        // A verb that stores changes pings the WebSub hub for them itself: serve pings only for its own (StoreVerb).
+        if (sourcesPath is not null && dataDirectory is not null) builder.AddHubPings();
         return builder.Build();
     }
 }

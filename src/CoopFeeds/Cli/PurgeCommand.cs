@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CoopFeeds.Changes;
 using CoopFeeds.Storage;
 
 namespace CoopFeeds.Cli;
@@ -27,11 +28,25 @@ internal static class PurgeCommand
             return await verb.RunAsync(result, async host =>
             {
                 var id = result.GetValue(sourceId)!;
-                var removed = await host.Services.GetRequiredService<IItemStore>().PurgeAsync(id, from, cancellationToken);
+                var store = host.Services.GetRequiredService<IItemStore>();
+                var before = await store.GetSectionStatsAsync(cancellationToken);
+                var removed = await store.PurgeAsync(id, from, cancellationToken);
+                if (removed > 0)
+                {
+                    // The sections whose feeds lost items, for the hub: a source's items are where its runs put them, which
+                    // the sources file may no longer say.
+                    var changes = host.Services.GetRequiredService<FeedChangeSignal>();
+                    foreach (var section in Changed(before, await store.GetSectionStatsAsync(cancellationToken))) changes.Notify(section);
+                }
                 Console.WriteLine($"{id}: removed {removed} item{(removed == 1 ? "" : "s")}" + (from is null ? "" : $" first seen since {from:O}"));
                 return 0;
             }, cancellationToken);
         });
         return verb.Command;
     }
+
+    /// <summary>Sections whose item count or newest change differs, a section missing on one side counting as empty.</summary>
+    private static IEnumerable<string> Changed(IReadOnlyList<SectionStats> before, IReadOnlyList<SectionStats> after) =>
+        before.Select(s => s.Section).Union(after.Select(s => s.Section), StringComparer.Ordinal)
+            .Where(section => !Equals(before.FirstOrDefault(s => s.Section == section), after.FirstOrDefault(s => s.Section == section)));
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CoopFeeds.Publishing;
 using CoopFeeds.StorageSetup;
 
 namespace CoopFeeds.Cli;
@@ -21,7 +22,10 @@ internal sealed class StoreVerb
 
     public Command Command { get; }
 
-    /// <summary>Starts the host (which migrates the store), runs <paramref name="work"/>, and stops the host again.</summary>
+    /// <summary>
+    /// Starts the host (which migrates the store), runs <paramref name="work"/>, pings the WebSub hub (when one is set) for
+    /// the changes it stored and notified, and stops the host again.
+    /// </summary>
     /// <returns>The exit code <paramref name="work"/> gives.</returns>
     public async Task<int> RunAsync(ParseResult result, Func<IHost, Task<int>> work, CancellationToken cancellationToken)
     {
@@ -29,6 +33,8 @@ internal sealed class StoreVerb
         await host.Services.MigrateItemStoreAsync(cancellationToken);
         await host.StartAsync(cancellationToken);
         var exitCode = await work(host);
+        // This process stored the changes, so it, and no serve instance, tells the hub.
+        await host.Services.GetRequiredService<HubPinger>().PingWrittenChangesAsync(cancellationToken);
         await host.StopAsync(cancellationToken);
         return exitCode;
     }

@@ -84,7 +84,8 @@ public sealed class SourceIngester(
         };
 
         var saved = await store.SaveAsync(new SourceRun(source.Id, source.Section), outcome.IsSuccess ? read.Items : [], outcome, cancellationToken);
-        if (saved.New + saved.Updated > 0) changes.Notify(source.Section);
+        if (saved.New + saved.Updated > 0 || saved.MovedFrom.Count > 0) changes.Notify(source.Section);
+        foreach (var section in saved.MovedFrom) changes.Notify(section); // items left it for this section
         sourceStates.Changed(); // every run is recorded, even one that changed no item
         metrics.RecordRun(source.Id, outcome.Kind, saved);
 

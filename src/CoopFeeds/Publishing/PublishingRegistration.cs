@@ -18,15 +18,37 @@ public static class PublishingRegistration
         builder.Services.TryAddSingleton(TimeProvider.System);
         // Changes other than the ingester's saves: sources file reloads, and writes to the store from elsewhere.
         builder.Services.AddHostedService<CatalogReloadNotifier>();
+        builder.Services.AddSingleton<StoreVersionWatch>();
         builder.Services.AddHostedService<StoreVersionPoller>();
+        builder.Services.AddHostedService<StoreNotificationListener>();
         builder.Services.AddSingleton<FeedRenderer>();
         builder.Services.AddSingleton<PageRenderer>();
 
-        var configured = builder.Configuration.GetSection(PublishingOptions.Section).Get<PublishingOptions>() ?? new PublishingOptions();
+        AddHubPinger(builder);
         builder.Services.AddHostedService<HubNotifier>();
-        builder.Services.AddHttpClient(HubNotifier.ClientName, client => client.DefaultRequestHeaders.UserAgent.ParseAdd("CoopFeeds-WebSub/1.0"))
-            .AddStandardResilienceHandler(resilience => resilience.Retry.Delay = configured.HubRetryDelay);
         return builder;
+    }
+
+    /// <summary>
+    /// For <c>ingest</c> and <c>purge</c>: WebSub pings for the changes the verb stores, sent before it exits
+    /// (<see cref="HubPinger.PingWrittenChangesAsync"/>), with the Publishing: settings <c>serve</c> would read.
+    /// Needs the sources file (the sections).
+    /// </summary>
+    public static IHostApplicationBuilder AddHubPings(this IHostApplicationBuilder builder)
+    {
+        builder.AddPublishingOptions();
+        AddHubPinger(builder);
+        return builder;
+    }
+
+    private static void AddHubPinger(IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<FeedChangeSignal>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<HubPinger>();
+        var configured = builder.Configuration.GetSection(PublishingOptions.Section).Get<PublishingOptions>() ?? new PublishingOptions();
+        builder.Services.AddHttpClient(HubPinger.ClientName, client => client.DefaultRequestHeaders.UserAgent.ParseAdd("CoopFeeds-WebSub/1.0"))
+            .AddStandardResilienceHandler(resilience => resilience.Retry.Delay = configured.HubRetryDelay);
     }
 
     public static IEndpointRouteBuilder MapPublishing(this IEndpointRouteBuilder app)

@@ -15,11 +15,7 @@ public static class ServingRegistration
     public static IHostApplicationBuilder AddServing(this IHostApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(PublishingOptions.Section);
-        builder.Services.AddOptions<PublishingOptions>()
-            .Bind(section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<PublishingOptions>, PublishingOptionsValidator>();
+        builder.AddPublishingOptions();
         builder.Services.AddSingleton<FeedRateLimiter>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
@@ -46,6 +42,20 @@ public static class ServingRegistration
             }
         });
 
+        return builder;
+    }
+
+    /// <summary>
+    /// The settings under <c>Publishing:</c>, checked at start with every problem named; also for the verbs that ping the
+    /// WebSub hub without serving anything (<c>ingest</c>, <c>purge</c>). Once per host: a list bound twice holds each entry twice.
+    /// </summary>
+    public static IHostApplicationBuilder AddPublishingOptions(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<PublishingOptions>()
+            .Bind(builder.Configuration.GetSection(PublishingOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PublishingOptions>, PublishingOptionsValidator>();
         return builder;
     }
 

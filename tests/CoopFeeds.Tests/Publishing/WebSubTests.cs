@@ -1,8 +1,7 @@
-using WireMock.Logging;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
-using WireMock.Server;
-using WireMock.Settings;
+using CoopFeeds.Changes;
+using CoopFeeds.Publishing;
+using CoopFeeds.Tests.Ingestion;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CoopFeeds.Tests.Publishing;
 
@@ -36,10 +35,7 @@ public sealed class WebSubTests
         // five sources would send the combined feed's pings once per source, at times no test can fix.
         var folder = Cli.CoopFeedsProcess.CopyOfSamples();
         var sourcesPath = Path.Combine(folder, "sources.json");
-        var file = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(sourcesPath))!;
-        foreach (var source in file["Sources"]!.AsArray())
-            source!["Enabled"] = source["Id"]!.GetValue<string>() == "ilo-coop-resources";
-        File.WriteAllText(sourcesPath, file.ToJsonString());
+        EnableOnly(sourcesPath, "ilo-coop-resources");
 
         var first = new[] { "resources", "all" }.SelectMany(slug => new[] { "rss", "atom", "json" }.Select(ext => $"{PublicBase}feeds/{slug}.{ext}")).ToHashSet();
         await using var hub = await RecordingHub.StartAsync(first);
@@ -48,11 +44,75 @@ public sealed class WebSubTests
 
         var second = new[] { "news", "all" }.SelectMany(slug => new[] { "rss", "atom", "json" }.Select(ext => $"{PublicBase}feeds/{slug}.{ext}")).ToHashSet();
         var next = hub.Expect(second);
-        host.Services.GetRequiredService<CoopFeeds.Changes.FeedChangeSignal>().Notify("news");
+        host.Services.GetRequiredService<FeedChangeSignal>().Notify("news");
         await next.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(first.Order(), hub.Pings.Take(first.Count).Select(p => p.Url).Order());
         Assert.Equal(second.Order(), hub.Pings.Skip(first.Count).Select(p => p.Url).Order());
+    }
+
+    [Fact]
+    public async Task APurgeRunFromAShellPingsTheHubItselfAndServeOnlyRendersAfresh()
+    {
+        var folder = Cli.CoopFeedsProcess.CopyOfSamples();
+        var sourcesPath = Path.Combine(folder, "sources.json");
+        EnableOnly(sourcesPath, "ilo-coop-resources");
+        var resources = RecordingHub.FeedUrls(PublicBase, "resources");
+        var all = RecordingHub.FeedUrls(PublicBase, "all");
+        await using var hub = await RecordingHub.StartAsync([.. resources, .. all]);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var poll = TimeSpan.FromSeconds(5);
+        await using var host = await ServiceHost.StartWithClockAsync(clock, sourcesPath,
+            $"--Publishing:HubUrl={hub.Url}", $"--Publishing:PublicBaseUrl={PublicBase}", $"--Publishing:StoreVersionPollInterval={poll}");
+        await hub.AllReceived.WaitAsync(TimeSpan.FromSeconds(30)); // serve's first pass
+
+        // The shell's process waits one poll interval of its own settings before it pings, so that serve renders afresh first.
+        var purge = await Cli.CoopFeedsProcess.RunAsync(folder, "purge", "--sources", "sources.json", "--data", host.DataDirectory,
+            "--source", "ilo-coop-resources", $"--Publishing:HubUrl={hub.Url}", $"--Publishing:PublicBaseUrl={PublicBase}",
+            "--Publishing:StoreVersionPollInterval=00:00:00.100");
+        var afterPurge = hub.AcceptedCounts();
+        var store = CoopFeeds.Storage.Sqlite.SqliteItemStore.ForFile(Path.Combine(host.DataDirectory, CoopFeeds.StorageSetup.StorageRegistration.DefaultFileName));
+        var seen = host.Services.GetRequiredService<StoreVersionWatch>().WhenSeenAsync(await store.GetVersionAsync(CancellationToken.None));
+        clock.Advance(poll);
+        await seen.WaitAsync(TimeSpan.FromSeconds(30));
+        // Serve pings for what it stores itself, in order: any ping it had queued for the purge would come before these.
+        var barrier = hub.Expect([.. RecordingHub.FeedUrls(PublicBase, "news"), .. all]);
+        host.Services.GetRequiredService<FeedChangeSignal>().Notify("news");
+        await barrier.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, purge.ExitCode);
+        Assert.Contains("ilo-coop-resources: removed 10 items", purge.StandardOutput);
+        Assert.All(resources.Concat(all), url => Assert.Equal(2, afterPurge[url])); // serve's first pass, then the purge's
+        Assert.Empty(await host.FeedItemsAsync("resources"));
+        var counts = hub.AcceptedCounts();
+        Assert.All(resources, url => Assert.Equal(2, counts[url]));
+        Assert.All(all, url => Assert.Equal(3, counts[url]));
+    }
+
+    [Fact]
+    public async Task ASourceMovedToAnotherSectionPingsBothSectionsOnceItsItemsMove()
+    {
+        var folder = Cli.CoopFeedsProcess.CopyOfSamples();
+        var sourcesPath = Path.Combine(folder, "sources.json");
+        EnableOnly(sourcesPath, "ilo-coop-resources");
+        await using var hub = await RecordingHub.StartAsync(RecordingHub.FeedUrls(PublicBase, "resources", "all"));
+        await using var host = await ServiceHost.StartAsync(sourcesPath, $"--Publishing:HubUrl={hub.Url}", $"--Publishing:PublicBaseUrl={PublicBase}");
+        await hub.AllReceived.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var moved = hub.Expect(RecordingHub.FeedUrls(PublicBase, "news", "resources", "all"));
+        var file = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(sourcesPath))!;
+        file["Sources"]!.AsArray().Single(s => s!["Id"]!.GetValue<string>() == "ilo-coop-resources")!["Section"] = "news";
+        File.WriteAllText(sourcesPath, file.ToJsonString());
+        Assert.True(host.Services.GetRequiredService<CoopFeeds.Sources.SourceCatalogProvider>().Reload().IsValid);
+        var report = await host.RunAsync("ilo-coop-resources"); // if the scheduler's rerun came first, this one moves nothing
+        await moved.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, report.Saved.New + report.Saved.Updated);
+        Assert.Equal(10, (await host.FeedItemsAsync("news")).Count);
+        Assert.Empty(await host.FeedItemsAsync("resources"));
+        var counts = hub.AcceptedCounts();
+        Assert.All(RecordingHub.FeedUrls(PublicBase, "news"), url => Assert.Equal(1, counts[url]));
+        Assert.All(RecordingHub.FeedUrls(PublicBase, "resources", "all"), url => Assert.Equal(2, counts[url]));
     }
 
     [Fact]
@@ -99,91 +159,11 @@ public sealed class WebSubTests
         Assert.False(response.Headers.Contains("Link"));
     }
 
-    /// <summary>
-    /// A WireMock.Net "hub" on a loopback port: POST /hub answers 204, after 500 to the first <c>failFirst</c> pings (a
-    /// scenario that holds its first state for that many requests). The pings are read back from WireMock's request log,
-    /// which records each one before its answer leaves; <see cref="AllReceived"/> completes once every expected URL has had a 204.
-    /// </summary>
-    private sealed class RecordingHub : IAsyncDisposable
+    private static void EnableOnly(string sourcesPath, string sourceId)
     {
-        private readonly WireMockServer _server;
-        private readonly object _gate = new();
-        private HashSet<string> _waitingFor;
-        private TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        private RecordingHub(WireMockServer server, HashSet<string> expected)
-        {
-            _server = server;
-            _waitingFor = [.. expected];
-            AllReceived = _done.Task;
-            Url = new Uri($"http://127.0.0.1:{server.Ports[0]}/hub");
-            server.LogEntriesChanged += (_, change) =>
-            {
-                foreach (var ping in change.NewItems?.OfType<ILogEntry>().Select(ToPing) ?? []) Received(ping);
-            };
-        }
-
-        public Uri Url { get; }
-        public Task AllReceived { get; }
-        public List<Ping> Pings => [.. _server.LogEntries.Select(ToPing)];
-
-        /// <summary>A task that completes when every URL of <paramref name="expected"/> has been pinged from now on.</summary>
-        public Task Expect(HashSet<string> expected)
-        {
-            lock (_gate)
-            {
-                _waitingFor = [.. expected];
-                _done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                return _done.Task;
-            }
-        }
-
-        /// <summary>Starts the server off the caller's thread: WireMock waits for Kestrel synchronously.</summary>
-        public static Task<RecordingHub> StartAsync(HashSet<string> expected, int failFirst = 0) => Task.Run(() =>
-        {
-            var server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
-            var ping = Request.Create().WithPath("/hub").UsingPost();
-            var accepted = Response.Create().WithStatusCode(204);
-            if (failFirst == 0)
-            {
-                server.Given(ping).RespondWith(accepted);
-            }
-            else
-            {
-                server.Given(ping).InScenario("hub").WillSetStateTo("up", failFirst).RespondWith(Response.Create().WithStatusCode(500));
-                // "up" sets itself again: a mapping that sets no state ends the scenario, and the failures would start over.
-                server.Given(ping).InScenario("hub").WhenStateIs("up").WillSetStateTo("up").RespondWith(accepted);
-            }
-            return new RecordingHub(server, expected);
-        });
-
-        private void Received(Ping ping)
-        {
-            if (ping.Answered != 204) return;
-            lock (_gate)
-            {
-                _waitingFor.Remove(ping.Url);
-                if (_waitingFor.Count == 0) _done.TrySetResult();
-            }
-        }
-
-        private static Ping ToPing(ILogEntry entry)
-        {
-            var request = entry.RequestMessage!;
-            var form = request.BodyData?.BodyAsFormUrlEncoded;
-            var contentType = request.Headers?.FirstOrDefault(h => string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
-            return new Ping(Field("hub.mode"), Field("hub.url"), Field("hub.topic"), contentType?.Split(';')[0] ?? "",
-                Convert.ToInt32(entry.ResponseMessage!.StatusCode, System.Globalization.CultureInfo.InvariantCulture));
-
-            string Field(string name) => form?.TryGetValue(name, out var values) == true ? string.Join(",", values) : "";
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Task.Run(_server.Stop);
-            _server.Dispose();
-        }
+        var file = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(sourcesPath))!;
+        foreach (var source in file["Sources"]!.AsArray())
+            source!["Enabled"] = source["Id"]!.GetValue<string>() == sourceId;
+        File.WriteAllText(sourcesPath, file.ToJsonString());
     }
-
-    private sealed record Ping(string Mode, string Url, string Topic, string ContentType, int Answered);
 }

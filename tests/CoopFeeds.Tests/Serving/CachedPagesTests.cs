@@ -269,7 +269,7 @@ public sealed class CachedPagesTests
         return (host, store);
     }
 
-    /// <summary>Waits for the store poller's look at start, which may still be reading, by taking one more look.</summary>
+    /// <summary>One more look at the store, which finds it where the poller's look at start did: the counts start after it.</summary>
     private static Task SettleAsync(ServiceHost host) =>
         host.Services.GetServices<IHostedService>().OfType<StoreVersionPoller>().Single().PollOnceAsync(CancellationToken.None);
 }
