@@ -94,6 +94,11 @@ static async Task<IReadOnlyList<Item>> ReadAsync(BenchmarkPage page, SuggestedSo
     var listing = new ListingMerger(source, knownKeys: null);
     while (listing.Next is { } request)
     {
+        if (!File.Exists(request.Location.LocalPath))
+        {
+            listing.NotRead("no such saved page");
+            break;
+        }
         using var document = await ParseAsync(request.Location.LocalPath, request.Address ?? request.Location);
         var extracted = ListingExtractor.Extract(document, source.Selectors, request.Number);
         listing.Add(extracted, ItemNormalizer.Normalize(source, extracted.Items, page.FetchedAt));

@@ -259,11 +259,13 @@ internal static partial class FieldFinder
             var dated = DateInference.Count(values, groups, context.AllCultures, [], context.FetchedAt);
             var ownRead = values.Count(v => v is not null && context.ReadsAsDate(v));
             if (ownRead < Math.Max(2, n * 0.4)) continue;
-            var purity = values.Where(v => v is not null).Average(v => DatePurity(v!, context));
+            // How purely the element shows a date ("7 October 2021", not "By Ana · 7 October 2021"): the smallest box
+            // that holds it is the date, but never at the cost of items left undated.
+            var purity = column.Texts.Where(t => t.Length > 0).Select(t => DatePurity(t, context)).DefaultIfEmpty(0).Average();
             var element = column.Elements.First(e => e is not null)!;
-            var machine = element.LocalName == "time" || element.QuerySelector("time[datetime]") is not null ? 1.1 : 1.0;
-            var named = ClassNames.WordsOf(element).Any(DateWords.Contains) ? 1.05 : 1.0;
-            var score = dated / (double)n * (0.5 + 0.5 * purity) * machine * named - column.Cost * 0.01;
+            var machine = element.LocalName == "time" || element.QuerySelector("time[datetime]") is not null ? 0.03 : 0;
+            var named = ClassNames.WordsOf(element).Any(DateWords.Contains) ? 0.02 : 0;
+            var score = dated / (double)n - 0.2 * (1 - purity) + machine + named - column.Cost * 0.01;
             if (best is null || score > best.Value.Score) best = (column, values, score);
         }
         if (best is not { } chosen) return (null, null);
@@ -348,6 +350,9 @@ internal static partial class FieldFinder
                 || column.Elements.Any(e => e?.GetAttribute("href") is { } href && TaxonomyPath().IsMatch(href));
             var repeats = column.Distinct < values.Count;
             if (!named && !repeats) continue;
+            // A box of links ("PDF · Cite") is a toolbar; one value on every item without a label's name, a constant.
+            if (column.Elements.Any(e => e is not null && e.QuerySelectorAll("a[href]").Length >= 2)) continue;
+            if (!named && column.Distinct == 1) continue;
             // A box of several labels reads them all as one ("Finance Housing co-ops"): the first label is the category.
             var several = column.Elements.Any(e => e is not null && e.Children.Count(c => c.TextContent.Trim().Length > 0) >= 2);
             var score = column.Coverage / (double)n * (named ? 1.0 : 0.7) * (repeats ? 1.0 : 0.8) * (several ? 0.5 : 1.0) - column.Cost * 0.02 - column.AverageWords * 0.01;

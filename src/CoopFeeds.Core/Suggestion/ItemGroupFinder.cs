@@ -114,6 +114,8 @@ internal static class ItemGroupFinder
         {
             var inner = current.Select(OnlyChildWithAllText).ToList();
             if (inner.Any(i => i is null) || inner.Select(i => i!.LocalName).Distinct().Count() != 1) return current;
+            // An article, list item or row is an item already; only an article inside it is more of one.
+            if (current[0].LocalName is "article" or "li" or "tr" or "dd" or "section" && inner[0]!.LocalName != "article") return current;
             current = inner!;
         }
     }

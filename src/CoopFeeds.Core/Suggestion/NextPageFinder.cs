@@ -17,6 +17,8 @@ internal sealed record NextPageChoice(string Selector, string Href, string How);
 /// </summary>
 internal static partial class NextPageFinder
 {
+    private static readonly AngleSharp.Css.Parser.CssSelectorParser Parser = new();
+
 
     [GeneratedRegex(@"^(?:next|next page|next posts|older|older posts|older entries|older articles|more posts|suivant|suivante|page suivante|articles suivants|siguiente|pagina siguiente|siguientes|weiter|nachste|nachste seite|vor|volgende|successivo|successiva|pagina successiva|proxima|proximo|seguinte|›|»|>|→|>>|››)$", RegexOptions.CultureInvariant)]
     private static partial Regex NextText();
@@ -65,21 +67,26 @@ internal static partial class NextPageFinder
             if (anchor is null || !IsFollowable(anchor, context)) continue;
             if (!int.TryParse(TextCleaner.Clean(anchor.TextContent), NumberStyles.None, CultureInfo.InvariantCulture, out var next) || next != number + 1) continue;
 
-            var currentForms = SelectorWriter.Compounds(step, forItems: false).Where(f => f.Css.Contains('.') || f.Css.Contains('[')).ToList();
-            if (step.HasAttribute("aria-current")) currentForms.Add(new($"{step.LocalName}[aria-current=page]", 1.5));
-            if (current != step && current.HasAttribute("aria-current")) currentForms.Add(new($"{step.LocalName}:has([aria-current=page])", 3));
+            // Named by what marks it current (aria-current, "current", "active"), never by what every page link shares.
+            var currentForms = new List<WrittenSelector>();
+            if (step.GetAttribute("aria-current") == "page") currentForms.Add(new($"{step.LocalName}[aria-current=page]", 1.5));
+            foreach (var cls in step.ClassList.Where(IsCurrentClass))
+                currentForms.Add(new($"{step.LocalName}.{cls}", 1.2 + cls.Length * 0.01));
             var extra = currentForms.Select(f => anchor == following
                 ? new WrittenSelector($"{f.Css} + a", f.Cost + 1)
                 : new WrittenSelector($"{f.Css} + {following.LocalName} a", f.Cost + 1.5));
-            if (Write(document, anchor, extra) is { } css)
+            // Only a selector relative to the current page's number: "a.page" would be the link to page 2 on every page.
+            if (Write(document, anchor, extra, onlyThese: true) is { } css)
                 return new(css, anchor.GetAttribute("href")!, $"the link after page {number}");
         }
         return null;
     }
 
-    private static string? Write(IDocument document, IElement anchor, IEnumerable<WrittenSelector> preferred)
+    private static string? Write(IDocument document, IElement anchor, IEnumerable<WrittenSelector> preferred, bool onlyThese = false)
     {
         var forms = preferred.ToList();
+        if (onlyThese)
+            return forms.OrderBy(f => f.Cost).FirstOrDefault(f => Parser.ParseSelector(f.Css) is not null && document.QuerySelector(f.Css) == anchor) is { Css: { } only } ? only + "@href" : null;
         var labelled = anchor.GetAttribute("aria-label") ?? anchor.GetAttribute("title");
         if (labelled is not null && labelled.Length <= 40 && !labelled.Contains('"'))
             forms.Add(new($"a[{(anchor.HasAttribute("aria-label") ? "aria-label" : "title")}=\"{labelled}\"]", 2.5));
@@ -87,6 +94,11 @@ internal static partial class NextPageFinder
         // A bare "a" picks the page's first link, never the right one for long.
         return css is null || css == "a" ? null : css + "@href";
     }
+
+    private static bool IsCurrentClass(string name) =>
+        name is "current" or "active" or "is-active" or "is-current" or "selected" or "pager-current"
+        || name.EndsWith("--current", StringComparison.Ordinal) || name.EndsWith("-current", StringComparison.Ordinal)
+        || name.EndsWith("--active", StringComparison.Ordinal);
 
     private static bool SaysNext(IElement anchor)
     {

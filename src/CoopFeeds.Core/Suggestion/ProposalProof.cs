@@ -104,8 +104,9 @@ internal static class ProposalProof
                 listing.Add(page, more);
                 merged = listing.Merged();
                 pagesSeen = 2;
-                // A third page named on the second: more history is there to read.
-                var onward = page.NextPage is { } raw && raw != first.NextPage;
+                // A third page named on the second (not the first again): more history is there to read.
+                var onward = page.NextPage is { } raw && Uri.TryCreate(page.BaseUri, raw.Trim(), out var third)
+                    && !SamePage(third, second.Location, page.BaseUri) && !SamePage(third, input.Page.Location, first.BaseUri);
                 proposed = proposed with { Selectors = selectors with { NextPage = next!.Selector }, MaxPages = onward ? 3 : 2 };
             }
         }
@@ -123,6 +124,10 @@ internal static class ProposalProof
             NextPageFailure = request is not null && input.SecondPage is not null ? failure ?? (pagesSeen == 1 ? "page 2 was another page than the one named" : null) : null,
         };
     }
+
+    private static bool SamePage(Uri link, Uri location, Uri address) =>
+        Uri.Compare(link, location, UriComponents.HttpRequestUrl, UriFormat.Unescaped, StringComparison.Ordinal) == 0
+        || Uri.Compare(link, address, UriComponents.HttpRequestUrl, UriFormat.Unescaped, StringComparison.Ordinal) == 0;
 
     /// <summary>The proposal as a configured source: what a maintainer would get from pasting it into the sources file.</summary>
     private static ConfiguredSource Configure(SuggestionInput input, SelectorSet selectors, IReadOnlyList<string>? cultures, IReadOnlyList<string>? formats, int maxPages)

@@ -4,7 +4,7 @@ using CoopFeeds.Sources;
 namespace CoopFeeds.Cli;
 
 /// <summary>
-/// One executable, <c>serve</c> by default: <c>serve</c>, <c>ingest</c>, <c>preview</c>, <c>check</c>, <c>purge</c>.
+/// One executable, <c>serve</c> by default: <c>serve</c>, <c>ingest</c>, <c>preview</c>, <c>suggest</c>, <c>check</c>, <c>purge</c>.
 /// Settings may follow any verb as <c>--Section:Key=value</c>; they go to configuration, not to the parser.
 /// </summary>
 public static class CoopFeedsCommandLine
@@ -12,7 +12,7 @@ public static class CoopFeedsCommandLine
     public const string DefaultSources = "samples/sources.json";
     public const string DefaultData = "data";
 
-    private static readonly string[] Verbs = ["serve", "ingest", "preview", "check", "purge", "-h", "--help", "-?", "--version"];
+    private static readonly string[] Verbs = ["serve", "ingest", "preview", "suggest", "check", "purge", "-h", "--help", "-?", "--version"];
 
     public static async Task<int> InvokeAsync(string[] args)
     {
@@ -53,6 +53,7 @@ public static class CoopFeedsCommandLine
         root.Subcommands.Add(ServeCommand());
         root.Subcommands.Add(IngestCommand.Create());
         root.Subcommands.Add(PreviewCommand.Create());
+        root.Subcommands.Add(SuggestCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(PurgeCommand.Create());
         return root;

@@ -22,6 +22,13 @@ public sealed class FixtureExtractionTests
         "malformed",
         "windows-1252",
         "windows-1252-undeclared",
+        "chrome-news-portal",
+        "chrome-wordpress-blog",
+        "chrome-drupal-reports",
+        "chrome-french-agenda",
+        "chrome-spanish-cards",
+        "chrome-paginated",
+        "chrome-year-headings",
     ];
 
     public static TheoryData<string> FixtureNames => new(Names);
