@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using CoopFeeds.Core.Sources;
 
@@ -24,6 +25,9 @@ internal sealed record BenchmarkPage
     public required DateTimeOffset FetchedAt { get; init; }
     public required IReadOnlyList<ExpectedItem> Expected { get; init; }
 
+    /// <summary>The page's own source entry, as its maintainer wrote it: the selectors, formats and cultures (no Id or Url).</summary>
+    public JsonObject? Source { get; init; }
+
     public static IEnumerable<BenchmarkPage> Samples(string repository)
     {
         var sourcesFile = Path.Combine(repository, "samples", "sources.json");
@@ -39,6 +43,7 @@ internal sealed record BenchmarkPage
                 File = source.Location.LocalPath,
                 BaseUrl = source.BaseUrl,
                 FetchedAt = SampleFetchTime,
+                Source = Entry(JsonSerializer.SerializeToNode(source.Definition)!.AsObject()),
                 Expected = [.. JsonNode.Parse(System.IO.File.ReadAllText(expected))!.AsArray().Select(Read)],
             };
         }
@@ -59,9 +64,19 @@ internal sealed record BenchmarkPage
                 File = Path.GetFullPath(Path.Combine(folder, (string)source["Url"]!)),
                 BaseUrl = baseUrl is null ? null : new Uri(baseUrl),
                 FetchedAt = DateTimeOffset.Parse((string)root["FetchedAt"]!, CultureInfo.InvariantCulture),
+                Source = Entry(source),
                 Expected = [.. root["Items"]!.AsArray().Select(Read)],
             };
         }
+    }
+
+    /// <summary>What a maintainer's entry says about reading the page: selectors, formats, cultures, zone and pages.</summary>
+    private static JsonObject Entry(JsonObject source)
+    {
+        var entry = new JsonObject();
+        foreach (var key in new[] { "Selectors", "DateFormats", "Cultures", "TimeZone", "MaxPages" })
+            if (source.FirstOrDefault(p => p.Key.Equals(key, StringComparison.OrdinalIgnoreCase)).Value is { } value) entry[key] = value.DeepClone();
+        return entry;
     }
 
     private static ExpectedItem Read(JsonNode? node)

@@ -5,7 +5,7 @@ using CoopFeeds.Core.Normalization;
 
 namespace CoopFeeds.Core.Suggestion;
 
-/// <summary>What the fields of one group came to: the selectors, the date conventions, and notes for the evidence.</summary>
+/// <summary>What the fields of one group came to: the selectors, the date conventions, and where the links come from.</summary>
 internal sealed record FieldChoice
 {
     public required string Title { get; init; }
@@ -16,7 +16,8 @@ internal sealed record FieldChoice
     public string? Category { get; init; }
     public string? Group { get; init; }
     public int GroupHeadings { get; init; }
-    public required IReadOnlyList<string> Notes { get; init; }
+    /// <summary>Where each item's link comes from, for the evidence: "the title's link", or the Link selector.</summary>
+    public required string LinkSource { get; init; }
 }
 
 /// <summary>
@@ -68,20 +69,21 @@ internal static partial class FieldFinder
         var all = members.Concat(later).ToList();
         var columns = FieldColumns.Of(all);
         var n = all.Count;
-        var notes = new List<string>();
 
         var title = ChooseTitle(columns, n, context);
         if (title is null) return null;
         title = Qualified(title, columns, all);
 
         var titleOnly = columns.Where(c => c.Within(title) || title.Within(c) && c.Texts.SequenceEqual(title.Texts)).ToHashSet();
-        var (link, linkNote) = ChooseLink(all, title, columns, context);
-        notes.Add(linkNote);
+        var link = ChooseLink(all, title, columns, context);
 
         var headings = GroupHeadings.Find(members, context);
         var groups = all.Select(m => headings?.ByMember.GetValueOrDefault(m)).ToList();
 
         var (date, dates) = ChooseDate(columns.Where(c => !titleOnly.Contains(c)), all, groups, context);
+        // No date of their own, but date headings: the headings' language is the one the source reads.
+        if (date is null && headings is not null)
+            dates = DateInference.Infer([.. headings.ByMember.Values], [.. headings.ByMember.Values.Select(_ => (string?)null)], context.Declared, context.FetchedAt);
         var summary = ChooseSummary(columns, title, date, all, context, n);
         var category = ChooseCategory(columns, title, date, summary, n, context);
 
@@ -95,7 +97,7 @@ internal static partial class FieldFinder
             Category = category?.Css,
             Group = headings?.Selector,
             GroupHeadings = headings?.Count ?? 0,
-            Notes = notes,
+            LinkSource = link ?? "the title's link",
         };
     }
 
@@ -152,16 +154,23 @@ internal static partial class FieldFinder
         if (title.Css != "a") return title;
         var box = columns.Where(c => c != title && title.Within(c) && c.Css.Contains('.') && !c.Css.Contains(' '))
             .OrderBy(c => TitleWord().IsMatch(c.Css) ? 0 : 1).ThenBy(c => c.Cost).FirstOrDefault();
-        if (box is null || Sources.FieldSelector.TryParse(box.Css + " a", out _) is not { Css: { } css } selector) return title;
-        var elements = members.Select(m => css.MatchAny(m.Descendants<IElement>(), m)).ToList();
-        return elements.SequenceEqual(title.Elements)
-            ? new Column { Css = selector.Text, Selector = selector, Cost = box.Cost + 1, Elements = elements, Texts = title.Texts }
-            : title;
+        if (box is null) return title;
+        // The link as the box's child when that is enough ("span.titleline > a", not the site link nested beside it).
+        foreach (var text in new[] { box.Css + " > a", box.Css + " a" })
+        {
+            if (Sources.FieldSelector.TryParse(text, out _) is not { Css: { } css } selector) continue;
+            var elements = members.Select(m => css.MatchAny(m.Descendants<IElement>(), m)).ToList();
+            if (elements.SequenceEqual(title.Elements))
+                return new Column { Css = selector.Text, Selector = selector, Cost = box.Cost + 1, Elements = elements, Texts = title.Texts };
+        }
+        return title;
     }
 
+    /// <summary>A heading, inside one, or around one and nothing else (a card header holding only its h3).</summary>
     private static bool IsHeadingLike(IElement element) =>
-        SelectorWriter.IsHeading(element.LocalName) || element.QuerySelector("h1,h2,h3,h4,h5,h6") is not null
-        || element.Ancestors<IElement>().Take(3).Any(a => SelectorWriter.IsHeading(a.LocalName)) || element.GetAttribute("role") == "heading";
+        SelectorWriter.IsHeading(element.LocalName) || element.GetAttribute("role") == "heading"
+        || element.Ancestors<IElement>().Take(3).Any(a => SelectorWriter.IsHeading(a.LocalName))
+        || element.QuerySelector("h1,h2,h3,h4,h5,h6") is { } heading && heading.TextContent.Trim() == element.TextContent.Trim();
 
     private static bool TitleClass(IElement element) =>
         ClassNames.WordsOf(element).Any(w => w is "title" or "titre" or "titulo" or "headline" or "heading" or "name" or "header");
@@ -171,14 +180,12 @@ internal static partial class FieldFinder
     /// destination; otherwise the anchor column that does. The main destination of an item is where its title, its
     /// image and its "read more" lead — not a tag, a category or an author page, and not where the other items lead too.
     /// </summary>
-    private static (string? Css, string Note) ChooseLink(IReadOnlyList<IElement> members, Column title, IReadOnlyList<Column> columns, FieldContext context)
+    private static string? ChooseLink(IReadOnlyList<IElement> members, Column title, IReadOnlyList<Column> columns, FieldContext context)
     {
         var primary = members.Select((m, i) => PrimaryLink(m, title.Elements[i], members, context)).ToList();
         var defaults = members.Select((m, i) => context.Resolve(DefaultLink(m, title.Elements[i]))).ToList();
-        var withLink = primary.Count(p => p is not null);
-        if (withLink == 0) return (null, "no links: items are identified by their titles");
         var agree = primary.Zip(defaults).Count(p => p.First is not null && p.First == p.Second);
-        if (agree == withLink) return (null, $"{withLink}/{members.Count} linked (the title's link)");
+        if (agree == primary.Count(p => p is not null)) return null;
 
         Column? best = null;
         var bestAgree = agree;
@@ -189,9 +196,7 @@ internal static partial class FieldFinder
             if (count > bestAgree || count == bestAgree && best is not null && column.Cost < best.Cost)
                 (best, bestAgree) = (column, count);
         }
-        return best is null
-            ? (null, $"{agree}/{members.Count} linked (the title's link)")
-            : (best.Css + "@href", $"{bestAgree}/{members.Count} linked ({best.Css})");
+        return best is null ? null : (best.Css.StartsWith('.') && !best.Css.Contains(' ') ? "a" + best.Css : best.Css) + "@href";
     }
 
     /// <summary>The extractor's default link: the first that leads to a page in the title, around it, on the item, in the item.</summary>
@@ -258,7 +263,8 @@ internal static partial class FieldFinder
             var values = members.Select((m, i) => column.Elements[i] is null ? null : Extraction.ListingExtractor.ReadDate(m, column.Selector)).ToList();
             var dated = DateInference.Count(values, groups, context.AllCultures, [], context.FetchedAt);
             var ownRead = values.Count(v => v is not null && context.ReadsAsDate(v));
-            if (ownRead < Math.Max(2, n * 0.4)) continue;
+            // Read as dates by the items' own text, and giving dates (with the group's help): "1." is a day, not a date.
+            if (ownRead < Math.Max(2, n * 0.4) || dated < Math.Max(2, n * 0.4)) continue;
             // How purely the element shows a date ("7 October 2021", not "By Ana · 7 October 2021"): the smallest box
             // that holds it is the date, but never at the cost of items left undated.
             var purity = column.Texts.Where(t => t.Length > 0).Select(t => DatePurity(t, context)).DefaultIfEmpty(0).Average();

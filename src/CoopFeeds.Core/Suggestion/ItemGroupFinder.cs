@@ -24,8 +24,11 @@ internal static class ItemGroupFinder
         var elements = chrome.Body.Descendants<IElement>().Where(e => !IsInvisibleTag(e.LocalName)).ToList();
         var seeds = new List<(List<IElement> Seeds, string Origin)>();
 
-        var links = elements.Where(e => e.LocalName == "a" && IsContentLink(e) && !chrome.IsChrome(e));
+        var links = elements.Where(e => e.LocalName == "a" && IsContentLink(e) && !chrome.IsChrome(e)).ToList();
         seeds.AddRange(links.GroupBy(TagPath).Where(g => g.Count() >= MinItems).Select(g => (g.ToList(), "repeated links")));
+        // The same path with the parent's classes too: a title link and a "3 hours ago" link can share a tag path
+        // (span > a) in rows that alternate between an item and its byline.
+        seeds.AddRange(links.GroupBy(ClassedPath).Where(g => g.Count() >= MinItems).Select(g => (g.ToList(), "repeated links")));
 
         var headings = elements.Where(e => e.LocalName is "h1" or "h2" or "h3" or "h4" or "h5" or "h6" && HasText(e) && !chrome.IsChrome(e));
         seeds.AddRange(headings.GroupBy(TagPath).Where(g => g.Count() >= MinItems).Select(g => (g.ToList(), "repeated headings")));
@@ -161,6 +164,9 @@ internal static class ItemGroupFinder
         names.Reverse();
         return string.Join('>', names);
     }
+
+    private static string ClassedPath(IElement element) =>
+        TagPath(element) + "|" + string.Join('.', ClassNames.StableOf(element)) + "|" + string.Join('.', element.ParentElement is { } parent ? ClassNames.StableOf(parent) : []);
 
     /// <summary>A link a reader would follow to an item: it leads to a page, and shows text or an image with alt text.</summary>
     public static bool IsContentLink(IElement anchor)

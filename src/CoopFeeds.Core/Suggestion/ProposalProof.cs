@@ -184,24 +184,35 @@ internal static class ProposalProof
     /// </summary>
     private static string? SeveralPerMember(IReadOnlyList<IElement> members, FieldSelector title)
     {
-        var several = members.Count(m => m.Descendants<IElement>().Where(e => title.Css!.Match(e, m))
-            .Select(e => TextCleaner.Clean(ListingExtractor.VisibleText(e))).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).Count() > 1);
+        // Titles in the same place as the first (ol > li > article > h3 twice), not a link inside the title's own line.
+        int Titles(IElement member)
+        {
+            var matches = member.Descendants<IElement>().Where(e => title.Css!.Match(e, member)).ToList();
+            if (matches.Count < 2) return matches.Count;
+            var shape = PathWithin(matches[0], member);
+            return matches.Where(m => PathWithin(m, member) == shape)
+                .Select(e => TextCleaner.Clean(ListingExtractor.VisibleText(e))).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).Count();
+        }
+        var several = members.Count(m => Titles(m) > 1);
         return several * 4 > members.Count
             ? $"{several} of {members.Count} elements hold several titles ({title.Text}): each is a box of items, not an item"
             : null;
     }
 
+    private static string PathWithin(IElement element, IElement member) =>
+        string.Join('>', element.Ancestors<IElement>().TakeWhile(a => a != member).Select(a => a.LocalName).Reverse().Append(element.LocalName));
+
     private static (double Score, List<string> Evidence, double Share) Judge(
         MergedListing merged, MergedListing pageOne, ListingPage first, FieldChoice fields, ItemGroup group, FieldContext context,
         PageSigns signs, int pagesSeen, int secondItems, int secondNew, NextPageChoice? next)
     {
-        var items = pageOne.Items;
+        var items = merged.Items;
         var n = items.Count;
         var members = group.Members;
         var evidence = new List<string>();
         var parts = new List<(string Name, double Weight, double Value)>();
 
-        evidence.Add(pagesSeen > 1 ? $"{merged.Items.Count} items on {pagesSeen} pages ({n} on page 1)" : $"{n} items");
+        evidence.Add(pagesSeen > 1 ? $"{n} items on {pagesSeen} pages ({pageOne.Items.Count} on page 1)" : $"{n} items");
         parts.Add(("count", 0.10, Math.Min(1, Math.Log(n) / Math.Log(30))));
 
         var words = items.Average(i => i.Title.Split(' ').Length);
@@ -210,7 +221,7 @@ internal static class ProposalProof
 
         var linked = items.Count(i => i.Link is not null);
         var distinctLinks = items.Where(i => i.Link is not null).Select(i => i.IdentityKey).Distinct(StringComparer.Ordinal).Count();
-        evidence.Add(fields.Notes[0]);
+        evidence.Add(linked == 0 ? "no links: items are identified by their titles" : $"{linked}/{n} linked ({fields.LinkSource})");
         parts.Add(("links", 0.10, n == 0 ? 0 : linked / (double)n * (linked == 0 ? 0 : distinctLinks / (double)linked)));
 
         var dated = items.Count(i => i.Published is not null);
@@ -254,10 +265,10 @@ internal static class ProposalProof
         parts.Add(("share", 0.15, Math.Min(1, share * 1.6)));
 
         var perItem = members.Average(m => m.QuerySelectorAll("a[href]").Select(a => context.Resolve(a.GetAttribute("href"))).OfType<string>().Distinct().Count() + (m.LocalName == "a" ? 1 : 0));
-        evidence.Add($"{perItem.ToString("0.#", CultureInfo.InvariantCulture)} links per item");
+        evidence.Add($"{perItem.ToString("0.#", CultureInfo.InvariantCulture)} link{(perItem == 1 ? "" : "s")} per item");
         parts.Add(("focus", 0.05, perItem <= 3 ? 1 : Math.Max(0, 1 - (perItem - 3) / 6)));
 
-        var lost = first.Items.Count - n;
+        var lost = first.Items.Count - pageOne.Items.Count;
         if (lost > 0) evidence.Add($"{lost} matched element{(lost == 1 ? "" : "s")} dropped or merged by normalization");
         parts.Add(("losses", -0.10, first.Items.Count == 0 ? 0 : lost / (double)first.Items.Count));
 

@@ -60,7 +60,9 @@ public static class SelectorSuggester
             .DistinctBy(p => p.Identity)
             .ToList();
 
-        if (ranked.Count > 0 && ranked[0].ContentShare < MinShareOnSuspectPage
+        // On a page that shows the signs of a login form, a bot check or an article, a list is believed only when it is
+        // the page's content: most of its text, and dated or long. Otherwise it is the form's help links or "related stories".
+        if (ranked.Count > 0 && !Convincing(ranked[0])
             && new[] { signs.LoginWall, signs.BlockPage, signs.AppShell, signs.Article }.OfType<string>().ToList() is { Count: > 0 } suspect)
         {
             problems.AddRange(suspect);
@@ -99,6 +101,10 @@ public static class SelectorSuggester
             NextPageToVerify = toVerify,
         };
     }
+
+    private static bool Convincing(ProvedProposal proposal) =>
+        proposal.ContentShare >= MinShareOnSuspectPage
+        && (proposal.Merged.Items.Count(i => i.Published is not null) * 2 >= proposal.Merged.Items.Count || proposal.Merged.Items.Count >= 8);
 
     /// <summary>A cheap first ranking of groups: in the main content, many members, headings and links, some text.</summary>
     private static double QuickLook(ItemGroup group, PageChrome chrome)

@@ -29,6 +29,14 @@ internal static class SelectorWriter
         ["table"] = 1.6, ["tbody"] = 1.2, ["thead"] = 1.6, ["main"] = 1.2, ["caption"] = 1.6, ["summary"] = 1.6, ["details"] = 1.8,
     };
 
+    /// <summary>Words of class names that say which field an element is.</summary>
+    private static readonly HashSet<string> FieldWords = new(StringComparer.Ordinal)
+    {
+        "title", "headline", "heading", "name", "date", "time", "published", "summary", "excerpt", "teaser", "description",
+        "desc", "intro", "lede", "abstract", "label", "category", "tag", "type", "kicker", "titre", "titulo", "fecha", "resume",
+        "chapo", "entradilla", "rubrique", "etiqueta", "datum", "text", "body", "meta",
+    };
+
     /// <summary>
     /// The selector of a set of items: it must select exactly <paramref name="members"/> in <paramref name="document"/>.
     /// Prefers the items' own tag and class (<c>article.listing-item</c>), then qualifies with their parent or an ancestor
@@ -190,7 +198,9 @@ internal static class SelectorWriter
         var classes = ClassNames.StableOf(element);
         foreach (var cls in classes)
         {
-            var classCost = 1.0 + cls.Length * 0.004;
+            // A class that names the element reads better, and lasts longer, than its bare tag; one that names a field
+            // ("…__title", "entry-date") better than one every link of the site wears ("govuk-link").
+            var classCost = 0.9 + cls.Length * 0.004 - (!forItems && ClassNames.WordsOf(cls).Any(FieldWords.Contains) ? 0.1 : 0);
             // Items read best as tag and class ("article.listing-item"); fields as the class alone (".summary").
             yield return new($".{cls}", forItems ? classCost + 0.3 : classCost);
             yield return new($"{tag}.{cls}", forItems ? classCost + 0.1 : classCost + 0.25);
