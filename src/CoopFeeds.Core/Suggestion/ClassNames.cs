@@ -20,6 +20,9 @@ internal static partial class ClassNames
         "block", "inline", "sticky", "new", "lazy", "lazyload", "lazyloaded", "loaded", "animated", "wow", "contextual-region",
         "inner", "outer", "wrapper", "wrap", "clear", "fixed", "bold", "italic", "uppercase", "lowercase", "compact",
         "full", "wide", "narrow", "thin", "dark", "light", "primary", "secondary", "noscript", "js", "no-js", "focus",
+        // Tailwind's single-word utilities.
+        "shadow", "rounded", "border", "underline", "truncate", "antialiased", "capitalize", "relative", "absolute", "static",
+        "transform", "transition", "outline", "grow", "shrink", "italic", "hover", "group", "peer", "prose", "container",
     };
 
     // Utility and layout families of Bootstrap, Tailwind and the like: a prefix and a value.

@@ -303,7 +303,9 @@ internal static partial class FieldFinder
         var bestScore = 0.0;
         foreach (var column in columns)
         {
-            if (column.Coverage < Math.Max(2, n * 0.2) || column.AverageLength < 25) continue;
+            // Prose: a few words at least, and a different text on each item ("Riverside Housing Co-operative" twice is a label).
+            if (column.Coverage < Math.Max(2, n * 0.2) || column.AverageLength < 25 || column.AverageWords < 5) continue;
+            if (column.AverageWords < 8 && column.Distinct < column.Coverage * 0.8) continue;
             if (column == title || column.HoldsAny(title) || column.Within(title)) continue;
             if (dateCss is not null && column.Css == dateCss.Split('@')[0]) continue;
             var values = column.Texts.Where(t => t.Length > 0).ToList();

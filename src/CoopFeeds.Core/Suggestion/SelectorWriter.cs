@@ -99,9 +99,14 @@ internal static class SelectorWriter
     {
         foreach (var form in Compounds(target, forItems: false)) yield return form;
 
-        // An element with no class of its own: named by the nearest ancestor in the item that has one ("h3 a", ".meta time").
+        // An element with no class of its own: named by the nearest ancestor in the item that has one ("h3 a", ".meta time"),
+        // or by the element it follows ("h3 + p": the paragraph after the title, when the first paragraph is a label).
         if (ClassNames.StableOf(target).Count == 0)
         {
+            if (target.PreviousElementSibling is { } before && target.ParentElement != null)
+                foreach (var previous in Compounds(before, forItems: false).Where(f => !f.Css.Contains('[')).Take(2))
+                    yield return new($"{previous.Css} + {target.LocalName}", previous.Cost + TagCost(target.LocalName) + 0.9);
+
             foreach (var ancestor in target.Ancestors<IElement>().TakeWhile(a => a != item))
             {
                 var named = Compounds(ancestor, forItems: false).Where(f => f.Css.Contains('.') || IsHeading(ancestor.LocalName)).ToList();

@@ -29,6 +29,16 @@ public sealed class FixtureExtractionTests
         "chrome-spanish-cards",
         "chrome-paginated",
         "chrome-year-headings",
+        "ghost-blog",
+        "govuk-document-list",
+        "diary-definition-list",
+        "german-teasers",
+        "forum-table-rows",
+        "drupal7-views-rows",
+        "tailwind-link-cards",
+        "french-month-paragraphs",
+        "blog-dates-without-year",
+        "table-view-button",
     ];
 
     public static TheoryData<string> FixtureNames => new(Names);
