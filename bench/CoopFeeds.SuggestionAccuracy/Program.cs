@@ -13,15 +13,17 @@ using CoopFeeds.SuggestionAccuracy;
 // Each candidate is pasted into a sources file as a maintainer would paste it, loaded by the real loader and read by the
 // real page step, extractor and normalizer; a saved page's next page is read when the engine names one beside it.
 //
-//   dotnet run --project bench/CoopFeeds.SuggestionAccuracy [-- [--verbose] [FOLDER]...]
+//   dotnet run --project bench/CoopFeeds.SuggestionAccuracy [-- [--verbose] [--only NAME] [FOLDER]...]
 
 var verbose = args.Contains("--verbose");
+var only = Array.IndexOf(args, "--only") is >= 0 and var at && at + 1 < args.Length ? args[at + 1] : null;
 var repository = FindRepository();
 var pages = new List<BenchmarkPage>();
 pages.AddRange(BenchmarkPage.Samples(repository));
 pages.AddRange(BenchmarkPage.Fixtures(Path.Combine(repository, "tests", "CoopFeeds.Core.Tests", "Fixtures", "Extraction"), "fixture"));
-foreach (var folder in args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)))
+foreach (var folder in args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] != "--only")))
     pages.AddRange(BenchmarkPage.Fixtures(Path.GetFullPath(folder), Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/'))));
+if (only is not null) pages.RemoveAll(p => p.Name != only);
 
 Console.WriteLine("| page | kind | expected | top-1 items | top-1 F1 | title | date | summary | category | best of top 3 | note |");
 Console.WriteLine("|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|");
@@ -32,7 +34,9 @@ foreach (var page in pages)
     // The expected items must be what the page's own selectors give; a page where they are not is not measured.
     if (page.Source is { } own && !Accuracy.Of(await ReadSourceAsync(page, (JsonObject)own.DeepClone()), page.Expected).Reproduces)
         Console.Error.WriteLine($"{page.Name}: its own source does not give its expected items; check the expectation file");
+    var started = System.Diagnostics.Stopwatch.GetTimestamp();
     var (result, candidates) = await SuggestAsync(page);
+    var engine = System.Diagnostics.Stopwatch.GetElapsedTime(started);
     var accuracies = new List<Accuracy>();
     foreach (var candidate in candidates) accuracies.Add(Accuracy.Of(await ReadAsync(page, candidate), page.Expected));
     var top = accuracies.FirstOrDefault() ?? Accuracy.None;
@@ -46,7 +50,7 @@ foreach (var page in pages)
     Console.WriteLine($"| {page.Name} | {page.Kind} | {page.Expected.Count} | {top.Got} | {F(top.F1)} | {F(top.Title)} | {F(top.Date)} | {F(top.Summary)} | {F(top.Category)} | {rank} | {note.Replace("|", "\\|")} |");
     if (verbose)
     {
-        Console.Error.WriteLine($"== {page.Name}");
+        Console.Error.WriteLine($"== {page.Name} ({engine.TotalMilliseconds:0} ms)");
         Console.Error.WriteLine(SuggestionJson.Serialize(result with { Candidates = [.. result.Candidates.Select(c => c with { Items = [] })] }));
     }
 }

@@ -73,7 +73,20 @@ internal sealed class FieldContext
     public string? Resolve(string? href)
     {
         if (string.IsNullOrWhiteSpace(href) || href.Trim().StartsWith('#')) return null;
+        if (_resolved.TryGetValue(href, out var known)) return known;
         var uri = LinkResolver.Resolve(href, BaseUri);
-        return uri is null ? null : new UriBuilder(uri) { Fragment = "" }.Uri.AbsoluteUri;
+        return _resolved[href] = uri is null ? null : new UriBuilder(uri) { Fragment = "" }.Uri.AbsoluteUri;
+    }
+
+    private readonly Dictionary<string, string?> _resolved = new(StringComparer.Ordinal);
+
+    private readonly Dictionary<IElement, string> _texts = [];
+
+    /// <summary>An element's text as a reader sees it, cleaned; worked out once per element of the page.</summary>
+    public string TextOf(IElement element)
+    {
+        if (!_texts.TryGetValue(element, out var text))
+            _texts[element] = text = TextCleaner.Clean(Extraction.ListingExtractor.VisibleText(element));
+        return text;
     }
 }

@@ -66,7 +66,7 @@ internal static partial class FieldFinder
     /// read them too (a second page whose one undated &lt;time&gt;-less item shows only words).</param>
     public static FieldChoice? Choose(IReadOnlyList<IElement> members, IReadOnlyList<IElement> later, FieldContext context)
     {
-        var all = members.Concat(later).ToList();
+        var all = Sample(members.Concat(later).ToList());
         var columns = FieldColumns.Of(all);
         var n = all.Count;
 
@@ -101,6 +101,14 @@ internal static partial class FieldFinder
         };
     }
 
+    /// <summary>Members looked at for the fields: all of a list of a normal length, an even spread of a long one.</summary>
+    private const int MaxMembersExamined = 60;
+
+    private static List<IElement> Sample(List<IElement> members) =>
+        members.Count <= MaxMembersExamined
+            ? members
+            : Enumerable.Range(0, MaxMembersExamined).Select(i => members[(int)((long)i * members.Count / MaxMembersExamined)]).ToList();
+
     /// <summary>
     /// The title: in (nearly) every item, distinct across items, a heading or the main link rather than a label, long
     /// enough to name something, and not a date or a "Read more". When a heading holds more than its link (a "new" marker,
@@ -117,7 +125,8 @@ internal static partial class FieldFinder
             var values = column.Texts.Where(t => t.Length > 0).ToList();
             var distinct = column.Distinct / (double)values.Count;
             var navigation = values.Count(LooksLikeNavigation) / (double)values.Count;
-            var dated = values.Count(v => v.Length <= 40 && context.ReadsAsDate(v)) / (double)values.Count;
+            // A title may name a month ("Board minutes, March 2022"); one that is nothing but a date is not a title.
+            var dated = values.Count(v => v.Length <= 40 && context.ReadsAsDate(v) && context.LettersBesidesDates(v) <= 3) / (double)values.Count;
             var words = column.AverageWords;
             var length = words < 1.5 ? 0.35 : words < 3 ? 0.8 : column.AverageLength > 300 ? 0.3 : 1.0;
             var element = column.Elements.First(e => e is not null)!;
@@ -182,7 +191,10 @@ internal static partial class FieldFinder
     /// </summary>
     private static string? ChooseLink(IReadOnlyList<IElement> members, Column title, IReadOnlyList<Column> columns, FieldContext context)
     {
-        var primary = members.Select((m, i) => PrimaryLink(m, title.Elements[i], members, context)).ToList();
+        // How many items link to each destination: one that several share (a section page, "subscribe") is nobody's own.
+        var sharedBy = members.SelectMany(m => m.QuerySelectorAll("a[href]").Select(a => context.Resolve(a.GetAttribute("href"))).OfType<string>().Distinct())
+            .GroupBy(t => t, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var primary = members.Select((m, i) => PrimaryLink(m, title.Elements[i], sharedBy, context)).ToList();
         var defaults = members.Select((m, i) => context.Resolve(DefaultLink(m, title.Elements[i]))).ToList();
         var agree = primary.Zip(defaults).Count(p => p.First is not null && p.First == p.Second);
         if (agree == primary.Count(p => p is not null)) return null;
@@ -220,7 +232,7 @@ internal static partial class FieldFinder
         return trimmed.Length > 0 && trimmed[0] != '#' && !LinkResolver.HasRejectedScheme(trimmed);
     }
 
-    private static string? PrimaryLink(IElement item, IElement? title, IReadOnlyList<IElement> members, FieldContext context)
+    private static string? PrimaryLink(IElement item, IElement? title, IReadOnlyDictionary<string, int> sharedBy, FieldContext context)
     {
         var anchors = item.QuerySelectorAll("a[href]").ToList();
         if (item.LocalName == "a" && item.HasAttribute("href")) anchors.Insert(0, item);
@@ -239,12 +251,8 @@ internal static partial class FieldFinder
             scores[target] = score;
         }
         if (scores.Count == 0) return null;
-        // A destination every item shares (a section page, "subscribe") is nobody's own.
         foreach (var target in scores.Keys.ToList())
-        {
-            var shared = members.Count(m => m != item && m.QuerySelectorAll("a[href]").Any(a => context.Resolve(a.GetAttribute("href")) == target));
-            if (shared >= 2) scores[target] -= 3;
-        }
+            if (sharedBy.GetValueOrDefault(target) > 2) scores[target] -= 3;
         return scores.OrderByDescending(s => s.Value).First().Key;
     }
 
@@ -311,6 +319,10 @@ internal static partial class FieldFinder
             var values = column.Texts.Where(t => t.Length > 0).ToList();
             if (values.Count(LooksLikeNavigation) * 2 > values.Count) continue;
             if (values.Count(v => v.Length <= 60 && context.ReadsAsDate(v)) * 2 > values.Count) continue;
+            // A byline is not a summary, however long.
+            if (values.Count(v => BylinePattern().IsMatch(v)) * 2 > values.Count) continue;
+            var own = column.Elements.First(e => e is not null)!;
+            if (ClassNames.WordsOf(own).Any(AuthorWords.Contains)) continue;
             // An echo of the title (an image's alt, a tooltip) says nothing new.
             if (values.Zip(title.Texts.Where(t => t.Length > 0)).Count(p => Similar(p.First, p.Second)) * 2 > values.Count) continue;
             var holdsOwnLink = column.Elements.Select((e, i) => (e, m: members[i])).Count(p =>
@@ -347,7 +359,8 @@ internal static partial class FieldFinder
             if (dateCss is not null && column.Css == dateCss.Split('@')[0]) continue;
             var values = column.Texts.Where(t => t.Length > 0).ToList();
             if (values.Any(v => CreditPattern().IsMatch(v) || BylinePattern().IsMatch(v))) continue;
-            if (values.Count(v => CountPattern().IsMatch(v) && v.Any(char.IsDigit)) * 2 > values.Count) continue;
+            // Counts and durations ("3 comments", "5 min read") start with their number; labels rarely do.
+            if (values.Count(v => CountPattern().IsMatch(v) && v.Any(char.IsDigit) || char.IsDigit(v[0])) * 2 > values.Count) continue;
             if (values.Count(LooksLikeNavigation) * 2 > values.Count) continue;
             if (values.Count(v => context.ReadsAsDate(v)) * 3 > values.Count) continue;
             var element = column.Elements.First(e => e is not null)!;

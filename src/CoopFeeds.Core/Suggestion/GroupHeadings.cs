@@ -37,16 +37,16 @@ internal static partial class GroupHeadings
             }
             if (holders.Contains(element) || insideMember.Contains(element) || ItemGroupFinder.IsInvisibleTag(element.LocalName)) continue;
             if (element.TextContent.Length > MaxHeadingLength * 4) continue;
-            var text = TextCleaner.Clean(ListingExtractor.VisibleText(element));
+            var text = context.TextOf(element);
             if (text.Length is 0 or > MaxHeadingLength) continue;
             // The outermost element with this text: <h2><span>April 2022</span></h2> is the h2.
-            if (element.ParentElement is { } parent && !holders.Contains(parent) && TextCleaner.Clean(ListingExtractor.VisibleText(parent)) == text) continue;
+            if (element.ParentElement is { } parent && !holders.Contains(parent) && parent.TextContent.Length <= MaxHeadingLength * 4 && context.TextOf(parent) == text) continue;
             last = element;
         }
 
         var headings = byMember.Values.Distinct().ToList();
         if (headings.Count < 2) return null;
-        var texts = headings.ToDictionary(h => h, h => TextCleaner.Clean(ListingExtractor.VisibleText(h)));
+        var texts = headings.ToDictionary(h => h, context.TextOf);
         var dated = headings.Count(h => IsDateHeading(texts[h], context));
         if (dated < 2 || dated * 5 < headings.Count * 4) return null;
         // Headings that all come before the first item group nothing.

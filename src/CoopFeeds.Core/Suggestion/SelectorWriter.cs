@@ -73,6 +73,17 @@ internal static class SelectorWriter
                             candidates.Add(new($"{form.Css} {parent.Css} {item.Css}", form.Cost + parent.Cost + item.Cost + 1.4));
                 }
 
+        // The child path from a named ancestor, when nothing shorter tells the items apart: "main > ul > li".
+        foreach (var ancestor in ancestors.Take(4))
+        {
+            var paths = members.Select(m => ChildPath(ancestor, m)).Distinct(StringComparer.Ordinal).ToList();
+            if (paths is not [{ } path]) continue;
+            foreach (var form in Compounds(ancestor, forItems: false).Where(f => f.Css != "div" && f.Css != "span").Take(3))
+                // The path ends in the items' tag: their own form ("li.entry") goes in its place.
+                foreach (var item in own.Where(o => o.Css.StartsWith(members[0].LocalName, StringComparison.Ordinal)).Take(2))
+                    candidates.Add(new($"{form.Css} > {path}{item.Css[members[0].LocalName.Length..]}", form.Cost + item.Cost + 0.5 * path.Count(c => c == '>') + 1.6));
+        }
+
         var found = FirstExact(document, candidates, wanted);
         if (found is not null) return found;
 
@@ -163,6 +174,10 @@ internal static class SelectorWriter
         }
         return null;
     }
+
+    /// <summary>The tag names from <paramref name="ancestor"/>'s child down to <paramref name="element"/>: "ul > li".</summary>
+    private static string ChildPath(IElement ancestor, IElement element) =>
+        string.Join(" > ", element.Ancestors<IElement>().TakeWhile(a => a != ancestor).Reverse().Select(a => a.LocalName).Append(element.LocalName));
 
     private static bool Between(IElement element, IElement first, IElement last) =>
         first.CompareDocumentPosition(element).HasFlag(DocumentPositions.Following)
