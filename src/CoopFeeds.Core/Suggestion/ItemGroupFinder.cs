@@ -59,6 +59,24 @@ internal static class ItemGroupFinder
     }
 
     /// <summary>
+    /// The largest run of like items that is too short to be a list (two news items in a box), for the problem that says
+    /// why nothing was proposed; null when there is none.
+    /// </summary>
+    public static IReadOnlyList<IElement>? ShortList(IDocument document, PageChrome chrome)
+    {
+        var links = chrome.Body.Descendants<IElement>().Where(e => e.LocalName == "a" && IsContentLink(e) && !chrome.IsChrome(e)).ToList();
+        foreach (var pair in links.GroupBy(ClassedPath).Where(g => g.Count() == MinItems - 1).Select(g => g.ToList()))
+        {
+            var common = CommonAncestor(pair);
+            // Each link lifted to the child of their common ancestor that holds it: the two items.
+            var items = pair.Select(a => a.Ancestors<IElement>().TakeWhile(x => x != common).LastOrDefault() ?? a).Distinct().ToList();
+            if (items.Count == MinItems - 1 && items.All(i => i.LocalName == items[0].LocalName) && items.All(i => i.QuerySelector("a[href]") is not null || i.LocalName == "a"))
+                return items;
+        }
+        return null;
+    }
+
+    /// <summary>
     /// The item elements a seed group stands for: each seed lifted by the same number of levels, the fewest any seed can
     /// rise without its container holding another seed (items of one list share one shape); then, when one list is split
     /// across separate boxes (a main list and a sidebar list of the same markup), each big enough box on its own too.

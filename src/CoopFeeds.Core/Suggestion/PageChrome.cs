@@ -33,7 +33,7 @@ internal sealed class PageChrome
     {
         "related", "popular", "trending", "recent", "latest", "most", "promo", "promoted", "sponsor", "sponsored", "ad", "ads",
         "advert", "advertisement", "highlight", "highlights", "featured", "spotlight", "teasers", "more", "widget", "widgets",
-        "newsletter", "subscribe", "sidebar",
+        "newsletter", "subscribe",
     };
 
     private static readonly string[] MainSelectors =

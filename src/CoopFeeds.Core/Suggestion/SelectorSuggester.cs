@@ -72,7 +72,11 @@ public static class SelectorSuggester
         else if (ranked.Count == 0)
         {
             var reasons = signs.Reasons.ToList();
-            problems.AddRange(reasons.Count > 0 ? reasons : ["no list found: no group of 3 or more similar items with distinct titles"]);
+            var shortList = reasons.Count == 0 ? ItemGroupFinder.ShortList(document, chrome) : null;
+            if (reasons.Count > 0) problems.AddRange(reasons);
+            else if (shortList is not null)
+                problems.Add($"too short a list: only {shortList.Count} similar items ({PageChrome.Describe(shortList[0])}), and a list needs at least {ItemGroupFinder.MinItems}");
+            else problems.Add("no list found: no group of 3 or more similar items with distinct titles");
             if (reasons.Count == 0 && rejected.Count > 0) problems.Add("closest groups: " + string.Join("; ", rejected.Take(3)));
         }
 

@@ -132,6 +132,7 @@ public sealed class ProblemPageTests
         var result = await Suggest.PageAsync(Suggest.WithChrome(Suggest.Articles(2)));
 
         Assert.Empty(result.Candidates);
+        Assert.Contains("too short a list: only 2 similar items (article.story), and a list needs at least 3", result.Problems);
     }
 
     [Fact]
