@@ -129,7 +129,7 @@ public static partial class ListingExtractor
     /// owns it?"). An element with no text at all — a card header that is only a logo — reads as its accessible name:
     /// its aria-label, else the alt text of its images, else its title attribute.
     /// </summary>
-    private static string VisibleText(IElement element)
+    internal static string VisibleText(IElement element)
     {
         var text = new System.Text.StringBuilder();
         AppendVisibleText(element, text);
@@ -212,7 +212,7 @@ public static partial class ListingExtractor
     /// A date selector with an attribute reads it; a selector on a &lt;time datetime&gt;, or on an element holding one,
     /// prefers the machine-readable value; without a selector, the first time[datetime] in the item is used.
     /// </summary>
-    private static string? ReadDate(IElement item, FieldSelector? selector)
+    internal static string? ReadDate(IElement item, FieldSelector? selector)
     {
         if (selector is null)
             return item.QuerySelector("time[datetime]")?.GetAttribute("datetime");

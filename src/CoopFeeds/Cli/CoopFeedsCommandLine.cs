@@ -5,7 +5,7 @@ using CoopFeeds.StorageSetup;
 namespace CoopFeeds.Cli;
 
 /// <summary>
-/// One executable, <c>serve</c> by default: <c>serve</c>, <c>ingest</c>, <c>preview</c>, <c>check</c>, <c>purge</c>, <c>health</c>.
+/// One executable, <c>serve</c> by default: <c>serve</c>, <c>ingest</c>, <c>preview</c>, <c>suggest</c>, <c>check</c>, <c>purge</c>, <c>health</c>.
 /// Settings may follow any verb as <c>--Section:Key=value</c>; they go to configuration, not to the parser.
 /// </summary>
 public static class CoopFeedsCommandLine
@@ -13,7 +13,7 @@ public static class CoopFeedsCommandLine
     public const string DefaultSources = "samples/sources.json";
     public const string DefaultData = "data";
 
-    private static readonly string[] Verbs = ["serve", "ingest", "preview", "check", "purge", "health", "-h", "--help", "-?", "--version"];
+    private static readonly string[] Verbs = ["serve", "ingest", "preview", "suggest", "check", "purge", "health", "-h", "--help", "-?", "--version"];
 
     public static async Task<int> InvokeAsync(string[] args)
     {
@@ -60,6 +60,7 @@ public static class CoopFeedsCommandLine
         root.Subcommands.Add(ServeCommand());
         root.Subcommands.Add(IngestCommand.Create());
         root.Subcommands.Add(PreviewCommand.Create());
+        root.Subcommands.Add(SuggestCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(PurgeCommand.Create());
         root.Subcommands.Add(HealthCommand.Create());

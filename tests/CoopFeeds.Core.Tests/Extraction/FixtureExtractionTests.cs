@@ -22,6 +22,23 @@ public sealed class FixtureExtractionTests
         "malformed",
         "windows-1252",
         "windows-1252-undeclared",
+        "chrome-news-portal",
+        "chrome-wordpress-blog",
+        "chrome-drupal-reports",
+        "chrome-french-agenda",
+        "chrome-spanish-cards",
+        "chrome-paginated",
+        "chrome-year-headings",
+        "ghost-blog",
+        "govuk-document-list",
+        "diary-definition-list",
+        "german-teasers",
+        "forum-table-rows",
+        "drupal7-views-rows",
+        "tailwind-link-cards",
+        "french-month-paragraphs",
+        "blog-dates-without-year",
+        "table-view-button",
     ];
 
     public static TheoryData<string> FixtureNames => new(Names);
