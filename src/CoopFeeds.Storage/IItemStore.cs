@@ -62,10 +62,40 @@ public interface IItemStore
 
     /// <summary>Removes a source's items (those first seen at or after <paramref name="since"/> when given); returns how many.</summary>
     Task<int> PurgeAsync(string sourceId, DateTimeOffset? since, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Leases a source to <see cref="LeaseRequest.Holder"/> until <see cref="LeaseRequest.Now"/> + <see cref="LeaseRequest.Duration"/>,
+    /// so that of several instances (or <c>serve</c> and <c>ingest</c>) one runs it at a time: granted when no other holder's
+    /// lease on it is unexpired and the request's <see cref="LeaseRequest.Condition"/> holds (a lease the requester holds
+    /// counts as free). Due-ness is read from the stored state, so a source another holder ran since the requester last
+    /// looked is refused with its new next attempt. Holders take turns on the lease row: PostgreSQL locks it
+    /// (<c>FOR UPDATE SKIP LOCKED</c>, so a holder never waits on another's), SQLite takes it inside <c>BEGIN IMMEDIATE</c>.
+    /// </summary>
+    Task<LeaseResult> TryLeaseAsync(LeaseRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves the end of <paramref name="holder"/>'s lease on a source to <paramref name="until"/>, while a run goes on; false when
+    /// it holds the lease no longer (another holder took the source over after it expired).
+    /// </summary>
+    Task<bool> RenewLeaseAsync(string sourceId, string holder, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives up <paramref name="holder"/>'s lease on a source whose run saved nothing (cancelled, or it threw), so another holder
+    /// may take it at once. A save under the lease (<see cref="SourceRun.LeaseHolder"/>) releases it itself.
+    /// </summary>
+    Task ReleaseLeaseAsync(string sourceId, string holder, CancellationToken cancellationToken);
 }
 
 /// <summary>The source a run belongs to: its id and the section its items are published in.</summary>
-public sealed record SourceRun(string SourceId, string Section);
+public sealed record SourceRun(string SourceId, string Section)
+{
+    /// <summary>
+    /// The holder whose lease the run ran under (<see cref="IItemStore.TryLeaseAsync"/>), or null for a run outside any lease.
+    /// The save releases the lease in its transaction, recording which definition ran; when another holder has taken the
+    /// source over meanwhile it throws <see cref="LeaseLostException"/> and saves nothing.
+    /// </summary>
+    public string? LeaseHolder { get; init; }
+}
 
 /// <summary>What a save changed.</summary>
 public sealed record SaveResult(int New, int Updated, int Unchanged)

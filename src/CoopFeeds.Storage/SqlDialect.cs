@@ -14,4 +14,11 @@ internal sealed record SqlDialect
 
     /// <summary>A condition: the text <c>needle</c> occurs in <c>haystack</c>, taken literally (no wildcards).</summary>
     public required Func<string, string, string> Contains { get; init; }
+
+    /// <summary>
+    /// What follows the read of a lease row inside the lease transaction, so that holders take turns on it: PostgreSQL
+    /// locks the row and skips one another holder has locked (that holder is taking or releasing it); SQLite needs nothing,
+    /// its lease transaction being <c>BEGIN IMMEDIATE</c>.
+    /// </summary>
+    public required string LockLeaseRow { get; init; }
 }

@@ -94,6 +94,12 @@ public abstract class SqlItemStore : IItemStore
     private protected virtual Task BeforeCommitAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         Task.CompletedTask;
 
+    /// <summary>
+    /// Begins the transaction that reads and takes one lease. Holders must take turns on the lease row (with
+    /// <see cref="SqlDialect.LockLeaseRow"/>), but need not wait for saves of other sources.
+    /// </summary>
+    private protected abstract Task<DbTransaction> BeginLeaseAsync(DbConnection connection, CancellationToken cancellationToken);
+
     public async Task<SaveResult> SaveAsync(SourceRun source, IReadOnlyList<Item> items, IngestOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -121,6 +127,36 @@ public abstract class SqlItemStore : IItemStore
         await BeforeCommitAsync(connection, transaction, cancellationToken);
         await CommitAsync(transaction, cancellationToken);
         return removed;
+    }
+
+    public async Task<LeaseResult> TryLeaseAsync(LeaseRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Duration, TimeSpan.Zero);
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginLeaseAsync(connection, cancellationToken);
+        var result = await StoreLeases.TryLeaseAsync(connection, transaction, _dialect, request, cancellationToken);
+        await CommitAsync(transaction, cancellationToken);
+        return result;
+    }
+
+    public async Task<bool> RenewLeaseAsync(string sourceId, string holder, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sourceId);
+        ArgumentNullException.ThrowIfNull(holder);
+
+        await using var connection = await OpenAsync(cancellationToken);
+        return await StoreLeases.RenewAsync(connection, sourceId, holder, until, cancellationToken);
+    }
+
+    public async Task ReleaseLeaseAsync(string sourceId, string holder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sourceId);
+        ArgumentNullException.ThrowIfNull(holder);
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await StoreLeases.ReleaseAsync(connection, sourceId, holder, cancellationToken);
     }
 
     public async Task<IReadOnlyList<StoredItem>> GetItemsAsync(ItemQuery query, CancellationToken cancellationToken)

@@ -93,6 +93,12 @@ internal sealed class StoreWriter(DbConnection connection, DbTransaction transac
     /// <summary>Records one run as <see cref="IItemStore.SaveAsync"/> describes; the caller commits.</summary>
     public async Task<SaveResult> SaveRunAsync(SourceRun source, IReadOnlyList<Item> items, IngestOutcome outcome, CancellationToken cancellationToken)
     {
+        if (source.LeaseHolder is { } holder)
+        {
+            // First, so that a run whose source was taken over writes nothing at all.
+            await StoreLeases.ReleaseAfterRunAsync(connection, transaction, source.SourceId, holder, outcome.DefinitionFingerprint, cancellationToken);
+        }
+
         int added = 0, updated = 0, unchanged = 0;
         var moved = false;
         var movedFrom = new SortedSet<string>(StringComparer.Ordinal);

@@ -18,7 +18,7 @@ public sealed class PostgresTestDatabase : TestDatabase
 
     public string ConnectionString { get; }
     public override IItemStore Store { get; }
-    public override int LatestSchemaVersion => 1;
+    public override int LatestSchemaVersion => 2;
 
     public static async Task<PostgresTestDatabase> CreateAsync(string options = PostgresServer.Linguistic, string encoding = "UTF8") =>
         new(await PostgresServer.CreateDatabaseAsync(options, encoding));

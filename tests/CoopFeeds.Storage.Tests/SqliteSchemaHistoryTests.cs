@@ -17,7 +17,7 @@ public sealed class SqliteSchemaHistoryTests
         await using var db = await SqliteTestDatabase.CreateMigratedAsync();
         await db.OpenStore().MigrateAsync(None);
 
-        Assert.Equal(["6"], await db.QueryAsync("PRAGMA user_version;"));
+        Assert.Equal(["7"], await db.QueryAsync("PRAGMA user_version;"));
         Assert.Equal(["wal"], await db.QueryAsync("PRAGMA journal_mode;"));
     }
 
@@ -110,6 +110,22 @@ public sealed class SqliteSchemaHistoryTests
         await StoredFiguresTests.AssertMatchesDefinitionAsync(db, "after migrating from version 5");
         Assert.Equal(7, (await db.Store.GetSourceStateAsync(News.SourceId, None))?.StoredItemCount);
         Assert.Equal(2, (await db.Store.GetSourceStateAsync(events.SourceId, None))?.StoredItemCount);
+    }
+
+    [Fact]
+    public async Task AVersionSixDatabaseGainsLeasesAndItsSourcesAreDueAsTheyWere()
+    {
+        await using var db = await SqliteTestDatabase.CreateMigratedAsync();
+        await db.Store.SaveAsync(News, [Item("a")], Success(T0), None);
+        db.Execute(SqliteTestDatabase.UndoSourceLeases + "PRAGMA user_version = 6;");
+
+        var store = db.OpenStore();
+        await store.MigrateAsync(None);
+
+        var early = new LeaseRequest { SourceId = News.SourceId, Holder = "a", Now = T0.AddMinutes(30), Duration = TimeSpan.FromMinutes(3) };
+        Assert.Equal(new LeaseResult(LeaseAnswer.NotDue, T0.AddHours(1)), await store.TryLeaseAsync(early, None));
+        Assert.True((await store.TryLeaseAsync(early with { Now = T0.AddHours(1) }, None)).Granted);
+        Assert.Single(await store.AllItemsAsync());
     }
 
     [Fact]

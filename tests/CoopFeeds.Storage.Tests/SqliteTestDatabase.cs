@@ -16,7 +16,7 @@ public sealed class SqliteTestDatabase : TestDatabase
     public string Folder { get; }
     public string FilePath { get; }
     public override IItemStore Store { get; }
-    public override int LatestSchemaVersion => 6;
+    public override int LatestSchemaVersion => 7;
 
     public static SqliteTestDatabase Create()
     {
@@ -41,8 +41,14 @@ public sealed class SqliteTestDatabase : TestDatabase
 
     public override IItemStore OpenStore() => SqliteItemStore.ForFile(FilePath);
 
+    /// <summary>Takes the schema back to what version 6 left (before leases), for migration tests.</summary>
+    public const string UndoSourceLeases = """
+        DROP TABLE source_leases;
+
+        """;
+
     /// <summary>Takes the schema back to what version 5 left (before the stored figures), for migration tests.</summary>
-    public const string UndoStoredFigures = """
+    public const string UndoStoredFigures = UndoSourceLeases + """
         DROP INDEX ix_items_newest;
         DROP INDEX ix_items_section_newest;
         DROP INDEX ix_items_all_pos;

@@ -21,6 +21,7 @@ public sealed class PostgresItemStore : SqlItemStore, IAsyncDisposable, IDisposa
         // created with the C locale, plain lower() folds ASCII only).
         Fold = expression => $"lower({expression} COLLATE \"{PostgresMigrations.FoldCollation}\")",
         Contains = (haystack, needle) => $"strpos({haystack}, {needle}) > 0",
+        LockLeaseRow = "FOR UPDATE OF l SKIP LOCKED",
     };
 
     /// <summary>The LISTEN/NOTIFY channel of the store's writes; one per database, as the write lock is.</summary>
@@ -88,6 +89,10 @@ public sealed class PostgresItemStore : SqlItemStore, IAsyncDisposable, IDisposa
 
     private protected override Task BeforeCommitAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(transaction, NotifyWrite, [], cancellationToken);
+
+    // No write lock: taking a lease never waits on saves. Holders take turns on the lease row itself (LockLeaseRow).
+    private protected override async Task<DbTransaction> BeginLeaseAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
     /// <summary>Where the store is, for messages: host, port, database and user, never the password.</summary>
     private string Describe()

@@ -104,7 +104,19 @@ internal static class PostgresMigrations
         CREATE INDEX ix_source_state_changes_source ON source_state_changes (source_id, seq);
         """;
 
-    public static IReadOnlyList<string> Scripts { get; } = [Initial];
+    // Leases, so that of several instances one runs a source at a time (SourceLease.cs): SQLite's version 7. A row per
+    // source that ever was leased, which a lease request locks (FOR UPDATE SKIP LOCKED): who holds it until when (UTC ticks;
+    // none once released), and the definition fingerprint of the last run saved under a lease.
+    private const string SourceLeases = """
+        CREATE TABLE source_leases (
+            source_id       text COLLATE "C" NOT NULL PRIMARY KEY,
+            holder          text    NULL,
+            expires_at      bigint  NULL,
+            run_fingerprint text    NULL
+        );
+        """;
+
+    public static IReadOnlyList<string> Scripts { get; } = [Initial, SourceLeases];
 
     /// <summary>Applies every script the database lacks, under <see cref="MigrationLockKey"/>. A no-op when up to date.</summary>
     public static async Task ApplyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

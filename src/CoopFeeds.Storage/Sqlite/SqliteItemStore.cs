@@ -6,7 +6,8 @@ namespace CoopFeeds.Storage.Sqlite;
 
 /// <summary>
 /// The store for one machine: a SQLite file in WAL mode, a pooled connection per operation (so it is thread-safe) and
-/// every write in one <c>BEGIN IMMEDIATE</c> transaction, which makes writers take turns from its start, across processes too.
+/// every write — a save, a purge, taking a lease — in one <c>BEGIN IMMEDIATE</c> transaction, which makes writers take turns
+/// from its start, across processes too.
 /// </summary>
 public sealed class SqliteItemStore : SqlItemStore
 {
@@ -20,6 +21,7 @@ public sealed class SqliteItemStore : SqlItemStore
     {
         Fold = expression => $"{FoldFunction}({expression})",
         Contains = (haystack, needle) => $"instr({haystack}, {needle}) > 0",
+        LockLeaseRow = "",
     };
 
     private readonly string _connectionString;
@@ -64,6 +66,11 @@ public sealed class SqliteItemStore : SqlItemStore
 
     private protected override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: false));
+
+    // SQLite has one writer at a time: a lease is read and taken inside BEGIN IMMEDIATE, so `ingest` beside `serve` on one
+    // file (or two processes) never both take one.
+    private protected override Task<DbTransaction> BeginLeaseAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        BeginWriteAsync(connection, cancellationToken);
 
     /// <summary>The file, for messages.</summary>
     private string Describe() => $"'{new SqliteConnectionStringBuilder(_connectionString).DataSource}'";

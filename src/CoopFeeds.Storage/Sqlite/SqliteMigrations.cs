@@ -133,7 +133,20 @@ internal static class SqliteMigrations
         CREATE INDEX ix_items_section_pos ON items (section, section_pos) WHERE section_pos IS NOT NULL;
         """;
 
-    public static IReadOnlyList<string> Scripts { get; } = [Initial, SourceStateChanges, DefinitionFingerprint, FeedDate, DropShownAt, StoredFigures];
+    // Leases, so that of several processes on one file (serve and ingest) one runs a source at a time (SourceLease.cs). A
+    // row per source that ever was leased: who holds it until when (UTC ticks; none once released), and the definition
+    // fingerprint of the last run saved under a lease, which tells whether an edit of the sources file has run yet.
+    private const string SourceLeases = """
+        CREATE TABLE source_leases (
+            source_id       TEXT    NOT NULL PRIMARY KEY,
+            holder          TEXT    NULL,
+            expires_at      INTEGER NULL,
+            run_fingerprint TEXT    NULL
+        ) STRICT;
+        """;
+
+    public static IReadOnlyList<string> Scripts { get; } =
+        [Initial, SourceStateChanges, DefinitionFingerprint, FeedDate, DropShownAt, StoredFigures, SourceLeases];
 
     /// <summary>Applies every script the database lacks, each in its own transaction. A no-op when up to date.</summary>
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -2,10 +2,14 @@ using System.CommandLine;
 using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Ingestion;
 using CoopFeeds.Sources;
+using CoopFeeds.Storage;
 
 namespace CoopFeeds.Cli;
 
-/// <summary><c>ingest</c>: one pass over every enabled source (or one), a summary line each, non-zero exit if any failed.</summary>
+/// <summary>
+/// <c>ingest</c>: one pass over every enabled source (or one), a summary line each, non-zero exit if any failed. A source
+/// another process is running now (its lease is held) is skipped, saying so.
+/// </summary>
 internal static class IngestCommand
 {
     public static Command Create()
@@ -26,10 +30,21 @@ internal static class IngestCommand
             }
 
             var ingester = host.Services.GetRequiredService<SourceIngester>();
+            var leases = host.Services.GetRequiredService<SourceLeases>();
             var failed = 0;
             foreach (var source in selected)
             {
-                var report = await ingester.IngestAsync(source, cancellationToken);
+                // Under the source's lease, so that a `serve` on the same store (or another `ingest`) never runs it at the same time.
+                var lease = await leases.TryTakeAsync(source, LeaseCondition.Always, cancellationToken);
+                if (!lease.Granted)
+                {
+                    Console.WriteLine(lease.Answer == LeaseAnswer.HeldByAnother
+                        ? $"{source.Id}: skipped, being ingested by {lease.HeldBy} (its lease ends at {lease.Until:u})"
+                        : $"{source.Id}: skipped, another process was taking or releasing its lease at that moment");
+                    continue;
+                }
+
+                var report = await leases.HoldAsync(source.Id, run => ingester.IngestAsync(source, leases.Holder, run), cancellationToken);
                 var errors = report.Failed ? 1 : 0;
                 failed += errors;
                 // A 304 reads nothing: say so rather than "0 found".

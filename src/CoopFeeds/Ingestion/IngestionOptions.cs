@@ -30,8 +30,8 @@ public sealed class IngestionOptions
     public double DriftThreshold { get; set; } = 0.5;
 
     /// <summary>
-    /// The longest /readyz waits for the first ingest pass. Two minutes lets a pass over healthy sites finish first (a fresh
-    /// store then serves full feeds), while one hanging site cannot hold a deployment.
+    /// The longest /readyz waits for every enabled source to have a stored state. Two minutes lets a pass over healthy sites
+    /// finish first (a fresh store then serves full feeds), while one hanging site cannot hold a deployment.
     /// </summary>
     public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -40,6 +40,16 @@ public sealed class IngestionOptions
     /// A run that reaches it on its first page ends as a Timeout; on a later page it keeps the pages already read.
     /// </summary>
     public TimeSpan RunTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long a source's lease lasts (<see cref="SourceLeases"/>): while an instance holds it no other runs the source, and
+    /// once it expires (its holder crashed or stalled) another takes the source over. It is renewed every third of it while
+    /// the run goes on, so a slow run is never fetched twice. Unset: <see cref="RunTimeout"/> + 1 minute.
+    /// </summary>
+    public TimeSpan? LeaseDuration { get; set; }
+
+    /// <summary><see cref="LeaseDuration"/>, or its default.</summary>
+    public TimeSpan EffectiveLeaseDuration => LeaseDuration ?? RunTimeout + TimeSpan.FromMinutes(1);
 
     /// <summary>The longest a failing source waits before its next attempt (its interval doubles per consecutive failure).</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromHours(24);

@@ -17,12 +17,14 @@ public static class IngestionRegistration
             .Validate(o => o.MaxBackoff > TimeSpan.Zero, "Ingestion:MaxBackoff must be positive")
             .Validate(o => o.ReadyTimeout > TimeSpan.Zero, "Ingestion:ReadyTimeout must be positive")
             .Validate(o => o.RunTimeout > TimeSpan.Zero, "Ingestion:RunTimeout must be positive")
+            .Validate(o => o.LeaseDuration is null || o.LeaseDuration > TimeSpan.Zero, "Ingestion:LeaseDuration must be positive")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddTelemetry();
         services.AddSingleton<ListingReader>();
         services.AddSingleton<SourceIngester>();
+        services.AddSingleton<SourceLeases>();
         services.TryAddSingleton<FeedChangeSignal>();
         if (schedule) services.AddHostedService<IngestionWorker>();
         return builder;

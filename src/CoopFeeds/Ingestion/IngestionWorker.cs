@@ -14,11 +14,17 @@ namespace CoopFeeds.Ingestion;
 /// At most MaxConcurrency sources run at once; one source failing or hanging never holds up the others. A reloaded
 /// sources file takes effect at once: new and edited sources run now, removed ones stop (their items stay). On shutdown the
 /// running sources are cancelled and awaited, so each one's save commits or rolls back whole.
+/// A source runs only under its lease (<see cref="SourceLeases"/>), granted by the store when no other instance runs it and
+/// the stored state says it is due, so several instances on one database share the sources: this instance's due times
+/// are when it asks, and a refusal tells it when to ask again (the other holder's lease expiry, or the next attempt the
+/// other instance stored). Everything a run starts from — validators, failure counts, backoff, the next attempt — is read
+/// from the store, so any instance can take over any source.
 /// Waiting goes through <see cref="TimeProvider"/>, so tests advance time instead of sleeping.
 /// </summary>
 public sealed class IngestionWorker(
     SourceCatalogProvider catalogs,
     SourceIngester ingester,
+    SourceLeases leases,
     IItemStore store,
     IngestionReadiness readiness,
     IngestionActivity activity,
@@ -41,6 +47,13 @@ public sealed class IngestionWorker(
 
     private readonly SemaphoreSlim _nudge = new(0);
 
+    /// <summary>How soon to ask again for a lease another instance was taking or releasing at that moment.</summary>
+    private static readonly TimeSpan BusyRetry = TimeSpan.FromSeconds(1);
+
+    // Enabled sources known to have a stored state (read at start, then each run saved here or refused as not due): when it
+    // holds every enabled source, the service is ready. Under _slotsLock.
+    private readonly HashSet<string> _withState = new(StringComparer.Ordinal);
+
     private sealed class Slot
     {
         public required ConfiguredSource Source { get; set; }
@@ -51,10 +64,13 @@ public sealed class IngestionWorker(
         public DateTimeOffset? LastStarted { get; set; }
 
         public bool Running { get; set; }
+
+        /// <summary>Due now because its definition changed: its lease is granted while no run with the new definition was saved.</summary>
+        public bool Edited { get; set; }
     }
 
-    /// <summary>What the store says of a source at start: when it is next due and when it last ran.</summary>
-    private sealed record StoredSchedule(DateTimeOffset? Due, DateTimeOffset? LastStarted);
+    /// <summary>What the store says of a source at start: when it is next due, when it last ran, and whether it was edited since.</summary>
+    private sealed record StoredSchedule(DateTimeOffset? Due, DateTimeOffset? LastStarted, bool Edited);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -62,15 +78,17 @@ public sealed class IngestionWorker(
         // Bounded: a first pass held up by hanging sites (each costs up to RunTimeout) must not keep /readyz at 503.
         using var readyTimeout = clock.CreateTimer(_ => ReadyAfterTimeout(), null, options.Value.ReadyTimeout, Timeout.InfiniteTimeSpan);
         var firstPass = Task.CompletedTask;
+        logger.LogInformation("Instance {InstanceId} schedules the sources; each run holds its lease for {LeaseDuration}, renewed while it runs",
+            leases.Holder, leases.Duration);
         try
         {
             var stored = await LoadStoredScheduleAsync(stoppingToken);
             lock (_slotsLock)
             {
                 var catalog = catalogs.Current;
+                _withState.UnionWith(stored);
                 // A restart with every source already stored has feeds to serve: ready now, not after a pass.
-                if (catalog.Sources.Where(s => s.Definition.Enabled).All(s => stored.Contains(s.Id)) && readiness.MarkReady())
-                    logger.LogInformation("Ready: the store holds every enabled source; the first ingest pass runs on");
+                MarkReadyIfEveryStateIsStored(catalog);
                 SyncWithCatalog(catalog);
                 _stored.Clear(); // read at start only: a source enabled or added later is new
                 // The first pass is the sources due at start (every one, on a fresh store). The loop below goes on at once,
@@ -138,13 +156,14 @@ public sealed class IngestionWorker(
         {
             if (catalog.FindSource(state.SourceId) is not { } source) continue;
             var edited = state.DefinitionFingerprint is { } read && read != SourceFingerprint.Of(source.Definition);
+            var keepsBackoff = !edited || state.Health == SourceHealth.Failing;
             DateTimeOffset? due = null; // now
-            if (state.LastRun.NextAttemptAt is { } next && (!edited || state.Health == SourceHealth.Failing))
+            if (state.LastRun.NextAttemptAt is { } next && keepsBackoff)
             {
                 if (next > now) due = next;
                 else overdue.Add((state.SourceId, next));
             }
-            _stored[state.SourceId] = new StoredSchedule(due, state.LastRun.AttemptedAt);
+            _stored[state.SourceId] = new StoredSchedule(due, state.LastRun.AttemptedAt, Edited: !keepsBackoff);
         }
         foreach (var (id, due) in IngestionSchedule.SpreadOverdue(overdue, now, catalogs.MinInterval))
             _stored[id] = _stored[id] with { Due = due };
@@ -156,8 +175,15 @@ public sealed class IngestionWorker(
         if (!readiness.MarkReady()) return;
         string[] running;
         lock (_slotsLock) running = [.. _slots.Values.Where(s => s.Running).Select(s => s.Source.Id).OrderBy(id => id, StringComparer.Ordinal)];
-        logger.LogWarning("Ready after {ReadyTimeout} although the first ingest pass has not finished; still running: {SourceIds}",
+        logger.LogWarning("Ready after {ReadyTimeout} although not every enabled source has a stored state yet; running here: {SourceIds}",
             options.Value.ReadyTimeout, string.Join(", ", running));
+    }
+
+    /// <summary>Ready once every enabled source is known to have a stored state (under <see cref="_slotsLock"/>).</summary>
+    private void MarkReadyIfEveryStateIsStored(SourceCatalog catalog)
+    {
+        if (readiness.IsReady || !catalog.Sources.Where(s => s.Definition.Enabled).All(s => _withState.Contains(s.Id))) return;
+        if (readiness.MarkReady()) logger.LogInformation("Ready: the store holds every enabled source");
     }
 
     /// <summary>
@@ -183,7 +209,10 @@ public sealed class IngestionWorker(
             {
                 _stored.TryGetValue(id, out var stored);
                 var due = stored?.Due ?? now;
-                _slots[id] = new Slot { Source = source, Fingerprint = fingerprint, NextDue = due, LastStarted = stored?.LastStarted };
+                _slots[id] = new Slot
+                {
+                    Source = source, Fingerprint = fingerprint, NextDue = due, LastStarted = stored?.LastStarted, Edited = stored?.Edited ?? false,
+                };
                 activity.Scheduled(id, due);
             }
             else if (slot.Fingerprint != fingerprint)
@@ -191,6 +220,7 @@ public sealed class IngestionWorker(
                 slot.Source = source;
                 slot.Fingerprint = fingerprint;
                 slot.NextDue = now;
+                slot.Edited = true;
                 activity.Scheduled(id, now);
             }
         }
@@ -216,15 +246,27 @@ public sealed class IngestionWorker(
     private async Task RunAsync(Slot slot, SemaphoreSlim limit, CancellationToken stoppingToken)
     {
         await Task.Yield();
-        var source = slot.Source;
+        ConfiguredSource source;
+        bool edited;
+        lock (_slotsLock) (source, edited) = (slot.Source, slot.Edited);
         IngestReport? report = null;
+        LeaseResult? refused = null;
         try
         {
             await limit.WaitAsync(stoppingToken);
             try
             {
-                activity.Started(source.Id, clock.GetUtcNow());
-                report = await ingester.IngestAsync(source, stoppingToken);
+                // Taken only once a run may start here, so that no lease waits on this instance's other runs.
+                var lease = await leases.TryTakeAsync(source, edited ? LeaseCondition.WhenDueOrEdited : LeaseCondition.WhenDue, stoppingToken);
+                if (lease.Granted)
+                {
+                    activity.Started(source.Id, clock.GetUtcNow());
+                    report = await leases.HoldAsync(source.Id, run => ingester.IngestAsync(source, leases.Holder, run), stoppingToken);
+                }
+                else
+                {
+                    refused = lease;
+                }
             }
             finally
             {
@@ -235,6 +277,10 @@ public sealed class IngestionWorker(
         {
             logger.LogInformation("Ingesting {SourceId} stopped by shutdown; nothing of the run was saved", source.Id);
         }
+        catch (LeaseLostException)
+        {
+            logger.LogWarning("Ingesting {SourceId} outlived its lease and another instance took it over; this run saved nothing", source.Id);
+        }
         catch (Exception ex)
         {
             logger.LogError(ex, "Ingesting {SourceId} threw; its stored items are kept", source.Id);
@@ -242,18 +288,33 @@ public sealed class IngestionWorker(
         finally
         {
             // The scheduler's own state is touched on its loop only; hand the result back through the slot.
-            var next = report?.Outcome.NextAttemptAt ?? clock.GetUtcNow() + source.Definition.Interval;
+            var now = clock.GetUtcNow();
+            var next = refused is not null ? AskAgainAt(refused, now) : report?.Outcome.NextAttemptAt ?? now + source.Definition.Interval;
             lock (_slotsLock)
             {
-                if (ReferenceEquals(slot.Source, source)) slot.NextDue = next; // an edit meanwhile keeps "due now"
+                if (ReferenceEquals(slot.Source, source))
+                {
+                    slot.NextDue = next; // an edit meanwhile keeps "due now"
+                    // The edit has run, here or elsewhere, unless the holder that refused is running the definition before it.
+                    if (refused?.Answer is not (LeaseAnswer.HeldByAnother or LeaseAnswer.Busy)) slot.Edited = false;
+                }
                 slot.Running = false;
+                if (report is not null || refused?.Answer == LeaseAnswer.NotDue) _withState.Add(source.Id);
+                MarkReadyIfEveryStateIsStored(catalogs.Current);
             }
             lock (_runningLock) _running.RemoveAll(t => t.IsCompleted);
             activity.Scheduled(source.Id, slot.NextDue);
-            activity.Completed(source.Id);
+            if (refused is null) activity.Completed(source.Id); // a refused lease is no run
             _nudge.Release();
         }
     }
+
+    /// <summary>
+    /// When to ask again for a lease that was refused: when the other holder's lease expires (it may crash), at the next
+    /// attempt the last run stored, or in a moment when another holder was taking or releasing the lease just then.
+    /// </summary>
+    private static DateTimeOffset AskAgainAt(LeaseResult refused, DateTimeOffset now) =>
+        refused.Until is { } until && until > now ? until : now + BusyRetry;
 
     /// <summary>Waits until the next source is due, a run finishes, or the sources file changes.</summary>
     private async Task WaitForWorkAsync(CancellationToken catalogChanged, CancellationToken stoppingToken)

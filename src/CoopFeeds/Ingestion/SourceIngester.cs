@@ -28,7 +28,13 @@ public sealed class SourceIngester(
     TimeProvider clock,
     ILogger<SourceIngester> logger)
 {
-    public async Task<IngestReport> IngestAsync(ConfiguredSource source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="source"/> under the lease <paramref name="leaseHolder"/> holds (<see cref="SourceLeases"/>): the
+    /// state it starts from is read after the lease was taken, so it is the last holder's, and the save releases the lease.
+    /// With no holder the run takes no lease: for a caller that knows nothing else runs the source.
+    /// </summary>
+    /// <exception cref="LeaseLostException">Another holder took the source over meanwhile; nothing was saved.</exception>
+    public async Task<IngestReport> IngestAsync(ConfiguredSource source, string? leaseHolder, CancellationToken cancellationToken)
     {
         // A message-template scope: structured properties for log processors, "source X in Y" on the console.
         using var scope = logger.BeginScope("source {SourceId} in {Section}", source.Id, source.Section);
@@ -83,7 +89,8 @@ public sealed class SourceIngester(
                 ingestion.IntervalJitter, ingestion.IntervalJitter > 0 ? Random.Shared.NextDouble() : 0),
         };
 
-        var saved = await store.SaveAsync(new SourceRun(source.Id, source.Section), outcome.IsSuccess ? read.Items : [], outcome, cancellationToken);
+        var run = new SourceRun(source.Id, source.Section) { LeaseHolder = leaseHolder };
+        var saved = await store.SaveAsync(run, outcome.IsSuccess ? read.Items : [], outcome, cancellationToken);
         if (saved.New + saved.Updated > 0 || saved.MovedFrom.Count > 0) changes.Notify(source.Section);
         foreach (var section in saved.MovedFrom) changes.Notify(section); // items left it for this section
         sourceStates.Changed(); // every run is recorded, even one that changed no item

@@ -33,7 +33,11 @@ public sealed record SourceStatus
     public DateTimeOffset? NextAttemptAt { get; init; }
 }
 
-/// <summary>Joins the sources file, the store's source states and the scheduler's activity into <see cref="SourceStatus"/>es.</summary>
+/// <summary>
+/// Joins the sources file, the store's source states and the scheduler's activity into <see cref="SourceStatus"/>es. All but
+/// <see cref="SourceStatus.Running"/> come from the file and the store, so every instance on one database tells one story;
+/// whether a source is running is this instance's own view.
+/// </summary>
 public sealed class SourceStatusReader(SourceCatalogProvider catalogs, IItemStore store, IngestionActivity activity)
 {
     public async Task<IReadOnlyList<SourceStatus>> ReadAsync(CancellationToken cancellationToken)
@@ -52,7 +56,8 @@ public sealed class SourceStatusReader(SourceCatalogProvider catalogs, IItemStor
                 Url = source.Location.IsFile ? source.Definition.Url : Core.Sources.UrlRedactor.Redact(source.Location),
                 Interval = source.Definition.Interval,
                 RespectRobots = source.Definition.RespectRobots,
-                NextAttemptAt = !enabled ? null : activity.NextDue.TryGetValue(source.Id, out var due) ? due : state?.LastRun.NextAttemptAt,
+                // The stored next attempt, the same on every instance; before the first run, when this instance will try.
+                NextAttemptAt = !enabled ? null : state?.LastRun.NextAttemptAt ?? (activity.NextDue.TryGetValue(source.Id, out var due) ? due : null),
             });
         }
 

@@ -19,6 +19,15 @@ public sealed class IngestionActivity(SourceStateSignal sourceStates)
     /// <summary>Sources being ingested now, with when each started.</summary>
     public IReadOnlyDictionary<string, DateTimeOffset> Running => _running;
 
+    /// <summary>Runs finished (failed or not) since the start; a lease refused to this instance is no run.</summary>
+    public long RunsCompleted
+    {
+        get
+        {
+            lock (_completedLock) return _completed;
+        }
+    }
+
     /// <summary>When the scheduler will next run each scheduled source.</summary>
     public IReadOnlyDictionary<string, DateTimeOffset> NextDue => _nextDue;
 

@@ -198,6 +198,30 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task IngestSkipsASourceAnotherProcessIsRunningAndRunsTheRest()
+    {
+        var folder = CoopFeedsProcess.CopyOfSamples();
+        var data = Directory.CreateDirectory(Path.Combine(folder, "data")).FullName;
+        var store = Storage.Sqlite.SqliteItemStore.ForFile(Path.Combine(data, "coopfeeds.db"));
+        await store.MigrateAsync(CancellationToken.None);
+        // A serve on the same file is running this source now.
+        var lease = await store.TryLeaseAsync(new Storage.LeaseRequest
+        {
+            SourceId = "ilo-coop-resources", Holder = "serve-host:7:1a2b3c4d", Now = DateTimeOffset.UtcNow, Duration = TimeSpan.FromMinutes(10),
+        }, CancellationToken.None);
+        Assert.True(lease.Granted);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        var ingest = await CoopFeedsProcess.RunAsync(folder, "ingest", "--sources", "sources.json", "--data", "data");
+
+        Assert.Equal(0, ingest.ExitCode);
+        Assert.Contains($"ilo-coop-resources: skipped, being ingested by serve-host:7:1a2b3c4d (its lease ends at {lease.Until:u})", ingest.StandardOutput);
+        Assert.Contains("ilo-coop-publications: Success", ingest.StandardOutput);
+        Assert.Null(await store.GetSourceStateAsync("ilo-coop-resources", CancellationToken.None));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
     public async Task IngestPreviewAndCheckNeverPrintTheCredentialsOfASourceUrl()
     {
         await using var site = await Ingestion.FaultSite.StartAsync(); // answers 404 to every listing

@@ -28,7 +28,7 @@ public sealed class ItemHistoryTests
         var end = html.IndexOf("</article>", start, StringComparison.Ordinal) + "</article>".Length;
         File.WriteAllText(page, html.Remove(start, end - start));
         var source = host.Services.GetRequiredService<SourceCatalogProvider>().Current.FindSource("ilo-coop-resources")!;
-        var report = await host.Services.GetRequiredService<SourceIngester>().IngestAsync(source, CancellationToken.None);
+        var report = await host.Services.GetRequiredService<SourceIngester>().IngestAsync(source, leaseHolder: null, CancellationToken.None);
         var after = await RssItemsAsync(host);
         var restored = await store.GetItemsAsync(new ItemQuery { Sections = ["resources"] }, CancellationToken.None);
 

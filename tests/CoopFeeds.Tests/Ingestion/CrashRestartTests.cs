@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using CoopFeeds.Tests.Cli;
 using Microsoft.Data.Sqlite;
 
 namespace CoopFeeds.Tests.Ingestion;
 
 /// <summary>
 /// The real service (<c>dotnet CoopFeeds.dll serve</c>) as a child process, killed with SIGKILL in the middle of its pass
-/// over many sources and started again on the same data folder, as a crash-looping deployment would. The test watches the
+/// over many sources and started again on the same data folder, as a crash-looping deployment would. The sources it was
+/// running when killed are run again once their leases expire. The test watches the
 /// SQLite file, so it kills the service right after a number of runs have been stored, whatever it is doing then.
 /// </summary>
 public sealed class CrashRestartTests
@@ -66,40 +68,27 @@ public sealed class CrashRestartTests
     /// <summary>Starts the service, waits (polling the database, with a deadline) until <paramref name="done"/>, then kills it.</summary>
     private static async Task ServeUntilAsync(string sourcesPath, string data, Func<bool> done)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "CoopFeeds.dll"), "serve", "--sources", sourcesPath, "--data", data,
-            "--urls", "http://127.0.0.1:0", "--Ingestion:PerHostDelay=00:00:00",
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
+        await using var serve = await ServeProcess.StartAsync(sourcesPath, data,
+        [
+            "--Ingestion:PerHostDelay=00:00:00",
+            // The sources a killed process was running stay leased to it until their leases expire (RunTimeout + 1 minute
+            // by default), as they would for another instance taking over: short here, so the restarts reach them soon.
+            "--Ingestion:LeaseDuration=00:00:03",
+        ]);
         try
         {
             using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
             var deadline = Stopwatch.StartNew();
             while (!done())
             {
-                Assert.False(process.HasExited, $"the service stopped by itself: {(process.HasExited ? await errors : "")}");
+                Assert.False(serve.HasExited, $"the service stopped by itself: {(serve.HasExited ? await serve.Errors : "")}");
                 Assert.True(deadline.Elapsed < Deadline, "the service did not store the runs in time");
                 await poll.WaitForNextTickAsync();
             }
         }
         finally
         {
-            process.Kill(); // SIGKILL: no shutdown, no rollback but SQLite's own
-            await process.WaitForExitAsync();
+            await serve.KillAsync(); // SIGKILL: no shutdown, no rollback but SQLite's own
         }
     }
 

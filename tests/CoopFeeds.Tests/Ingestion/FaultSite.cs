@@ -34,7 +34,7 @@ internal sealed class FaultSite : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    /// <summary>Every request answered, in order: path, User-Agent and If-None-Match (WireMock logs a request as it answers it).</summary>
+    /// <summary>Every request answered, in order: path, User-Agent, If-None-Match and when it came (WireMock logs a request as it answers it).</summary>
     public IReadOnlyList<SeenRequest> Requests => [.. _server.LogEntries.Select(Seen)];
 
     public static async Task<FaultSite> StartAsync()
@@ -105,12 +105,16 @@ internal sealed class FaultSite : IAsyncDisposable
         _server.Dispose();
     }
 
-    public sealed record SeenRequest(string Path, string UserAgent, string IfNoneMatch);
+    public sealed record SeenRequest(string Path, string UserAgent, string IfNoneMatch)
+    {
+        /// <summary>When the request came, UTC.</summary>
+        public DateTime At { get; init; }
+    }
 
     private static SeenRequest Seen(ILogEntry entry)
     {
         var request = entry.RequestMessage!;
-        return new SeenRequest(request.Path, Header("User-Agent"), Header("If-None-Match"));
+        return new SeenRequest(request.Path, Header("User-Agent"), Header("If-None-Match")) { At = request.DateTime.ToUniversalTime() };
 
         string Header(string name) =>
             request.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value is { } values

@@ -355,7 +355,7 @@ public sealed class FaultSiteTests
         using var shutdown = new CancellationTokenSource();
         var source = host.Services.GetRequiredService<CoopFeeds.Sources.SourceCatalogProvider>().Current.FindSource("news")!;
 
-        var run = host.Services.GetRequiredService<CoopFeeds.Ingestion.SourceIngester>().IngestAsync(source, shutdown.Token);
+        var run = host.Services.GetRequiredService<CoopFeeds.Ingestion.SourceIngester>().IngestAsync(source, leaseHolder: null, shutdown.Token);
         await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await shutdown.CancelAsync();
 

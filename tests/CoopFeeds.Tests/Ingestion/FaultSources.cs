@@ -111,7 +111,7 @@ internal static class ServiceHostIngestion
     {
         var source = host.Services.GetRequiredService<SourceCatalogProvider>().Current.FindSource(sourceId)
             ?? throw new InvalidOperationException($"no source {sourceId}");
-        return host.Services.GetRequiredService<SourceIngester>().IngestAsync(source, CancellationToken.None);
+        return host.Services.GetRequiredService<SourceIngester>().IngestAsync(source, leaseHolder: null, CancellationToken.None);
     }
 
     /// <summary>

@@ -48,6 +48,29 @@ public sealed class ReadinessTests
         Assert.False(host.Services.GetRequiredService<CoopFeeds.Telemetry.IngestionReadiness>().FirstPassCompleted.IsCompleted);
     }
 
+    [Fact]
+    public async Task AnInstanceIsReadyOnceEverySourceHasAStoredStateWhicheverInstanceStoredIt()
+    {
+        await using var site = await FaultSite.StartAsync();
+        var arrived = HangAndSignal(site, "/news");
+        await using var file = FaultSources.Write(new SourceSpec("news", site.Url("/news")));
+        var data = Directory.CreateTempSubdirectory("coopfeeds-test-").FullName;
+
+        await using var host = await ServiceHost.StartAsync(clock: null, file.Path, data, _ => arrived, [.. FaultSources.FastSettings, SlowTimeout]);
+        var starting = await host.Client.GetAsync("readyz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, starting.StatusCode);
+        Assert.Contains("1 enabled sources have no stored state", await starting.Content.ReadAsStringAsync());
+
+        // Another instance on the same store records a run of the source while this one's request still hangs.
+        var other = SqliteItemStore.ForFile(Path.Combine(data, "coopfeeds.db"));
+        var now = DateTimeOffset.UtcNow;
+        await other.SaveAsync(new SourceRun("news", "faults"), [],
+            new IngestOutcome { Fetch = new() { Kind = OutcomeKind.ServerError, StatusCode = 503 }, AttemptedAt = now, NextAttemptAt = now.AddHours(1) }, CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("readyz")).StatusCode);
+        Assert.False(host.Services.GetRequiredService<CoopFeeds.Telemetry.IngestionReadiness>().FirstPassCompleted.IsCompleted);
+    }
+
     private static Task HangAndSignal(FaultSite site, string path)
     {
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -35,10 +35,11 @@ public sealed class SchedulerTests
         public SourceCatalogProvider Catalogs => _host.Services.GetRequiredService<SourceCatalogProvider>();
         public IItemStore Store => _host.Services.GetRequiredService<IItemStore>();
 
-        public static async Task<Scheduler> StartAsync(FaultSources file)
+        /// <param name="sharing">Another scheduler whose data folder and clock this one shares, as a second instance on one store.</param>
+        public static async Task<Scheduler> StartAsync(FaultSources file, Scheduler? sharing = null)
         {
-            var clock = new FakeTimeProvider(Start);
-            var data = Directory.CreateTempSubdirectory("coopfeeds-scheduler-").FullName;
+            var clock = sharing?.Clock ?? new FakeTimeProvider(Start);
+            var data = sharing?._data ?? Directory.CreateTempSubdirectory("coopfeeds-scheduler-").FullName;
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
             {
                 Args = [.. FaultSources.FastSettings, "--Sources:ReloadInterval=00:00:05"],
@@ -62,6 +63,9 @@ public sealed class SchedulerTests
             Clock.Advance(by);
             await finished.WaitAsync(Wait);
         }
+
+        /// <summary>Nothing running or due: every scheduled source waits for a time after the clock's.</summary>
+        public bool IsIdle => Activity.Running.Count == 0 && Activity.NextDue.Values.All(due => due > Clock.GetUtcNow());
 
         /// <summary>When the source last ran, as its run recorded it in the store.</summary>
         public async Task<DateTimeOffset?> LastRunAsync(string id) =>
@@ -125,6 +129,54 @@ public sealed class SchedulerTests
         state = await scheduler.Store.GetSourceStateAsync("flaky", CancellationToken.None);
         Assert.Equal(SourceHealth.Healthy, state!.Health);
         Assert.Equal(state.LastRun.AttemptedAt + TimeSpan.FromHours(1), state.LastRun.NextAttemptAt);
+    }
+
+    [Fact]
+    public async Task TwoSchedulersOnOneStoreRunEachSourceOnceAndTakeOverALeaseThatExpired()
+    {
+        string[] ids = ["one", "two", "three", "four"];
+        await using var file = SavedPages([.. ids.Select(id => new SourceSpec(id, $"{id}.html"))]);
+        await using var first = await Scheduler.StartAsync(file);
+        await using var second = await Scheduler.StartAsync(file, sharing: first);
+        Assert.Equal(ids.Length, first.Activity.RunsCompleted + second.Activity.RunsCompleted);
+
+        // Both wake when the sources fall due, and each source is leased to one of them.
+        await AdvanceBothAsync(TimeSpan.FromHours(1), async () => await LastRunsAsync(ids) == Start.AddHours(1));
+        Assert.Equal(2 * ids.Length, first.Activity.RunsCompleted + second.Activity.RunsCompleted);
+
+        // An instance that crashed while running "one" holds its lease until it expires; the others run on time.
+        var crashed = await first.Store.TryLeaseAsync(new LeaseRequest
+        {
+            SourceId = "one", Holder = "crashed", Now = Start.AddHours(2), Duration = TimeSpan.FromMinutes(3),
+        }, CancellationToken.None);
+        Assert.True(crashed.Granted);
+        await AdvanceBothAsync(TimeSpan.FromHours(1), async () => await LastRunsAsync(ids[1..]) == Start.AddHours(2));
+        Assert.Equal(Start.AddHours(1), await first.LastRunAsync("one"));
+        Assert.Equal(3 * ids.Length - 1, first.Activity.RunsCompleted + second.Activity.RunsCompleted);
+
+        await AdvanceBothAsync(TimeSpan.FromMinutes(3), async () => await first.LastRunAsync("one") == Start.AddHours(2).AddMinutes(3));
+        Assert.Equal(3 * ids.Length, first.Activity.RunsCompleted + second.Activity.RunsCompleted);
+
+        // The one time all of them last ran, or null when they differ.
+        async Task<DateTimeOffset?> LastRunsAsync(IEnumerable<string> sources)
+        {
+            var times = new HashSet<DateTimeOffset?>();
+            foreach (var id in sources) times.Add(await first.LastRunAsync(id));
+            return times.Count == 1 ? times.Single() : null;
+        }
+
+        async Task AdvanceBothAsync(TimeSpan by, Func<Task<bool>> ran)
+        {
+            first.Clock.Advance(by);
+            // The two schedulers share no signal: watch the store until the runs are recorded and both are idle again.
+            using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+            var deadline = DateTime.UtcNow + Wait;
+            while (!(await ran() && first.IsIdle && second.IsIdle))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the schedulers did not settle in time");
+                await poll.WaitForNextTickAsync();
+            }
+        }
     }
 
     [Fact]
