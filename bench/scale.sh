@@ -12,8 +12,8 @@
 #     --load DURATION      wrk on the cached feeds after the documents, 0 to skip (10s)
 #     --only big|small     one store only (no table; its results are printed)
 #     --pin-service        pin the service to the first half of the cores from its start, as bench/load.sh does (default:
-#                          the service sees every core, as in production, where the GC sizes itself by them; the site,
-#                          the timer and wrk are pinned to the second half either way)
+#                          the service sees every core, as in production, where the runtime sizes itself by them; the
+#                          site, the timer and wrk are pinned to the second half either way)
 #     --provider Sqlite|Postgres  --connection-string CS  --small-connection-string CS
 #                          Postgres needs an empty database for each store
 #     --out DIR            keep the run's folders there (default: a temporary folder, removed at the end)
