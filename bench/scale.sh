@@ -80,6 +80,8 @@ gc_settings() {
   echo "${config:-defaults (Server GC from the web SDK)}${env:+; env ${env% }}"
 }
 kb() { awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status"; }
+# The end of a log without its stack frames: the message says what went wrong.
+died() { grep -vE '^[[:space:]]+at ' "$1" | tail -8 >&2; exit 1; }
 
 site=""; service=""
 stop() {
@@ -101,7 +103,7 @@ run_store() {
     --sections "$sections" --sources-file "$dir/sources.json" >"$dir/site.log" 2>&1 &
   site=$!
   until curl -fs -o /dev/null "http://127.0.0.2:${site_port}/robots.txt"; do
-    kill -0 "$site" 2>/dev/null || { cat "$dir/site.log"; exit 1; }
+    kill -0 "$site" 2>/dev/null || { echo "scale.sh: the listing site stopped:" >&2; died "$dir/site.log"; }
     sleep 0.2
   done
 
@@ -121,7 +123,7 @@ run_store() {
 
   # /readyz answers 200 once the first pass has finished (every source run once); it is cheap to ask, unlike /api/sources.
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "${base}readyz")" = 200 ]; do
-    kill -0 "$service" 2>/dev/null || { tail -20 "$dir/service.log"; exit 1; }
+    kill -0 "$service" 2>/dev/null || { echo "scale.sh: the service stopped before its first pass finished:" >&2; died "$dir/service.log"; }
     sleep 0.2
   done
   local ready_at; ready_at=$(date +%s.%N)
