@@ -84,9 +84,10 @@ kb() { awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status"; }
 died() { grep -vE '^[[:space:]]+at ' "$1" | tail -8 >&2; exit 1; }
 
 site=""; service=""
+# Under set -e a failed kill (a process already gone) must not end stop() before the other one is stopped.
 stop() {
-  [ -n "$service" ] && { kill "$service" 2>/dev/null; wait "$service" 2>/dev/null || true; }
-  [ -n "$site" ] && { kill "$site" 2>/dev/null; wait "$site" 2>/dev/null || true; }
+  if [ -n "$service" ]; then kill "$service" 2>/dev/null || true; wait "$service" 2>/dev/null || true; fi
+  if [ -n "$site" ]; then kill "$site" 2>/dev/null || true; wait "$site" 2>/dev/null || true; fi
   service=""; site=""
 }
 trap 'stop; [ "$keep" = true ] || rm -rf "$out"' EXIT
