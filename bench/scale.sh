@@ -12,8 +12,8 @@
 #     --load DURATION      wrk on the cached feeds after the documents, 0 to skip (10s)
 #     --only big|small     one store only (no table; its results are printed)
 #     --pin-service        pin the service to the first half of the cores from its start, as bench/load.sh does (default:
-#                          the service sees every core, as in production, where the GC sizes itself by them; the site,
-#                          the timer and wrk are pinned to the second half either way)
+#                          the service sees every core, as in production, where the runtime sizes itself by them; the
+#                          site, the timer and wrk are pinned to the second half either way)
 #     --provider Sqlite|Postgres  --connection-string CS  --small-connection-string CS
 #                          Postgres needs an empty database for each store
 #     --out DIR            keep the run's folders there (default: a temporary folder, removed at the end)
@@ -80,11 +80,14 @@ gc_settings() {
   echo "${config:-defaults (Server GC from the web SDK)}${env:+; env ${env% }}"
 }
 kb() { awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status"; }
+# The end of a log without its stack frames: the message says what went wrong.
+died() { grep -vE '^[[:space:]]+at ' "$1" | tail -8 >&2; exit 1; }
 
 site=""; service=""
+# Under set -e a failed kill (a process already gone) must not end stop() before the other one is stopped.
 stop() {
-  [ -n "$service" ] && { kill "$service" 2>/dev/null; wait "$service" 2>/dev/null || true; }
-  [ -n "$site" ] && { kill "$site" 2>/dev/null; wait "$site" 2>/dev/null || true; }
+  if [ -n "$service" ]; then kill "$service" 2>/dev/null || true; wait "$service" 2>/dev/null || true; fi
+  if [ -n "$site" ]; then kill "$site" 2>/dev/null || true; wait "$site" 2>/dev/null || true; fi
   service=""; site=""
 }
 trap 'stop; [ "$keep" = true ] || rm -rf "$out"' EXIT
@@ -101,7 +104,7 @@ run_store() {
     --sections "$sections" --sources-file "$dir/sources.json" >"$dir/site.log" 2>&1 &
   site=$!
   until curl -fs -o /dev/null "http://127.0.0.2:${site_port}/robots.txt"; do
-    kill -0 "$site" 2>/dev/null || { cat "$dir/site.log"; exit 1; }
+    kill -0 "$site" 2>/dev/null || { echo "scale.sh: the listing site stopped:" >&2; died "$dir/site.log"; }
     sleep 0.2
   done
 
@@ -121,7 +124,7 @@ run_store() {
 
   # /readyz answers 200 once the first pass has finished (every source run once); it is cheap to ask, unlike /api/sources.
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "${base}readyz")" = 200 ]; do
-    kill -0 "$service" 2>/dev/null || { tail -20 "$dir/service.log"; exit 1; }
+    kill -0 "$service" 2>/dev/null || { echo "scale.sh: the service stopped before its first pass finished:" >&2; died "$dir/service.log"; }
     sleep 0.2
   done
   local ready_at; ready_at=$(date +%s.%N)
