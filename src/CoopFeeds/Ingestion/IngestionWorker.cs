@@ -324,12 +324,14 @@ public sealed class IngestionWorker(
         // Due already: return before waiting on the nudge, whose pending wait would otherwise swallow the next release.
         if (next <= clock.GetUtcNow()) return;
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, catalogChanged);
-        var delay = next is { } due ? Max(due - clock.GetUtcNow(), TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
+        var before = clock.GetUtcNow();
+        var delay = next is { } due ? Max(due - before, TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
         var waits = new List<Task> { _nudge.WaitAsync(wake.Token), Task.Delay(delay, clock, wake.Token) };
 
-        // The clock may have reached the due time while the delay was being set up (a test's fake clock can), and the delay
-        // would then end late: look once more now that it runs.
-        if (!(next <= clock.GetUtcNow())) await Task.WhenAny(waits);
+        // The delay counts from the clock's time as it was set up. If the clock moved meanwhile (a test's fake clock can
+        // move by seconds at once), it would end that much after the due time, and a test waiting for the run at the due
+        // time would wait for ever: go round again instead, with the time as it is now.
+        if (!(next <= clock.GetUtcNow()) && clock.GetUtcNow() - before <= TimeSpan.FromMilliseconds(1)) await Task.WhenAny(waits);
         stoppingToken.ThrowIfCancellationRequested();
         await wake.CancelAsync();
         // A nudge consumed here is fine; one that raced with the delay stays counted and wakes the next wait at once.
