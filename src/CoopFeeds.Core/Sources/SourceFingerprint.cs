@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -13,7 +14,13 @@ namespace CoopFeeds.Core.Sources;
 /// </summary>
 public static class SourceFingerprint
 {
+    // Computed once per definition object: a loaded definition never changes (an edit loads a new one), and the scheduler
+    // asks for every source's fingerprint after each run, which at 1,000 sources was 4% of a first pass's CPU.
+    private static readonly ConditionalWeakTable<SourceDefinition, string> Known = new();
+
     /// <summary>SHA-256 of the definition as JSON (properties in declaration order, so equal definitions give equal text), hex.</summary>
-    public static string Of(SourceDefinition definition) =>
+    public static string Of(SourceDefinition definition) => Known.GetValue(definition, Compute);
+
+    private static string Compute(SourceDefinition definition) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(definition))));
 }
