@@ -46,7 +46,9 @@ public sealed class SeveralInstancesTests
         Assert.Equal(1, report.Saved.New);
         Assert.Equal(firstBefore, secondBefore);
         Assert.Equal(firstAfter, secondAfter);
-        Assert.All(Documents, path => Assert.NotEqual(secondBefore[path].ETag, secondAfter[path].ETag));
+        // Every document that shows items changed. The OPML list shows only the sections and their newest change, to the
+        // second, so when the first pass and this run share a second it is rightly the same document.
+        Assert.All(Documents.Where(path => path != "feeds.opml"), path => Assert.NotEqual(secondBefore[path].ETag, secondAfter[path].ETag));
         Assert.Equal(3, (await second.FeedItemsAsync()).Count);
     }
 
