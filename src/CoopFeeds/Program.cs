@@ -5,6 +5,7 @@ using CoopFeeds.Serving;
 using CoopFeeds.Sources;
 using CoopFeeds.Status;
 using CoopFeeds.StorageSetup;
+using CoopFeeds.Studio;
 
 // CoopFeeds: listing pages in, RSS / Atom / JSON feeds out. `serve` is the default verb; the others are in Cli/.
 return await CoopFeedsCommandLine.InvokeAsync(args);
@@ -26,6 +27,7 @@ public partial class Program
         builder.AddServing();
         builder.AddPublishing();
         builder.AddStatus();
+        builder.AddStudio();
         replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -33,6 +35,7 @@ public partial class Program
         app.MapHealthEndpoints();
         app.MapPublishing();
         app.MapStatusEndpoints();
+        app.MapStudioApi();
         return app;
     }
 }
