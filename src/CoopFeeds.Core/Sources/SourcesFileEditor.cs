@@ -96,6 +96,17 @@ public static class SourcesFileEditor
         return new SourcesFileEdit.Edited(Utf8.GetString(Apply(layout.Bytes, splices)), entry, Replaced: existing is not null);
     }
 
+    /// <summary>The entry with the id <paramref name="id"/> as the file holds it, comments left out; null when there is none (or the file cannot be read).</summary>
+    public static JsonObject? FindEntry(string text, string id)
+    {
+        if (Layout.Read(text, out _) is not { } layout || layout.Sources.Elements.FirstOrDefault(e => e.Key == id) is not { } found) return null;
+        return JsonNode.Parse(layout.Bytes.AsSpan(found.Start, found.End - found.Start), documentOptions: new()
+        {
+            CommentHandling = JsonCommentHandling.Skip,
+            AllowTrailingCommas = true,
+        }) as JsonObject;
+    }
+
     /// <summary>The entry pretty-printed on its own, as the editor writes it: to show, or to paste by hand.</summary>
     public static string Format(SourceEdit edit) => Format(EntryAsWritten(edit), "", "  ", "\n");
 

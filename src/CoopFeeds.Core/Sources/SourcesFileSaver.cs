@@ -61,8 +61,16 @@ public sealed class SourcesFileSaver
     internal async Task<SourceSaveResult> SaveAsync(
         string sourcesFile, SourceEdit edit, Func<CancellationToken, Task>? beforeReplace, CancellationToken cancellationToken)
     {
-        // The file a link points to is the one to replace: renaming over the link would cut it.
-        var target = SavedPagePath.Resolve(sourcesFile);
+        string target;
+        try
+        {
+            // The file a link points to is the one to replace: renaming over the link would cut it.
+            target = SavedPagePath.Resolve(sourcesFile);
+        }
+        catch (IOException ex)
+        {
+            return new SourceSaveResult.Unsafe($"the sources file '{sourcesFile}' cannot be followed to a file: {ex.Message}", SourcesFileEditor.Format(edit));
+        }
         var gate = Gates.GetOrAdd(target, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try

@@ -204,4 +204,14 @@ public sealed class SourcesFileEditorTests
         Assert.Equal("b", entry["Id"]!.GetValue<string>());
         Assert.Equal("news", entry["Section"]!.GetValue<string>());
     }
+
+    [Fact]
+    public void AnEntryIsFoundByItsIdWithoutItsComments()
+    {
+        var entry = SourcesFileEditor.FindEntry(Commented, "first");
+
+        Assert.Equal("""{"Id":"first","Section":"news","Url":"https://example.org/first","Selectors":{"Item":"li","Title":"a"}}""", entry!.ToJsonString());
+        Assert.Null(SourcesFileEditor.FindEntry(Commented, "third"));
+        Assert.Null(SourcesFileEditor.FindEntry("not json", "first"));
+    }
 }
