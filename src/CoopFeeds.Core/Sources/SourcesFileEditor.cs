@@ -60,11 +60,15 @@ public static class SourcesFileEditor
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
+    /// <summary>The names of an entry's fields and of its selectors, as the file spells them.</summary>
+    private static readonly string[] EntryNames = typeof(SourceDefinition).GetProperties().Select(p => p.Name).ToArray();
+    private static readonly string[] SelectorNames = typeof(SelectorSet).GetProperties().Select(p => p.Name).ToArray();
+
     public static SourcesFileEdit Apply(string text, SourceEdit edit)
     {
         var entry = EntryAsWritten(edit);
         if (Layout.Read(text, out var reason) is not { } layout)
-            return new SourcesFileEdit.Unsafe(reason!, Format(entry, "", "  ", "\n"));
+            return new SourcesFileEdit.Unsafe(reason!, Pasteable(entry));
 
         var sources = layout.Sources;
         var existing = sources.Elements.FirstOrDefault(e => e.Key == edit.Id);
@@ -85,7 +89,7 @@ public static class SourcesFileEditor
         if (edit.SectionTitle is not null)
         {
             if (layout.Sections is not { } sections)
-                return new SourcesFileEdit.Unsafe($"the sources file has no top-level \"{SectionsName}\" array to add the section '{edit.Section}' to", Format(entry, "", "  ", "\n"));
+                return new SourcesFileEdit.Unsafe($"the sources file has no top-level \"{SectionsName}\" array to add the section '{edit.Section}' to", Pasteable(entry));
             if (!sections.Elements.Any(e => e.Key == edit.Section))
             {
                 var section = new JsonObject { ["Slug"] = edit.Section, ["Title"] = edit.SectionTitle };
@@ -93,7 +97,7 @@ public static class SourcesFileEditor
             }
         }
 
-        return new SourcesFileEdit.Edited(Utf8.GetString(Apply(layout.Bytes, splices)), entry, Replaced: existing is not null);
+        return new SourcesFileEdit.Edited(Utf8.GetString(WithSplices(layout.Bytes, splices)), entry, Replaced: existing is not null);
     }
 
     /// <summary>The entry with the id <paramref name="id"/> as the file holds it, comments left out; null when there is none (or the file cannot be read).</summary>
@@ -108,19 +112,31 @@ public static class SourcesFileEditor
     }
 
     /// <summary>The entry pretty-printed on its own, as the editor writes it: to show, or to paste by hand.</summary>
-    public static string Format(SourceEdit edit) => Format(EntryAsWritten(edit), "", "  ", "\n");
+    public static string Format(SourceEdit edit) => Pasteable(EntryAsWritten(edit));
 
+    private static string Pasteable(JsonObject entry) => Format(entry, "", "  ", "\n");
+
+    /// <summary>
+    /// Id and Section lead, as in every entry of the samples. The loader matches names without regard to case, so an entry
+    /// sent as <c>"selectors": {"item": …}</c> is written with the names the rest of the file uses; unknown names stay as
+    /// they are, for the loader to name.
+    /// </summary>
     private static JsonObject EntryAsWritten(SourceEdit edit)
     {
-        // Id and Section lead, as in every entry of the samples; the loader matches names without regard to case.
-        var entry = new JsonObject { ["Id"] = edit.Id, ["Section"] = edit.Section };
+        var entry = new JsonObject { [nameof(SourceDefinition.Id)] = edit.Id, [nameof(SourceDefinition.Section)] = edit.Section };
         foreach (var (name, value) in edit.Entry)
         {
-            if (name.Equals("Id", StringComparison.OrdinalIgnoreCase) || name.Equals("Section", StringComparison.OrdinalIgnoreCase)) continue;
-            entry[name] = value?.DeepClone();
+            var known = Spelling(name, EntryNames);
+            if (known is nameof(SourceDefinition.Id) or nameof(SourceDefinition.Section)) continue;
+            entry[known] = known == nameof(SourceDefinition.Selectors) && value is JsonObject selectors
+                ? new JsonObject(selectors.Select(s => KeyValuePair.Create(Spelling(s.Key, SelectorNames), s.Value?.DeepClone())))
+                : value?.DeepClone();
         }
         return entry;
     }
+
+    private static string Spelling(string name, string[] known) =>
+        known.FirstOrDefault(k => k.Equals(name, StringComparison.OrdinalIgnoreCase)) ?? name;
 
     /// <summary>Splices that add <paramref name="value"/> as the last element of <paramref name="array"/>, after any comment there.</summary>
     private static IEnumerable<Splice> Append(Layout layout, ArraySpan array, JsonObject value, string newLine)
@@ -140,7 +156,7 @@ public static class SourcesFileEditor
             yield return new(array.Close, 0, newLine + indent + written + newLine + LineIndent(bytes, array.PropertyStart));
     }
 
-    private static byte[] Apply(byte[] bytes, List<Splice> splices)
+    private static byte[] WithSplices(byte[] bytes, List<Splice> splices)
     {
         var result = new List<byte>(bytes.Length + splices.Sum(s => s.Text.Length * 3));
         var at = 0;

@@ -56,28 +56,9 @@ public sealed class SourcesFileEditorTests
     {
         var text = Edited(Commented, Edit("third"));
 
-        Assert.Equal(Commented.Replace("""
-                } // newest
-                // more to come
-              ]
-            """, """
-                }, // newest
-                // more to come
-                {
-                  "Id": "third",
-                  "Section": "news",
-                  "Url": "https://example.org/third",
-                  "Selectors": {
-                    "Item": "article",
-                    "Title": "h2",
-                    "Date": "time@datetime"
-                  },
-                  "DateFormats": ["d MMMM yyyy"],
-                  "Cultures": ["fr-FR", "en-GB"],
-                  "MaxPages": 1
-                }
-              ]
-            """), text);
+        Assert.Equal(Commented.Replace(
+            "    } // newest\n    // more to come\n  ]",
+            "    }, // newest\n    // more to come\n    " + Written("third") + "\n  ]"), text);
     }
 
     [Fact]
@@ -88,22 +69,25 @@ public sealed class SourcesFileEditorTests
         Assert.True(result.Replaced);
         var start = Commented.IndexOf("{\n      \"Id\": \"first\"", StringComparison.Ordinal);
         var old = Commented[start..(Commented.IndexOf("\n    },", start, StringComparison.Ordinal) + "\n    }".Length)];
-        Assert.Equal(Commented.Replace(old, """
-            {
-                  "Id": "first",
-                  "Section": "news",
-                  "Url": "https://example.org/first",
-                  "Selectors": {
-                    "Item": "article",
-                    "Title": "h2",
-                    "Date": "time@datetime"
-                  },
-                  "DateFormats": ["d MMMM yyyy"],
-                  "Cultures": ["fr-FR", "en-GB"],
-                  "MaxPages": 1
-                }
-            """), result.Text);
+        Assert.Equal(Commented.Replace(old, Written("first")), result.Text);
     }
+
+    /// <summary>The entry <see cref="Edit"/> writes among the entries of <see cref="Commented"/>, from its '{' on.</summary>
+    private static string Written(string id) => $$"""
+        {
+              "Id": "{{id}}",
+              "Section": "news",
+              "Url": "https://example.org/{{id}}",
+              "Selectors": {
+                "Item": "article",
+                "Title": "h2",
+                "Date": "time@datetime"
+              },
+              "DateFormats": ["d MMMM yyyy"],
+              "Cultures": ["fr-FR", "en-GB"],
+              "MaxPages": 1
+            }
+        """;
 
     [Fact]
     public void AnExistingIdIsNotReplacedUnlessAsked()
@@ -203,6 +187,26 @@ public sealed class SourcesFileEditorTests
         Assert.Equal(["Id", "Section", "Url"], entry.Select(p => p.Key));
         Assert.Equal("b", entry["Id"]!.GetValue<string>());
         Assert.Equal("news", entry["Section"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void NamesSentInAnotherCaseAreWrittenAsTheFileSpellsThem()
+    {
+        var edit = Edit("b") with
+        {
+            Entry = new JsonObject
+            {
+                ["url"] = "https://example.org/",
+                ["selectors"] = new JsonObject { ["item"] = "li", ["nextPage"] = "a@href" },
+                ["maxpages"] = 2,
+                ["Colour"] = "red",
+            },
+        };
+
+        var entry = Assert.IsType<SourcesFileEdit.Edited>(SourcesFileEditor.Apply("""{ "Sources": [] }""", edit)).Entry;
+
+        Assert.Equal("""{"Id":"b","Section":"news","Url":"https://example.org/","Selectors":{"Item":"li","NextPage":"a@href"},"MaxPages":2,"Colour":"red"}""",
+            entry.ToJsonString());
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class SourcesFileSaverTests : IDisposable
 
     private static SourceEdit Edit(string id, bool replace = false) => SourcesFileEditorTests.Edit(id, replace: replace);
 
-    private string[] Files() => Directory.GetFiles(_folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+    private string[] Files() => Directory.GetFiles(_folder).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
 
     [Fact]
     public async Task ASavedSourceIsInTheFileWithTheRestAsItWasAndThePreviousFileIsTheBackup()
