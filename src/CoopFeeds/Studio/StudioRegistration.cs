@@ -39,6 +39,7 @@ public static class StudioRegistration
         api.MapPost("/snapshot", StudioEndpoints.SnapshotAsync);
         api.MapGet("/sources", StudioSourcesEndpoints.List);
         api.MapGet("/sources/{id}", StudioSourcesEndpoints.GetAsync);
+        api.MapPost("/sources", StudioSourcesEndpoints.SaveAsync);
         return endpoints;
     }
 }
