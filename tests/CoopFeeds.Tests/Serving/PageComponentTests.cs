@@ -7,7 +7,8 @@ namespace CoopFeeds.Tests.Serving;
 
 /// <summary>
 /// A page is a Razor component, written either way with the services the service registers: to cached bytes
-/// (<see cref="PageWriter"/>) or per request (<see cref="RazorComponentResult"/>, for a page that holds no data).
+/// (<see cref="PageWriter"/>) or per request (<see cref="RazorComponentResult"/>, for a page that holds no data, once its
+/// area adds <c>AddRazorComponents()</c>), with one encoder.
 /// </summary>
 public sealed class PageComponentTests
 {
@@ -31,7 +32,7 @@ public sealed class PageComponentTests
     [Fact]
     public async Task APageRenderedPerRequestUsesTheSameShellAndEncoder()
     {
-        await using var host = await ServiceHost.StartAsync();
+        await using var host = await ServiceHost.StartWithServicesAsync(services => services.AddRazorComponents(), null);
         await using var scope = host.Services.CreateAsyncScope();
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         context.Request.Scheme = "http";
