@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using CoopFeeds.Core;
 
 namespace CoopFeeds.Storage;
@@ -36,11 +37,7 @@ internal sealed class StoreWriter(DbConnection connection, DbTransaction transac
                (SELECT coalesce(max(section_pos), 0) FROM items WHERE section = @section AND section_pos IS NOT NULL);
         """;
 
-    private static readonly string[] InsertedColumns =
-    [
-        "identity_key", "item_id", "title", "link", "published", "published_offset_minutes", "summary", "summary_html", "category",
-        "all_pos", "section_pos",
-    ];
+    private static readonly string[] InsertedColumns = [.. StoredRows.ItemValueColumns, "all_pos", "section_pos"];
 
     // Rows go in the order of the run, so each gets a higher seq than the one before: the positions computed for them
     // (SaveRunAsync) number the first copies in seq order, as StoredFigures defines them.
@@ -307,21 +304,8 @@ internal sealed class StoreWriter(DbConnection connection, DbTransaction transac
                 var item = chunk[row];
                 long? allPos = placedAnywhere.Add(item.Id) ? ++lastOfAll : null;
                 long? sectionPos = placedInSection.Add(item.Id) ? ++lastOfSection : null;
-                parameters.AddRange(
-                [
-                    ($"@identity_key{row}", item.IdentityKey),
-                    ($"@item_id{row}", item.Id),
-                    ($"@title{row}", item.Title),
-                    // OriginalString: the link reads back as the very Uri it was.
-                    ($"@link{row}", item.Link?.OriginalString),
-                    ($"@published{row}", item.Published?.UtcTicks),
-                    ($"@published_offset_minutes{row}", item.Published is { } published ? (int)published.Offset.TotalMinutes : null),
-                    ($"@summary{row}", item.Summary),
-                    ($"@summary_html{row}", item.SummaryHtml),
-                    ($"@category{row}", item.Category),
-                    ($"@all_pos{row}", allPos),
-                    ($"@section_pos{row}", sectionPos),
-                ]);
+                var suffix = row.ToString(CultureInfo.InvariantCulture);
+                parameters.AddRange([.. StoredRows.ItemValues(item, suffix), ("@all_pos" + suffix, allPos), ("@section_pos" + suffix, sectionPos)]);
             }
 
             if (chunk.Length != insertRows) (insertRows, insertSql) = (chunk.Length, InsertItems(chunk.Length));
