@@ -16,7 +16,7 @@ internal sealed class StoreWriter(DbConnection connection, DbTransaction transac
     // to a statement, so that PostgreSQL makes a few round trips per run instead of two per item (bench/README.md, "The save").
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
 
-    /// <summary>How many keys or ids one read names (2 × 250 parameters: far below either engine's limit).</summary>
+    /// <summary>How many keys or ids one read names (so at most 251 parameters: far below either engine's limit).</summary>
     private const int KeysPerRead = 250;
 
     /// <summary>The stored rows of a source among some identity keys (<c>@k0</c>, <c>@k1</c>…).</summary>
