@@ -21,4 +21,11 @@ internal sealed record SqlDialect
     /// its lease transaction being <c>BEGIN IMMEDIATE</c>.
     /// </summary>
     public required string LockLeaseRow { get; init; }
+
+    /// <summary>
+    /// How many new items one INSERT of a save carries (<see cref="StoreWriter"/>). A round trip to a server costs more than
+    /// a statement of many rows; in-process SQLite is quickest running one compiled one-row statement again (it binds each
+    /// parameter by a search of the statement's names, so a statement of many rows costs more per row).
+    /// </summary>
+    public required int RowsPerInsert { get; init; }
 }

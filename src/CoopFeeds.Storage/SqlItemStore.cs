@@ -109,7 +109,7 @@ public abstract class SqlItemStore : IItemStore
         await using var connection = await OpenAsync(cancellationToken);
         // Disposing without a commit rolls back: an exception or a cancellation anywhere below leaves nothing half-written.
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        await using var writer = new StoreWriter(connection, transaction);
+        await using var writer = new StoreWriter(connection, transaction, _dialect);
         var result = await writer.SaveRunAsync(source, items, outcome, cancellationToken);
         await BeforeCommitAsync(connection, transaction, cancellationToken);
         await CommitAsync(transaction, cancellationToken);
@@ -122,7 +122,7 @@ public abstract class SqlItemStore : IItemStore
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        await using var writer = new StoreWriter(connection, transaction);
+        await using var writer = new StoreWriter(connection, transaction, _dialect);
         var removed = await writer.PurgeAsync(sourceId, since, cancellationToken);
         await BeforeCommitAsync(connection, transaction, cancellationToken);
         await CommitAsync(transaction, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using CoopFeeds.Core;
 
 namespace CoopFeeds.Storage;
@@ -8,30 +9,42 @@ namespace CoopFeeds.Storage;
 /// (<see cref="SqlItemStore"/>: writers take turns, so "the next position" and "the first copy of an id" cannot race).
 /// Every statement is SQL that SQLite and PostgreSQL read alike.
 /// </summary>
-internal sealed class StoreWriter(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
+internal sealed class StoreWriter(DbConnection connection, DbTransaction transaction, SqlDialect dialect) : IAsyncDisposable
 {
-    // The statements a run makes once per item are each one command object, made at first use and run again with new
-    // values: SQLite then compiles each once per run instead of once per item (a first save of 200 items took about half
-    // the time: bench/README.md).
-    private readonly Dictionary<string, DbCommand> _perItem = new(StringComparer.Ordinal);
+    // A run's statements are each one command object, made at first use and run again with new values: SQLite then
+    // compiles each once per run instead of once per item. A run's stored rows are read, and its new items inserted, many
+    // to a statement, so that PostgreSQL makes a few round trips per run instead of two per item (bench/README.md, "The save").
+    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
 
-    private const string SelectItemByKey = $"""
+    /// <summary>How many keys or ids one read names (so at most 251 parameters: far below either engine's limit).</summary>
+    private const int KeysPerRead = 250;
+
+    /// <summary>The stored rows of a source among some identity keys (<c>@k0</c>, <c>@k1</c>…).</summary>
+    private static string SelectItemsByKey(int rows) => $"""
         SELECT {StoredRows.ItemColumns}
         FROM items AS i
-        WHERE i.source_id = @source_id AND i.identity_key = @identity_key;
+        WHERE i.source_id = @source_id AND i.identity_key IN ({Names("@k", rows)});
         """;
 
-    // A new row has the highest seq, so it is the first copy of its id (among every item, within its section) exactly when
-    // no stored row has that id, and then goes last: the next position. Both lookups are index seeks (StoredFigures).
-    private const string InsertItem = """
-        INSERT INTO items (source_id, identity_key, item_id, section, title, link, published, published_offset_minutes,
-                           summary, summary_html, category, first_seen, last_changed, all_pos, section_pos)
-        VALUES (@source_id, @identity_key, @item_id, @section, @title, @link, @published, @published_offset_minutes,
-                @summary, @summary_html, @category, @attempted_at, @attempted_at,
-                CASE WHEN EXISTS (SELECT 1 FROM items WHERE item_id = @item_id) THEN NULL
-                     ELSE (SELECT coalesce(max(all_pos), 0) + 1 FROM items WHERE all_pos IS NOT NULL) END,
-                CASE WHEN EXISTS (SELECT 1 FROM items WHERE item_id = @item_id AND section = @section) THEN NULL
-                     ELSE (SELECT coalesce(max(section_pos), 0) + 1 FROM items WHERE section = @section AND section_pos IS NOT NULL) END);
+    /// <summary>Where some item ids (<c>@id0</c>, <c>@id1</c>…) are stored already: each id and section once (an index scan).</summary>
+    private static string SelectPlacedIds(int rows) => $"""
+        SELECT DISTINCT item_id, section FROM items WHERE item_id IN ({Names("@id", rows)});
+        """;
+
+    // The positions the next first copies of ids take: the largest ones + 1 (index seeks; the writers take turns).
+    private const string SelectLastPositions = """
+        SELECT (SELECT coalesce(max(all_pos), 0) FROM items WHERE all_pos IS NOT NULL),
+               (SELECT coalesce(max(section_pos), 0) FROM items WHERE section = @section AND section_pos IS NOT NULL);
+        """;
+
+    private static readonly string[] InsertedColumns = [.. StoredRows.ItemValueColumns, "all_pos", "section_pos"];
+
+    // Rows go in the order of the run, so each gets a higher seq than the one before: the positions computed for them
+    // (SaveRunAsync) number the first copies in seq order, as StoredFigures defines them.
+    private static string InsertItems(int rows) => $"""
+        INSERT INTO items (source_id, section, first_seen, last_changed, {string.Join(", ", InsertedColumns)})
+        VALUES {string.Join(",\n       ", Enumerable.Range(0, rows).Select(row =>
+            $"(@source_id, @section, @attempted_at, @attempted_at, {string.Join(", ", InsertedColumns.Select(column => $"@{column}{row}"))})"))};
         """;
 
     private const string UpdateItemContent = """
@@ -99,13 +112,10 @@ internal sealed class StoreWriter(DbConnection connection, DbTransaction transac
             await StoreLeases.ReleaseAfterRunAsync(connection, transaction, source.SourceId, holder, outcome.DefinitionFingerprint, cancellationToken);
         }
 
-        int added = 0, updated = 0, unchanged = 0;
-        var moved = false;
-        var movedFrom = new SortedSet<string>(StringComparer.Ordinal);
+        var run = new List<Item>(items.Count);
         var seenKeys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in items)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             if (item.SourceId != source.SourceId)
             {
                 throw new ArgumentException($"Item '{item.IdentityKey}' belongs to source '{item.SourceId}', not '{source.SourceId}'.", nameof(items));
@@ -116,28 +126,31 @@ internal sealed class StoreWriter(DbConnection connection, DbTransaction transac
                 throw new ArgumentException($"Item '{item.IdentityKey}' has a relative link '{item.Link}'.", nameof(items));
             }
 
-            if (!seenKeys.Add(item.IdentityKey))
+            if (seenKeys.Add(item.IdentityKey))
             {
-                continue; // The first occurrence of a key in a run wins.
+                run.Add(item); // The first occurrence of a key in a run wins.
+            }
+        }
+
+        var stored = await ReadStoredAsync(source.SourceId, run, cancellationToken);
+        int updated = 0, unchanged = 0;
+        var moved = false;
+        var movedFrom = new SortedSet<string>(StringComparer.Ordinal);
+        var added = new List<Item>();
+        foreach (var item in run)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!stored.TryGetValue(item.IdentityKey, out var existing))
+            {
+                added.Add(item);
+                continue;
             }
 
-            StoredItem? stored;
-            await using (var reader = await PerItem(SelectItemByKey, [("@source_id", source.SourceId), ("@identity_key", item.IdentityKey)])
-                .ExecuteReaderAsync(cancellationToken))
+            var placedElsewhere = existing.Section != source.Section || existing.Item.Id != item.Id;
+            if (existing.Section != source.Section) movedFrom.Add(existing.Section);
+            if (!item.HasSameContentAs(existing.Item))
             {
-                stored = await reader.ReadAsync(cancellationToken) ? StoredRows.ReadItem(reader) : null;
-            }
-
-            var placedElsewhere = stored is not null && (stored.Section != source.Section || stored.Item.Id != item.Id);
-            if (stored is not null && stored.Section != source.Section) movedFrom.Add(stored.Section);
-            if (stored is null)
-            {
-                await PerItem(InsertItem, StoredRows.ItemParameters(item, source, outcome.AttemptedAt)).ExecuteNonQueryAsync(cancellationToken);
-                added++;
-            }
-            else if (!item.HasSameContentAs(stored.Item))
-            {
-                await PerItem(UpdateItemContent, [.. StoredRows.ItemParameters(item, source, outcome.AttemptedAt), ("@seq", stored.Sequence)])
+                await Statement(UpdateItemContent, [.. StoredRows.ItemParameters(item, source, outcome.AttemptedAt), ("@seq", existing.Sequence)])
                     .ExecuteNonQueryAsync(cancellationToken);
                 moved |= placedElsewhere;
                 updated++;
@@ -146,7 +159,7 @@ internal sealed class StoreWriter(DbConnection connection, DbTransaction transac
             {
                 if (placedElsewhere)
                 {
-                    await PerItem(UpdateItemPlacement, [("@item_id", item.Id), ("@section", source.Section), ("@seq", stored.Sequence)])
+                    await Statement(UpdateItemPlacement, [("@item_id", item.Id), ("@section", source.Section), ("@seq", existing.Sequence)])
                         .ExecuteNonQueryAsync(cancellationToken);
                     moved = true;
                 }
@@ -155,25 +168,30 @@ internal sealed class StoreWriter(DbConnection connection, DbTransaction transac
             }
         }
 
+        // After the updates: an update that moved an item renumbers everything below, so the new rows' positions need only
+        // be right when nothing moved, and then the updates changed no stored id or section.
+        await InsertAsync(source, added, outcome.AttemptedAt, cancellationToken);
+        var addedCount = added.Count;
+
         if (moved)
         {
             // An item left a section or changed id: positions after it may shift, so number them again (rare: a source
             // moved to another section).
             await ExecuteAsync(StoredFigures.Renumber, [], cancellationToken);
         }
-        else if (added > 0 || updated > 0)
+        else if (addedCount > 0 || updated > 0)
         {
             await ExecuteAsync(UpdateSectionStats, [("@section", source.Section), ("@attempted_at", outcome.AttemptedAt.UtcTicks)], cancellationToken);
         }
 
-        if (added > 0 || updated > 0 || moved)
+        if (addedCount > 0 || updated > 0 || moved)
         {
             await ExecuteAsync(BumpVersion, [], cancellationToken);
         }
 
         var result = movedFrom.Count == 0
-            ? new SaveResult(added, updated, unchanged)
-            : new SaveResult(added, updated, unchanged) { MovedFrom = [.. movedFrom] };
+            ? new SaveResult(addedCount, updated, unchanged)
+            : new SaveResult(addedCount, updated, unchanged) { MovedFrom = [.. movedFrom] };
         await RecordSourceStateAsync(source, outcome, result, cancellationToken);
         return result;
     }
@@ -221,26 +239,106 @@ internal sealed class StoreWriter(DbConnection connection, DbTransaction transac
         }
     }
 
-    /// <summary><paramref name="sql"/>'s command of this run, holding <paramref name="parameters"/>' values (always the same names).</summary>
-    private DbCommand PerItem(string sql, IReadOnlyList<(string Name, object? Value)> parameters)
+    /// <summary>The stored rows of the run's keys, by key, read in statements of up to <see cref="KeysPerRead"/> keys.</summary>
+    private async Task<Dictionary<string, StoredItem>> ReadStoredAsync(string sourceId, List<Item> run, CancellationToken cancellationToken)
     {
-        if (!_perItem.TryGetValue(sql, out var command))
+        var stored = new Dictionary<string, StoredItem>(run.Count, StringComparer.Ordinal);
+        foreach (var chunk in run.Chunk(KeysPerRead))
         {
-            _perItem[sql] = command = connection.CreateCommand(transaction, sql, parameters);
+            var command = Statement(SelectItemsByKey(chunk.Length),
+                [("@source_id", sourceId), .. chunk.Select((item, row) => ($"@k{row}", (object?)item.IdentityKey))]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var row = StoredRows.ReadItem(reader);
+                stored[row.Item.IdentityKey] = row;
+            }
+        }
+
+        return stored;
+    }
+
+    /// <summary>
+    /// Inserts the run's new items in its order, each with its positions: an item whose id is stored nowhere yet (nor earlier
+    /// in the run) is its id's first copy and takes the next position among every item; one whose id is not yet stored in
+    /// the run's section takes the next position there; a later copy gets none (StoredFigures). In statements of up to
+    /// <see cref="SqlDialect.RowsPerInsert"/> rows.
+    /// </summary>
+    private async Task InsertAsync(SourceRun source, List<Item> added, DateTimeOffset attemptedAt, CancellationToken cancellationToken)
+    {
+        if (added.Count == 0) return;
+
+        var placedAnywhere = new HashSet<string>(StringComparer.Ordinal);
+        var placedInSection = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in added.Chunk(KeysPerRead))
+        {
+            var command = Statement(SelectPlacedIds(chunk.Length), [.. chunk.Select((item, row) => ($"@id{row}", (object?)item.Id))]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetString(0);
+                placedAnywhere.Add(id);
+                if (reader.GetString(1) == source.Section) placedInSection.Add(id);
+            }
+        }
+
+        long lastOfAll, lastOfSection;
+        await using (var reader = await Statement(SelectLastPositions, [("@section", source.Section)]).ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            lastOfAll = reader.GetInt64(0);
+            lastOfSection = reader.GetInt64(1);
+        }
+
+        // Chunks have at most two lengths (full, then the rest): each statement's text is built once.
+        var (insertRows, insertSql) = (0, "");
+        foreach (var chunk in added.Chunk(dialect.RowsPerInsert))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var parameters = new List<(string Name, object? Value)>(3 + chunk.Length * InsertedColumns.Length)
+            {
+                ("@source_id", source.SourceId), ("@section", source.Section), ("@attempted_at", attemptedAt.UtcTicks),
+            };
+            for (var row = 0; row < chunk.Length; row++)
+            {
+                var item = chunk[row];
+                long? allPos = placedAnywhere.Add(item.Id) ? ++lastOfAll : null;
+                long? sectionPos = placedInSection.Add(item.Id) ? ++lastOfSection : null;
+                var suffix = row.ToString(CultureInfo.InvariantCulture);
+                parameters.AddRange([.. StoredRows.ItemValues(item, suffix), ("@all_pos" + suffix, allPos), ("@section_pos" + suffix, sectionPos)]);
+            }
+
+            if (chunk.Length != insertRows) (insertRows, insertSql) = (chunk.Length, InsertItems(chunk.Length));
+            await Statement(insertSql, parameters).ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="sql"/>'s command of this run, holding <paramref name="parameters"/>' values (always the same names, in
+    /// the same order, for one statement).
+    /// </summary>
+    private DbCommand Statement(string sql, IReadOnlyList<(string Name, object? Value)> parameters)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            _commands[sql] = command = connection.CreateCommand(transaction, sql, parameters);
             return command;
         }
 
-        foreach (var (name, value) in parameters)
+        var values = command.Parameters;
+        for (var i = 0; i < parameters.Count; i++)
         {
-            command.Parameters[name].Value = value ?? DBNull.Value;
+            values[i].Value = parameters[i].Value ?? DBNull.Value;
         }
 
         return command;
     }
 
+    private static string Names(string prefix, int count) => string.Join(", ", Enumerable.Range(0, count).Select(row => $"{prefix}{row}"));
+
     public async ValueTask DisposeAsync()
     {
-        foreach (var command in _perItem.Values)
+        foreach (var command in _commands.Values)
         {
             await command.DisposeAsync();
         }

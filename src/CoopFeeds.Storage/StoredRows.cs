@@ -39,18 +39,31 @@ internal static class StoredRows
     public static (string Name, object? Value)[] ItemParameters(Item item, SourceRun source, DateTimeOffset attemptedAt) =>
     [
         ("@source_id", source.SourceId),
-        ("@identity_key", item.IdentityKey),
-        ("@item_id", item.Id),
         ("@section", source.Section),
-        ("@title", item.Title),
-        // OriginalString: the link reads back as the very Uri it was.
-        ("@link", item.Link?.OriginalString),
-        ("@published", item.Published?.UtcTicks),
-        ("@published_offset_minutes", item.Published is { } published ? (int)published.Offset.TotalMinutes : null),
-        ("@summary", item.Summary),
-        ("@summary_html", item.SummaryHtml),
-        ("@category", item.Category),
         ("@attempted_at", attemptedAt.UtcTicks),
+        .. ItemValues(item, ""),
+    ];
+
+    /// <summary>The columns an item fills itself, in the order of <see cref="ItemValues"/>.</summary>
+    public static readonly string[] ItemValueColumns =
+        ["identity_key", "item_id", "title", "link", "published", "published_offset_minutes", "summary", "summary_html", "category"];
+
+    /// <summary>
+    /// The values of <see cref="ItemValueColumns"/>, each named <c>@column</c> + <paramref name="suffix"/> (a row's number
+    /// in a statement of many rows, or nothing).
+    /// </summary>
+    public static (string Name, object? Value)[] ItemValues(Item item, string suffix) =>
+    [
+        ("@identity_key" + suffix, item.IdentityKey),
+        ("@item_id" + suffix, item.Id),
+        ("@title" + suffix, item.Title),
+        // OriginalString: the link reads back as the very Uri it was.
+        ("@link" + suffix, item.Link?.OriginalString),
+        ("@published" + suffix, item.Published?.UtcTicks),
+        ("@published_offset_minutes" + suffix, item.Published is { } published ? (int)published.Offset.TotalMinutes : null),
+        ("@summary" + suffix, item.Summary),
+        ("@summary_html" + suffix, item.SummaryHtml),
+        ("@category" + suffix, item.Category),
     ];
 
     /// <summary>Reads a row selected with <see cref="ItemColumns"/>, in that column order.</summary>

@@ -56,6 +56,31 @@ public abstract class StoredFiguresTests(StoreKind kind) : StoreContract(kind)
         }
     }
 
+    [SkippableFact]
+    public async Task ARunLongerThanOneStatementKeepsThePositionsOfTheDefinition()
+    {
+        await using var db = await CreateDatabaseAsync();
+        var news = new SourceRun("source-news", "news");
+        var events = new SourceRun("source-events", "events");
+        await db.Store.SaveAsync(news, [.. Enumerable.Range(0, 300).Select(n => Item($"link-{n}", source: news))], Success(T0), None);
+
+        // 600 items, more than one read or insert of a save carries: the first 100 ids are stored in another section already,
+        // a key comes twice (the first wins), and a later item has the id of an earlier one under another key.
+        List<Core.Item> run =
+        [
+            .. Enumerable.Range(200, 600).Select(n => Item($"link-{n}", source: events)),
+            Item("link-250", title: "A second copy of a key", source: events),
+            Item("link-700", source: events) with { IdentityKey = "example.org/another-key-for-700" },
+        ];
+        var first = await db.Store.SaveAsync(events, run, Success(T0.AddMinutes(10)), None);
+        Assert.Equal(new SaveResult(601, 0, 0), first);
+        await AssertMatchesDefinitionAsync(db, "after the long run");
+
+        var again = await db.Store.SaveAsync(events, run, Success(T0.AddMinutes(20)), None);
+        Assert.Equal(new SaveResult(0, 0, 601), again);
+        await AssertMatchesDefinitionAsync(db, "after the long run again");
+    }
+
     internal static async Task AssertMatchesDefinitionAsync(TestDatabase db, string when)
     {
         foreach (var section in Sections.Append(null))

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
 using AngleSharp;
@@ -43,7 +44,7 @@ public static partial class ListingDocument
     /// </summary>
     public static string? CheckNesting(ReadOnlySpan<byte> bytes, string? contentType)
     {
-        var depth = NestingScan.MaxDepth(ScanText(bytes, CharsetOf(contentType)), MaxNestingDepth);
+        var depth = ScanDepth(bytes, CharsetOf(contentType));
         return depth > MaxNestingDepth
             ? $"page too deeply nested: its elements nest more than {MaxNestingDepth} levels deep (real listings nest fewer than 100); it was not parsed"
             : null;
@@ -61,7 +62,18 @@ public static partial class ListingDocument
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(address);
 
-        var bytes = await ReadAllAsync(content, cancellationToken);
+        return await ParseAsync(await ReadAllAsync(content, cancellationToken), address, contentType, cancellationToken);
+    }
+
+    /// <summary>
+    /// Parses a listing already in memory, as <see cref="ParseAsync(Stream, Uri, string?, CancellationToken)"/> does, reading
+    /// <paramref name="bytes"/> in place (no copy; they must not change while the parse runs).
+    /// </summary>
+    public static async Task<IDocument> ParseAsync(byte[] bytes, Uri address, string? contentType, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(address);
+
         if (CheckNesting(bytes, contentType) is { } refusal)
         {
             throw new InvalidDataException(refusal);
@@ -86,11 +98,13 @@ public static partial class ListingDocument
         contentType is null ? null : CharsetParameter().Match(contentType) is { Success: true } m ? m.Groups["c"].Value : null;
 
     /// <summary>
-    /// The page as characters for <see cref="NestingScan"/>: decoded as the parser will (a BOM, else the header's charset)
+    /// <see cref="NestingScan"/> over the page as characters: decoded as the parser will (a BOM, else the header's charset)
     /// when that encoding does not write ASCII as ASCII (UTF-16), else byte for byte, which keeps every tag where it is in
-    /// UTF-8, windows-1252 and the other ASCII-compatible encodings (a &lt;meta charset&gt; cannot name UTF-16).
+    /// UTF-8, windows-1252 and the other ASCII-compatible encodings (a &lt;meta charset&gt; cannot name UTF-16). The byte
+    /// for byte copy goes in a pooled buffer: a page's characters are twice its bytes, on the large-object heap as a string,
+    /// and the scan runs twice for each page ingestion parses (<c>ListingReader</c> checks first, the parse again).
     /// </summary>
-    private static string ScanText(ReadOnlySpan<byte> bytes, string? charset)
+    private static int ScanDepth(ReadOnlySpan<byte> bytes, string? charset)
     {
         var encoding = bytes switch
         {
@@ -99,9 +113,21 @@ public static partial class ListingDocument
             [0xEF, 0xBB, 0xBF, ..] => Encoding.UTF8,
             _ => charset is null ? null : AngleSharp.Text.TextEncoding.Resolve(charset),
         };
-        return encoding is not null && !encoding.GetBytes("<a>").AsSpan().SequenceEqual("<a>"u8)
-            ? encoding.GetString(bytes)
-            : Encoding.Latin1.GetString(bytes);
+        if (encoding is not null && !encoding.GetBytes("<a>").AsSpan().SequenceEqual("<a>"u8))
+        {
+            return NestingScan.MaxDepth(encoding.GetString(bytes), MaxNestingDepth);
+        }
+
+        var chars = ArrayPool<char>.Shared.Rent(bytes.Length);
+        try
+        {
+            var length = Encoding.Latin1.GetChars(bytes, chars);
+            return NestingScan.MaxDepth(chars.AsSpan(0, length), MaxNestingDepth);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
     }
 
     public static Task<IDocument> ParseAsync(string html, Uri address, CancellationToken cancellationToken) =>

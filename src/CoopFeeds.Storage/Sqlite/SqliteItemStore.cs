@@ -22,6 +22,7 @@ public sealed class SqliteItemStore : SqlItemStore
         Fold = expression => $"{FoldFunction}({expression})",
         Contains = (haystack, needle) => $"instr({haystack}, {needle}) > 0",
         LockLeaseRow = "",
+        RowsPerInsert = 1,
     };
 
     private readonly string _connectionString;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -247,22 +248,51 @@ public sealed class ListingFetcher(
     }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes; past it, gives up (null) or keeps the start, without reading the rest.</summary>
+    /// <remarks>
+    /// The body is gathered in pooled chunks and copied once into an array of its length: a page is allocated once, where a
+    /// growing MemoryStream and its ToArray made two or three large-object copies of it (bench/README.md, "Page bodies").
+    /// </remarks>
     private static async Task<byte[]?> ReadLimitedAsync(Stream stream, long limit, bool truncate, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        const int ChunkLength = 16 * 1024;
+        var chunks = new List<byte[]>();
+        long length = 0;
+        var filled = ChunkLength; // of the last chunk
+        try
         {
-            if (buffer.Length + read > limit)
+            while (true)
             {
-                if (!truncate) return null;
-                buffer.Write(chunk, 0, (int)(limit - buffer.Length));
-                break;
+                if (filled == ChunkLength)
+                {
+                    chunks.Add(ArrayPool<byte>.Shared.Rent(ChunkLength));
+                    filled = 0;
+                }
+
+                var read = await stream.ReadAsync(chunks[^1].AsMemory(filled, ChunkLength - filled), cancellationToken);
+                if (read == 0) break;
+                filled += read;
+                length += read;
+                if (length > limit)
+                {
+                    if (!truncate) return null;
+                    length = limit;
+                    break;
+                }
             }
-            buffer.Write(chunk, 0, read);
+
+            var body = new byte[length];
+            for (var i = 0; i * (long)ChunkLength < length; i++)
+            {
+                var offset = i * ChunkLength;
+                chunks[i].AsSpan(0, (int)Math.Min(ChunkLength, length - offset)).CopyTo(body.AsSpan(offset));
+            }
+
+            return body;
         }
-        return buffer.ToArray();
+        finally
+        {
+            foreach (var chunk in chunks) ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     /// <summary>Retry-After as a delay (RFC 9110 10.2.3: seconds or an HTTP date), when the response carries one.</summary>

@@ -137,7 +137,7 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
             }
 
             var address = request.Address ?? fetched.FinalUrl ?? request.Location;
-            using var document = await ListingDocument.ParseAsync(new MemoryStream(fetched.Body!), address, fetched.ContentType, cancellationToken);
+            using var document = await ListingDocument.ParseAsync(fetched.Body!, address, fetched.ContentType, cancellationToken);
             var page = ListingExtractor.Extract(document, source.Selectors, request.Number);
             var normalized = ItemNormalizer.Normalize(source, page.Items, clock.GetUtcNow(), limits);
             foreach (var note in normalized.Notes) notes[note.Item] = note;

@@ -13,10 +13,13 @@ public sealed class ListingDocumentTests
 
     private static byte[] Windows1252(string html) => Encoding.GetEncoding(1252).GetBytes(html);
 
+    /// <summary>The first paragraph's text, which the page reads the same whether it is parsed from a stream or in place.</summary>
     private static async Task<string?> ParagraphAsync(byte[] bytes, string? contentType)
     {
-        using var document = await ListingDocument.ParseAsync(new MemoryStream(bytes), Address, contentType, CancellationToken.None);
-        return document.QuerySelector("p")?.TextContent;
+        using var streamed = await ListingDocument.ParseAsync(new MemoryStream(bytes), Address, contentType, CancellationToken.None);
+        using var inPlace = await ListingDocument.ParseAsync(bytes, Address, contentType, CancellationToken.None);
+        Assert.Equal(streamed.QuerySelector("p")?.TextContent, inPlace.QuerySelector("p")?.TextContent);
+        return inPlace.QuerySelector("p")?.TextContent;
     }
 
     [Theory]
