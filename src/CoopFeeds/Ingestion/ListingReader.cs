@@ -218,7 +218,7 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
         }
         if (!fetched.HasBody) return new(null, $"{fetched.Outcome.Kind} {UrlRedactor.RedactText(fetched.Outcome.Detail ?? "")}".Trim());
         if (ListingDocument.CheckNesting(fetched.Body!, fetched.ContentType) is { } refusal) return new(null, $"{OutcomeKind.TooDeeplyNested} {refusal}");
-        var document = await ListingDocument.ParseAsync(new MemoryStream(fetched.Body!), address ?? fetched.FinalUrl ?? location, fetched.ContentType, cancellationToken);
+        var document = await ListingDocument.ParseAsync(fetched.Body!, address ?? fetched.FinalUrl ?? location, fetched.ContentType, cancellationToken);
         return new(document, null);
     }
 

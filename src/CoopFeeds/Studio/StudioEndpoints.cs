@@ -27,7 +27,7 @@ internal static class StudioEndpoints
 
         // Parsed once here for the character set the page is read in: the header's, else its BOM's or <meta>'s.
         var fetched = page.Fetched;
-        using var document = await ListingDocument.ParseAsync(new MemoryStream(fetched.Body!), fetched.FinalUrl ?? page.Url, fetched.ContentType, cancellationToken);
+        using var document = await ListingDocument.ParseAsync(fetched.Body!, fetched.FinalUrl ?? page.Url, fetched.ContentType, cancellationToken);
         return TypedResults.Json(new FetchResponse(
             page.FetchId,
             fetched.Outcome.StatusCode,
@@ -86,7 +86,7 @@ internal static class StudioEndpoints
         if (source is null) return StudioJson.Refuse(StatusCodes.Status422UnprocessableEntity, problems);
 
         var fetched = page.Fetched;
-        using var document = await ListingDocument.ParseAsync(new MemoryStream(fetched.Body!), fetched.FinalUrl ?? page.Url, fetched.ContentType, cancellationToken);
+        using var document = await ListingDocument.ParseAsync(fetched.Body!, fetched.FinalUrl ?? page.Url, fetched.ContentType, cancellationToken);
         var html = PageSnapshot.Render(document, ListingExtractor.ElementsMatchedBy(document, source.Selectors, body.Focus));
         request.HttpContext.Response.Headers.ContentSecurityPolicy = PageSnapshot.ContentSecurityPolicy;
         return TypedResults.Text(html, "text/html", Encoding.UTF8);
