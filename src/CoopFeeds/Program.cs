@@ -5,6 +5,7 @@ using CoopFeeds.Serving;
 using CoopFeeds.Sources;
 using CoopFeeds.Status;
 using CoopFeeds.StorageSetup;
+using CoopFeeds.Studio;
 
 // CoopFeeds: listing pages in, RSS / Atom / JSON feeds out. `serve` is the default verb; the others are in Cli/.
 return await CoopFeedsCommandLine.InvokeAsync(args);
@@ -26,6 +27,9 @@ public partial class Program
         builder.AddServing();
         builder.AddPublishing();
         builder.AddStatus();
+        // The studio's page only, until the studio's API and its settings land beside it (Studio:Enabled, off by default).
+        var studio = builder.Configuration.GetValue<bool>("Studio:Enabled");
+        if (studio) builder.Services.AddStudioPage();
         replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -33,6 +37,7 @@ public partial class Program
         app.MapHealthEndpoints();
         app.MapPublishing();
         app.MapStatusEndpoints();
+        if (studio) app.MapStudioPage();
         return app;
     }
 }

@@ -1,0 +1,35 @@
+using CoopFeeds.Tests.Ingestion;
+
+namespace CoopFeeds.Tests.Studio;
+
+/// <summary>The real service with the studio switched on, over a sources file in a temporary folder that it may edit.</summary>
+internal static class StudioService
+{
+    public const string Token = "studio-test-token-3f9c1e";
+
+    /// <summary>
+    /// The studio on, with its token; private networks allowed, since the test sites are on loopback. The sources file is
+    /// checked often, so a saved source is picked up soon by the service's own reload (which the tests then await).
+    /// </summary>
+    public static readonly string[] Settings =
+    [
+        "--Studio:Enabled=true",
+        $"--Studio:Token={Token}",
+        "--Studio:AllowPrivateNetworks=true",
+        "--Sources:ReloadInterval=00:00:00.200",
+    ];
+
+    /// <summary>The id of the source already in <see cref="SourcesFile"/>.</summary>
+    public const string ExistingSource = "bakers-coop-news";
+
+    /// <summary>A sources file with one source already in it (section "faults"), reading <paramref name="site"/>'s /bakers page.</summary>
+    public static FaultSources SourcesFile(FaultSite site)
+    {
+        site.Serve("/bakers", FaultSite.Html(FaultSite.Listing(3)));
+        return FaultSources.Write(new SourceSpec(ExistingSource, site.Url("/bakers")) { AllowPrivateNetworks = true });
+    }
+
+    public static Task<ServiceHost> StartAsync(FaultSources file, params string[] more) => file.StartServiceAsync([.. Settings, .. more]);
+
+    public static Uri Page(ServiceHost host) => new(host.Address, "studio");
+}
