@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CoopFeeds.Telemetry;
+using CoopFeeds.Tests.Cli;
+using CoopFeeds.Tests.Ingestion;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace CoopFeeds.Tests.Studio;
+
+/// <summary>
+/// A maintainer adds a source in the browser, against the real service and a loopback site: paste the address, choose
+/// the first proposal, watch the table, edit the title selector and watch the table change, save; then the sources file
+/// holds the source, <c>check --fixtures</c> passes on it, and once the service has reloaded the file and run the source,
+/// the section's feed carries exactly the items the table showed. Every wait is on a signal: Playwright's expectations
+/// for the page, the service's ingestion signal for the run.
+/// </summary>
+public sealed class StudioFlowTests(StudioBrowser browser, ITestOutputHelper output) : IClassFixture<StudioBrowser>
+{
+    /// <summary>The page's eight headlines, newest first, as the first proposal reads them (its Title is the headline).</summary>
+    private static readonly string[] Headlines =
+    [
+        "General assembly adopts the 2025 work plan",
+        "Second round of the cooperative housing fund opens",
+        "Three family firms convert to worker ownership",
+        "Members report on energy costs for the winter",
+        "Spring courses for new board members",
+        "Our answer to the consultation on the cooperatives act",
+        "Eleven cooperatives join the federation",
+        "The 2024 annual report is out",
+    ];
+
+    [SkippableFact]
+    public async Task AMaintainerAddsASourceInTheBrowserAndTheFeedCarriesTheItemsTheTableShowed()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/news", FaultSite.Html(await File.ReadAllTextAsync(RepoPaths.Fixture("Studio", "federation-news.html"))));
+        await using var file = StudioService.SourcesFile(site);
+        await using var host = await StudioService.StartAsync(file);
+        var page = await browser.NewPageAsync();
+        await using var context = page.Context;
+        var errors = StudioPageTests.Watch(page);
+        var clock = Stopwatch.StartNew();
+
+        await page.GotoAsync(StudioService.Page(host).AbsoluteUri);
+        await page.Locator("#token").FillAsync(StudioService.Token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use token" }).ClickAsync();
+
+        // 1. The address, fetched by the server: status, final address, size.
+        var address = site.Url("/news").AbsoluteUri;
+        await page.GetByLabel("Page address").FillAsync(address);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Fetch" }).ClickAsync();
+        var fetched = page.Locator("#fetch-result");
+        await Assertions.Expect(fetched).ToContainTextAsync("200");
+        await Assertions.Expect(fetched).ToContainTextAsync(address);
+        await StudioBrowser.ScreenshotAsync(page, "flow-1-fetched");
+
+        // 2. The proposals, ranked; the first is the news list.
+        var first = page.Locator("#candidates li.candidate").First;
+        await Assertions.Expect(first).ToContainTextAsync("8 items");
+        await StudioBrowser.ScreenshotAsync(page, "flow-2-candidates");
+        await first.GetByRole(AriaRole.Button, new() { Name = "Use this one" }).ClickAsync();
+
+        // 3 and 4. The form is filled and the table shows the page's items, with the counts beside the selectors.
+        var titles = page.Locator("#items tbody td.title");
+        await Assertions.Expect(titles).ToHaveTextAsync(Headlines);
+        await Assertions.Expect(page.Locator("#sel-Item")).ToHaveValueAsync("article.news-teaser");
+        await Assertions.Expect(page.Locator("#count-Date")).ToHaveTextAsync("Date: 8/8 parsed");
+        await Assertions.Expect(page.Locator("#items tbody td.raw-date").First).ToContainTextAsync("14 March 2025");
+        await Assertions.Expect(page.Locator("#items tbody td.date").First).ToContainTextAsync("2025-03-14");
+        await StudioBrowser.ScreenshotAsync(page, "flow-3-items");
+
+        // The maintainer wants the topic in the title: the whole heading's link, kicker and headline. The table follows.
+        await page.Locator("#sel-Title").FillAsync(".news-teaser__title a");
+        await Assertions.Expect(titles.First).ToHaveTextAsync("Governance General assembly adopts the 2025 work plan");
+        await Assertions.Expect(page.Locator("#count-Title")).ToHaveTextAsync("Title: 8/8 matched");
+        var shown = await titles.AllTextContentsAsync();
+        Assert.Equal(8, shown.Count);
+        Assert.All(shown.Zip(Headlines), pair => Assert.EndsWith(" " + pair.Second, pair.First));
+        var shownLinks = await page.Locator("#items tbody td.link a").EvaluateAllAsync<string[]>("links => links.map(a => a.href)");
+        await StudioBrowser.ScreenshotAsync(page, "flow-4-title-edited");
+
+        // 5. Save into a new section; the service's own reload of the file then runs the new source.
+        var ran = host.Services.GetRequiredService<IngestionActivity>().WhenNextRunsCompletedAsync(1);
+        await page.GetByLabel("Source id").FillAsync("federation-news");
+        await page.Locator("#section").SelectOptionAsync("");
+        await page.GetByLabel("New section").FillAsync("federation");
+        await page.GetByLabel("Its title").FillAsync("Federation of Worker and Housing Cooperatives");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save source" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#save-status")).ToContainTextAsync("Saved federation-news");
+        await StudioBrowser.ScreenshotAsync(page, "flow-5-saved");
+
+        using (var saved = JsonDocument.Parse(await File.ReadAllTextAsync(file.Path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }))
+        {
+            var sources = saved.RootElement.GetProperty("Sources").EnumerateArray().ToList();
+            Assert.Contains(sources, s => s.GetProperty("Id").GetString() == StudioService.ExistingSource);
+            var source = Assert.Single(sources, s => s.GetProperty("Id").GetString() == "federation-news");
+            Assert.Equal("federation", source.GetProperty("Section").GetString());
+            Assert.Equal(address, source.GetProperty("Url").GetString());
+            Assert.Equal(".news-teaser__title a", source.GetProperty("Selectors").GetProperty("Title").GetString());
+            Assert.True(source.GetProperty("AllowPrivateNetworks").GetBoolean()); // saved through the studio's allowance
+            Assert.Contains(saved.RootElement.GetProperty("Sections").EnumerateArray(), s => s.GetProperty("Slug").GetString() == "federation");
+        }
+        Assert.True(File.Exists(Path.Combine(file.Folder, "pages", "federation-news.html")));
+        Assert.True(File.Exists(Path.Combine(file.Folder, "pages", "federation-news.expected.json")));
+
+        var check = await CoopFeedsProcess.RunAsync(file.Folder, "check", "--sources", file.Path, "--fixtures");
+        Assert.True(check.ExitCode == 0, check.StandardOutput + check.StandardError);
+        Assert.Contains("federation-news: fixture OK", check.StandardOutput);
+
+        await ran.WaitAsync(TimeSpan.FromMinutes(1));
+        var feed = await host.FeedItemsAsync("federation");
+        Assert.Equal(shown, feed.Select(i => i.Title));
+        Assert.Equal(shownLinks, await FeedLinksAsync(host, "federation"));
+        clock.Stop();
+
+        var line = $"{DateTime.UtcNow:yyyy-MM-dd'T'HH:mm:ss'Z'} studio flow: {clock.Elapsed.TotalSeconds:0.0} s from opening the page to the section's feed carrying the table's {shown.Count} items";
+        output.WriteLine(line);
+        await File.AppendAllTextAsync(Path.Combine(StudioBrowser.ScreenshotFolder, "flow-timing.txt"), line + Environment.NewLine);
+        Assert.Empty(errors);
+    }
+
+    private static async Task<IReadOnlyList<string>> FeedLinksAsync(ServiceHost host, string section)
+    {
+        using var feed = JsonDocument.Parse(await host.Client.GetStringAsync($"feeds/{section}.json"));
+        return [.. feed.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("url").GetString()!)];
+    }
+}
