@@ -31,9 +31,7 @@ public sealed class StudioHostilePageTests(StudioBrowser browser) : IClassFixtur
             await dialog.DismissAsync();
         };
 
-        await page.GotoAsync(StudioService.Page(host).AbsoluteUri);
-        await page.Locator("#token").FillAsync(StudioService.Token);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Use token" }).ClickAsync();
+        await StudioPageTests.SignInAsync(page, host);
         await page.GetByLabel("Page address").FillAsync(site.Url("/announcements").AbsoluteUri);
         await page.GetByRole(AriaRole.Button, new() { Name = "Fetch" }).ClickAsync();
         var first = page.Locator("#candidates li.candidate").First;

@@ -141,6 +141,41 @@ public sealed partial class StudioPageTests(StudioBrowser browser) : IClassFixtu
         Assert.True(await page.EvaluateAsync<bool>("() => window.__pwned === undefined"));
     }
 
+    [SkippableFact]
+    public async Task AFetchThatTakesLongSaysItIsWorkingAndCanBeCancelled()
+    {
+        await using var site = await FaultSite.StartAsync();
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        site.Serve("/slow", site.Hang(() => arrived.TrySetResult()));
+        await using var file = StudioService.SourcesFile(site);
+        // Long enough that the fetcher does not give up before the maintainer does.
+        await using var host = await StudioService.StartAsync(file, "--Ingestion:RequestTimeout=00:02:00");
+        var page = await browser.NewPageAsync();
+        await using var context = page.Context;
+        await SignInAsync(page, host);
+
+        await page.GetByLabel("Page address").FillAsync(site.Url("/slow").AbsoluteUri);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Fetch" }).ClickAsync();
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var status = page.Locator("#fetch-status");
+        await Assertions.Expect(status.Locator(".busy")).ToContainTextAsync("Fetching");
+        await StudioBrowser.ScreenshotAsync(page, "page-fetch-working");
+
+        await status.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Assertions.Expect(status).ToHaveTextAsync("Cancelled.");
+        await Assertions.Expect(page.Locator("#fetch-result")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#candidates-step")).ToBeHiddenAsync();
+    }
+
+    /// <summary>Opens the studio and gives it the token.</summary>
+    internal static async Task SignInAsync(IPage page, ServiceHost host)
+    {
+        await page.GotoAsync(StudioService.Page(host).AbsoluteUri);
+        await page.Locator("#token").FillAsync(StudioService.Token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use token" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#studio")).ToBeVisibleAsync();
+    }
+
     /// <summary>Console errors and uncaught exceptions of the page, as they come.</summary>
     internal static List<string> Watch(IPage page)
     {
