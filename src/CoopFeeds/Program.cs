@@ -27,9 +27,8 @@ public partial class Program
         builder.AddServing();
         builder.AddPublishing();
         builder.AddStatus();
-        // The studio's page only, until the studio's API and its settings land beside it (Studio:Enabled, off by default).
-        var studio = builder.Configuration.GetValue<bool>("Studio:Enabled");
-        if (studio) builder.Services.AddStudioPage();
+        builder.AddStudio();
+        builder.Services.AddStudioPage();
         replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -37,7 +36,8 @@ public partial class Program
         app.MapHealthEndpoints();
         app.MapPublishing();
         app.MapStatusEndpoints();
-        if (studio) app.MapStudioPage();
+        app.MapStudioApi();
+        app.MapStudioPage();
         return app;
     }
 }

@@ -89,6 +89,38 @@ public static partial class ListingExtractor
         return new ListingPage(items, nextPage, matches, baseUri);
     }
 
+    /// <summary>The names of the selector fields, as the sources file writes them.</summary>
+    public static readonly IReadOnlyList<string> Fields = ["Item", "Title", "Link", "Date", "Summary", "Category", "Group", "NextPage"];
+
+    /// <summary>
+    /// The elements one field's selector matches, found as <see cref="Extract"/> finds them (the items, then the first match
+    /// inside each item; the group headings; the next-page link), for showing a maintainer what a selector picks. Empty for a
+    /// field that has no selector or an unknown field name.
+    /// </summary>
+    public static IReadOnlyList<IElement> ElementsMatchedBy(IDocument document, ListingSelectors selectors, string field)
+    {
+        var items = document.ChildNodes.QuerySelectorAll(selectors.Item.Css!).ToList();
+        var groups = selectors.Group is null ? null : GroupHeadingsBefore(document, items, selectors.Group);
+        if (groups is not null) items.RemoveAll(groups.Headings.Contains);
+        var fieldSelector = field switch
+        {
+            "Title" => selectors.Title,
+            "Link" => selectors.Link,
+            "Date" => selectors.Date,
+            "Summary" => selectors.Summary,
+            "Category" => selectors.Category,
+            _ => null,
+        };
+        return field switch
+        {
+            "Item" => items,
+            "Group" => groups is null ? [] : [.. document.All.Where(groups.Headings.Contains)],
+            "NextPage" => selectors.NextPage?.Css is { } next && document.ChildNodes.QuerySelector(next) is { } link ? [link] : [],
+            _ when fieldSelector is not null => [.. items.Select(item => FindElement(item, fieldSelector)).OfType<IElement>().Distinct()],
+            _ => [],
+        };
+    }
+
     /// <summary>The base links resolve against: &lt;base href&gt; when present (the DOM already applies it), else the address.</summary>
     private static Uri BaseUriOf(IDocument document)
     {

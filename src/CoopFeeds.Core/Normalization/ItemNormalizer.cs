@@ -38,29 +38,40 @@ public static partial class ItemNormalizer
         var warnings = new List<string>();
         var dates = DateParsingContext.For(source, fetchedAt);
         var items = new List<Item>(raw.Count);
+        var notes = new List<ItemNote>(raw.Count);
         var keys = new HashSet<string>(StringComparer.Ordinal);
 
+        // One warning per page, and each item it is about carries it too.
+        var insideWarnings = new Dictionary<int, string>();
         foreach (var page in raw.Where(r => r.InsideItem).GroupBy(r => r.Page))
         {
-            warnings.Add($"{page.Count()} item(s) on page {page.Key} sit inside another item (first: {Quote(page.First().Title ?? "(no title)")}): the Item selector also matches a wrapper or a nested box; check it.");
+            var warning = $"{page.Count()} item(s) on page {page.Key} sit inside another item (first: {Quote(page.First().Title ?? "(no title)")}): the Item selector also matches a wrapper or a nested box; check it.";
+            warnings.Add(warning);
+            insideWarnings[page.Key] = warning;
         }
 
         for (var index = 0; index < raw.Count; index++)
         {
             var rawItem = raw[index];
+            List<string> itemWarnings = rawItem.InsideItem ? [insideWarnings[rawItem.Page]] : [];
+            void Warn(string warning)
+            {
+                warnings.Add(warning);
+                itemWarnings.Add(warning);
+            }
 
             // 1. Text.
             var title = TextCleaner.Clean(rawItem.Title);
             if (title.Length == 0)
             {
-                warnings.Add($"Dropped item {index + 1} (page {rawItem.Page}): its title is empty{(string.IsNullOrWhiteSpace(rawItem.Link) ? "" : $" (link {Quote(rawItem.Link)})")}.");
+                Warn($"Dropped item {index + 1} (page {rawItem.Page}): its title is empty{(string.IsNullOrWhiteSpace(rawItem.Link) ? "" : $" (link {Quote(rawItem.Link)})")}.");
                 continue;
             }
 
             var label = $"Item {Quote(title)}";
             if (title.Length > limits.MaxTitleChars)
             {
-                warnings.Add($"{label}: title cut to {limits.MaxTitleChars} characters (it had {title.Length}).");
+                Warn($"{label}: title cut to {limits.MaxTitleChars} characters (it had {title.Length}).");
                 title = TextCleaner.Truncate(title, limits.MaxTitleChars);
             }
             var category = NullIfEmpty(TextCleaner.Clean(rawItem.Category));
@@ -68,20 +79,20 @@ public static partial class ItemNormalizer
 
             if (LooksLikeNavigation(title))
             {
-                warnings.Add($"{label} looks like navigation, not an item: check the Title selector.");
+                Warn($"{label} looks like navigation, not an item: check the Title selector.");
             }
 
             // 2. Link.
             if (LinkResolver.HasRejectedScheme(rawItem.Link))
             {
-                warnings.Add($"Dropped {label}: its only link is {Quote(rawItem.Link!)}.");
+                Warn($"Dropped {label}: its only link is {Quote(rawItem.Link!)}.");
                 continue;
             }
 
             var link = LinkResolver.Resolve(rawItem.Link, rawItem.BaseUri);
             if (link is null)
             {
-                warnings.Add(string.IsNullOrWhiteSpace(rawItem.Link)
+                Warn(string.IsNullOrWhiteSpace(rawItem.Link)
                     ? $"{label} has no link."
                     : $"{label} has no usable link ({Quote(rawItem.Link)} is not an http(s) address of another page).");
             }
@@ -90,13 +101,13 @@ public static partial class ItemNormalizer
             var date = DateParser.Read(rawItem.Date, dates with { Group = rawItem.Group }); // the parser cleans its input itself
             if (!string.IsNullOrWhiteSpace(rawItem.Date) && !date.TextRecognised)
             {
-                warnings.Add(date.Value is null
+                Warn(date.Value is null
                     ? $"{label}: date {Quote(rawItem.Date)} is not recognised."
                     : $"{label}: date {Quote(rawItem.Date)} is not recognised; used the group {Quote(group!)}.");
             }
             else if (date.Value is null)
             {
-                warnings.Add(string.IsNullOrWhiteSpace(rawItem.Date)
+                Warn(string.IsNullOrWhiteSpace(rawItem.Date)
                     ? $"{label} has no date."
                     : $"{label}: date {Quote(rawItem.Date)} is incomplete and the group gives no month or year.");
             }
@@ -105,7 +116,7 @@ public static partial class ItemNormalizer
             var key = link is null ? ItemIdentity.KeyFor(source.Id, title) : ItemIdentity.KeyFor(link);
             if (!keys.Add(key))
             {
-                warnings.Add($"{label} repeats an earlier item ({key}); the first is kept.");
+                Warn($"{label} repeats an earlier item ({key}); the first is kept.");
                 continue;
             }
 
@@ -113,10 +124,10 @@ public static partial class ItemNormalizer
             var summary = SummarySanitizer.Sanitize(rawItem.SummaryHtml, rawItem.BaseUri, limits.MaxSummaryChars);
             if (summary.CutFromLength is { } fullLength)
             {
-                warnings.Add($"{label}: summary cut to {limits.MaxSummaryChars} characters of HTML (it had {fullLength}).");
+                Warn($"{label}: summary cut to {limits.MaxSummaryChars} characters of HTML (it had {fullLength}).");
             }
 
-            items.Add(new Item
+            var item = new Item
             {
                 Id = ItemIdentity.FeedId(key),
                 IdentityKey = key,
@@ -127,10 +138,12 @@ public static partial class ItemNormalizer
                 Summary = summary.Text,
                 SummaryHtml = summary.Html,
                 Category = category,
-            });
+            };
+            items.Add(item);
+            notes.Add(new ItemNote(item, rawItem, date.TextRecognised && date.Value is not null, itemWarnings));
         }
 
-        return new NormalizationResult { Items = items, Warnings = warnings };
+        return new NormalizationResult { Items = items, Warnings = warnings, Notes = notes };
     }
 
     // Link texts of pagination and "more" links in English, French and Spanish, over folded text.

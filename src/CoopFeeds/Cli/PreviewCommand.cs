@@ -96,16 +96,11 @@ internal static class PreviewCommand
                 if (result.GetValue(cultures) is { Length: > 0 } names) definition["Cultures"] = new JsonArray(names.Select(n => (JsonNode?)n).ToArray());
                 if (result.GetValue(baseUrl) is { } b) definition["BaseUrl"] = b;
                 if (result.GetValue(allowPrivateNetworks)) definition["AllowPrivateNetworks"] = true;
-                var file = new JsonObject
-                {
-                    ["Sections"] = new JsonArray(new JsonObject { ["Slug"] = "preview", ["Title"] = "Preview" }),
-                    ["Sources"] = new JsonArray(definition),
-                };
                 // A typed URL is treated like a source entry (the same network rule); a typed file is read as given.
-                var loaded = SourceCatalogLoader.ParseAdHoc(file.ToJsonString(), Path.Combine(Environment.CurrentDirectory, "preview.json"), minInterval);
+                var loaded = AdHocSource.Parse(definition, Environment.CurrentDirectory, minInterval);
                 if (!loaded.IsValid)
                 {
-                    await Console.Error.WriteLineAsync("Cannot preview:\n  - " + string.Join("\n  - ", loaded.Problems.Select(p => p.Replace("source 'preview': ", ""))));
+                    await Console.Error.WriteLineAsync("Cannot preview:\n  - " + string.Join("\n  - ", loaded.Problems));
                     return 2;
                 }
                 catalog = loaded.Catalog!;
@@ -126,7 +121,7 @@ internal static class PreviewCommand
                 return 1;
             }
 
-            var warnings = Warnings(source, read);
+            var warnings = read.WarningsWithHints(source);
             if (result.GetValue(json))
             {
                 Console.WriteLine(ItemJson.Serialize(read.Items));
@@ -154,30 +149,6 @@ internal static class PreviewCommand
             return read.Items.Count == 0 ? 1 : 0;
         });
         return command;
-    }
-
-    private static List<string> Warnings(ConfiguredSource source, ListingRead read)
-    {
-        var warnings = new List<string>(read.Warnings);
-        var matches = read.FirstPageMatches!;
-        var selectors = source.Definition.Selectors;
-        void Unmatched(string field, string? selector, int count)
-        {
-            if (selector is not null && matches.Items > 0 && count == 0)
-                warnings.Add($"Selectors.{field} '{selector}' matched nothing in any item");
-        }
-        Unmatched("Title", selectors.Title, matches.Title);
-        Unmatched("Link", selectors.Link, matches.Link);
-        Unmatched("Date", selectors.Date, matches.Date);
-        Unmatched("Summary", selectors.Summary, matches.Summary);
-        Unmatched("Category", selectors.Category, matches.Category);
-        if (selectors.Group is not null && matches.GroupHeadings == 0)
-            warnings.Add($"Selectors.Group '{selectors.Group}' matched no heading");
-        if (matches.Items <= 1)
-            warnings.Add($"hint: Selectors.Item '{selectors.Item}' matched {matches.Items} element(s); if the page lists more items, it should match each of them (e.g. 'article', 'li.result', '.views-row'), not the list around them");
-        if (read.Pages.Count > 1)
-            warnings.Add($"followed {read.Pages.Count} pages: " + string.Join(", ", read.Pages.Select(p => $"{UrlRedactor.Redact(p.Url)} ({p.ItemCount} items)")));
-        return warnings;
     }
 
     private static void PrintTable(ListingRead read)

@@ -57,44 +57,15 @@ internal static class SuggestCommand
             }
 
             using var host = CliHost.Create(null, null, CoopFeedsCommandLine.ConfigArgs(result));
-            var fetcher = host.Services.GetRequiredService<ListingFetcher>();
-            var clock = host.Services.GetRequiredService<TimeProvider>();
-            var runTimeout = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.RunTimeout;
+            var reader = host.Services.GetRequiredService<ListingReader>();
             // A typed address is held to the network rule as a source entry with this URL would be; a typed file is read as given.
             var policy = new FetchPolicy(NetworkRule.ReachOf(location!, result.GetValue(allowPrivateNetworks)), RespectRobots: true, FileRoot: null);
-            using var deadline = new CancellationTokenSource(runTimeout, clock);
-            using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-
-            var shown = location!.IsFile ? location.LocalPath : UrlRedactor.Redact(location);
-            var first = await ReadAsync(fetcher, location, address, policy, runTimeout, run.Token, cancellationToken);
-            if (first.Document is null)
+            var read = await reader.SuggestAsync(location!, address, policy, count, firstPage: null, cancellationToken);
+            if (read.Result is not { } suggestion)
             {
-                await ReportAsync(asJson, shown, [$"the page could not be read: {first.Failure}"]);
+                var shown = location!.IsFile ? location.LocalPath : UrlRedactor.Redact(location);
+                await ReportAsync(asJson, shown, [$"the page could not be read: {read.Failure}"]);
                 return 1;
-            }
-
-            using var page = first.Document;
-            var input = new SuggestionInput
-            {
-                Page = new SuggestionPage(location, page),
-                BaseUrl = address,
-                FetchedAt = clock.GetUtcNow(),
-                Top = count,
-            };
-            var suggestion = SelectorSuggester.Suggest(input);
-
-            // The proposed next page, read as the page step would read it, so that NextPage is proposed only once it works.
-            if (suggestion.NextPageToVerify is { } request)
-            {
-                var second = await ReadAsync(fetcher, request.Location, request.Address, policy, runTimeout, run.Token, cancellationToken);
-                if (second.Document is { } secondPage)
-                {
-                    using (secondPage) suggestion = SelectorSuggester.Suggest(input with { SecondPage = new SuggestionPage(request.Location, secondPage) });
-                }
-                else
-                {
-                    suggestion = suggestion with { Problems = [.. suggestion.Problems, $"page 2 ({Show(request.Location)}) could not be read: {second.Failure}"] };
-                }
             }
 
             if (asJson) Console.WriteLine(SuggestionJson.Serialize(suggestion));
@@ -117,31 +88,6 @@ internal static class SuggestCommand
         {
             return null;
         }
-    }
-
-    private sealed record PageRead(AngleSharp.Dom.IDocument? Document, string? Failure);
-
-    /// <summary>
-    /// Fetches and parses one page through the fetcher ingestion uses; a failure is a value, worded as preview words it.
-    /// The page's links resolve against <paramref name="address"/> when given (a saved page's public address), else against
-    /// the address after redirects.
-    /// </summary>
-    private static async Task<PageRead> ReadAsync(
-        ListingFetcher fetcher, Uri location, Uri? address, FetchPolicy policy, TimeSpan runTimeout, CancellationToken run, CancellationToken cancellationToken)
-    {
-        FetchResult fetched;
-        try
-        {
-            fetched = await fetcher.FetchAsync(location, ConditionalValidators.None, policy, run);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new(null, $"{OutcomeKind.Timeout} the reads did not finish within Ingestion:RunTimeout ({runTimeout:c})");
-        }
-        if (!fetched.HasBody) return new(null, $"{fetched.Outcome.Kind} {UrlRedactor.RedactText(fetched.Outcome.Detail ?? "")}".Trim());
-        if (ListingDocument.CheckNesting(fetched.Body!, fetched.ContentType) is { } refusal) return new(null, $"{OutcomeKind.TooDeeplyNested} {refusal}");
-        var document = await ListingDocument.ParseAsync(new MemoryStream(fetched.Body!), address ?? fetched.FinalUrl ?? location, fetched.ContentType, cancellationToken);
-        return new(document, null);
     }
 
     /// <summary>A failure before any candidate: with --json, still exactly one object on stdout; else the problems on stderr.</summary>
@@ -190,8 +136,6 @@ internal static class SuggestCommand
             }
         }
     }
-
-    private static string Show(Uri location) => location.IsFile ? location.LocalPath : UrlRedactor.Redact(location);
 
     private static string Cut(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
 }

@@ -3,6 +3,7 @@ using CoopFeeds.Core.Extraction;
 using CoopFeeds.Core.Normalization;
 using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Core.Sources;
+using CoopFeeds.Core.Suggestion;
 using CoopFeeds.Fetching;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +27,44 @@ public sealed record ListingRead
 
     /// <summary>What the selectors matched on the first page (null when nothing was parsed).</summary>
     public SelectorMatches? FirstPageMatches { get; init; }
+
+    /// <summary>What the selectors matched on each page read, in page order.</summary>
+    public IReadOnlyList<SelectorMatches> PageMatches { get; init; } = [];
+
+    /// <summary>One note per item of <see cref="Items"/>, in the same order: its raw strings and the warnings about it.</summary>
+    public IReadOnlyList<ItemNote> Notes { get; init; } = [];
+
+    /// <summary>
+    /// The read's warnings, then hints for a maintainer trying selectors (<c>preview</c>, the studio): a selector that
+    /// matched in no item, an Item selector that matched one element or none, the pages followed.
+    /// </summary>
+    public IReadOnlyList<string> WarningsWithHints(ConfiguredSource source)
+    {
+        var warnings = new List<string>(Warnings);
+        if (FirstPageMatches is not { } matches) return warnings;
+        var selectors = source.Definition.Selectors;
+        void Unmatched(string field, string? selector, int count)
+        {
+            if (selector is not null && matches.Items > 0 && count == 0)
+                warnings.Add($"Selectors.{field} '{selector}' matched nothing in any item");
+        }
+        Unmatched("Title", selectors.Title, matches.Title);
+        Unmatched("Link", selectors.Link, matches.Link);
+        Unmatched("Date", selectors.Date, matches.Date);
+        Unmatched("Summary", selectors.Summary, matches.Summary);
+        Unmatched("Category", selectors.Category, matches.Category);
+        if (selectors.Group is not null && matches.GroupHeadings == 0)
+            warnings.Add($"Selectors.Group '{selectors.Group}' matched no heading");
+        if (matches.Items <= 1)
+            warnings.Add($"hint: Selectors.Item '{selectors.Item}' matched {matches.Items} element(s); if the page lists more items, it should match each of them (e.g. 'article', 'li.result', '.views-row'), not the list around them");
+        if (Pages.Count > 1)
+            warnings.Add($"followed {Pages.Count} pages: " + string.Join(", ", Pages.Select(p => $"{UrlRedactor.Redact(p.Url)} ({p.ItemCount} items)")));
+        return warnings;
+    }
 }
+
+/// <summary>What suggesting sources for a page gave: the engine's result, or why the page could not be read.</summary>
+public sealed record ListingSuggestion(SuggestionResult? Result, string? Failure);
 
 /// <summary>
 /// Fetches a listing page by page and parses, extracts and normalizes each, in the stages' fixed order, with no
@@ -45,8 +83,19 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
     };
 
     /// <param name="knownKeys">Identity keys already stored; null on a source's first run (back-fill every page up to MaxPages).</param>
-    public async Task<ListingRead> ReadAsync(
-        ConfiguredSource source, ConditionalValidators validators, IReadOnlySet<string>? knownKeys, CancellationToken cancellationToken)
+    public Task<ListingRead> ReadAsync(
+        ConfiguredSource source, ConditionalValidators validators, IReadOnlySet<string>? knownKeys, CancellationToken cancellationToken) =>
+        ReadAsync(source, validators, knownKeys, firstPage: null, cancellationToken);
+
+    /// <summary>
+    /// Reads a listing whose first page was fetched already (the studio keeps what it fetched, so every edit of a selector
+    /// is read from the same bytes); later pages are fetched as ingestion fetches them.
+    /// </summary>
+    public Task<ListingRead> ReadAsync(ConfiguredSource source, FetchResult firstPage, CancellationToken cancellationToken) =>
+        ReadAsync(source, ConditionalValidators.None, knownKeys: null, firstPage, cancellationToken);
+
+    private async Task<ListingRead> ReadAsync(
+        ConfiguredSource source, ConditionalValidators validators, IReadOnlySet<string>? knownKeys, FetchResult? firstPage, CancellationToken cancellationToken)
     {
         var runTimeout = options.Value.RunTimeout;
         using var deadline = new CancellationTokenSource(runTimeout, clock);
@@ -54,12 +103,14 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
         var listing = new ListingMerger(source, knownKeys);
         FetchResult? first = null;
         TimeSpan? retryAfter = null;
+        var notes = new Dictionary<Item, ItemNote>(ReferenceEqualityComparer.Instance);
+        var pageMatches = new List<SelectorMatches>();
         while (listing.Next is { } request)
         {
             FetchResult fetched;
             try
             {
-                fetched = await fetcher.FetchAsync(request.Location, request.Number == 1 ? validators : ConditionalValidators.None, FetchPolicy.For(source), run.Token);
+                fetched = request.Number == 1 && firstPage is not null ? firstPage : await fetcher.FetchAsync(request.Location, request.Number == 1 ? validators : ConditionalValidators.None, FetchPolicy.For(source), run.Token);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -88,7 +139,10 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
             var address = request.Address ?? fetched.FinalUrl ?? request.Location;
             using var document = await ListingDocument.ParseAsync(new MemoryStream(fetched.Body!), address, fetched.ContentType, cancellationToken);
             var page = ListingExtractor.Extract(document, source.Selectors, request.Number);
-            listing.Add(page, ItemNormalizer.Normalize(source, page.Items, clock.GetUtcNow(), limits));
+            var normalized = ItemNormalizer.Normalize(source, page.Items, clock.GetUtcNow(), limits);
+            foreach (var note in normalized.Notes) notes[note.Item] = note;
+            pageMatches.Add(page.Matches);
+            listing.Add(page, normalized);
         }
 
         var merged = listing.Merged();
@@ -101,7 +155,71 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
             Warnings = merged.Warnings,
             Pages = merged.Pages,
             FirstPageMatches = merged.FirstPageMatches,
+            PageMatches = pageMatches,
+            Notes = [.. merged.Items.Select(item => notes[item])],
         };
+    }
+
+    /// <summary>
+    /// Proposes sources for a page (<c>suggest</c>, the studio): the page read as a source would be, then the next page
+    /// the engine proposes, so that NextPage is proposed only once it works. Both reads together are bounded by
+    /// Ingestion:RunTimeout. The page's links resolve against <paramref name="baseUrl"/> when given (a saved page's public
+    /// address), else against its address after redirects.
+    /// </summary>
+    /// <param name="firstPage">The page as fetched already (the studio's cache), or null to fetch it now.</param>
+    public async Task<ListingSuggestion> SuggestAsync(
+        Uri location, Uri? baseUrl, FetchPolicy policy, int top, FetchResult? firstPage, CancellationToken cancellationToken)
+    {
+        var runTimeout = options.Value.RunTimeout;
+        using var deadline = new CancellationTokenSource(runTimeout, clock);
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+
+        var first = await ReadPageAsync(location, baseUrl, policy, firstPage, run.Token, cancellationToken);
+        if (first.Document is null) return new ListingSuggestion(null, first.Failure);
+
+        using var page = first.Document;
+        var input = new SuggestionInput
+        {
+            Page = new SuggestionPage(location, page),
+            BaseUrl = baseUrl,
+            FetchedAt = clock.GetUtcNow(),
+            Top = top,
+        };
+        var suggestion = SelectorSuggester.Suggest(input);
+        if (suggestion.NextPageToVerify is { } request)
+        {
+            var second = await ReadPageAsync(request.Location, request.Address, policy, fetched: null, run.Token, cancellationToken);
+            if (second.Document is { } secondPage)
+            {
+                using (secondPage) suggestion = SelectorSuggester.Suggest(input with { SecondPage = new SuggestionPage(request.Location, secondPage) });
+            }
+            else
+            {
+                var shown = request.Location.IsFile ? request.Location.LocalPath : UrlRedactor.Redact(request.Location);
+                suggestion = suggestion with { Problems = [.. suggestion.Problems, $"page 2 ({shown}) could not be read: {second.Failure}"] };
+            }
+        }
+        return new ListingSuggestion(suggestion, null);
+    }
+
+    private sealed record ParsedPage(AngleSharp.Dom.IDocument? Document, string? Failure);
+
+    /// <summary>Fetches (unless given) and parses one page through the fetcher ingestion uses; a failure is a value, worded as preview words it.</summary>
+    private async Task<ParsedPage> ReadPageAsync(
+        Uri location, Uri? address, FetchPolicy policy, FetchResult? fetched, CancellationToken run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            fetched ??= await fetcher.FetchAsync(location, ConditionalValidators.None, policy, run);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new(null, $"{OutcomeKind.Timeout} the reads did not finish within Ingestion:RunTimeout ({options.Value.RunTimeout:c})");
+        }
+        if (!fetched.HasBody) return new(null, $"{fetched.Outcome.Kind} {UrlRedactor.RedactText(fetched.Outcome.Detail ?? "")}".Trim());
+        if (ListingDocument.CheckNesting(fetched.Body!, fetched.ContentType) is { } refusal) return new(null, $"{OutcomeKind.TooDeeplyNested} {refusal}");
+        var document = await ListingDocument.ParseAsync(new MemoryStream(fetched.Body!), address ?? fetched.FinalUrl ?? location, fetched.ContentType, cancellationToken);
+        return new(document, null);
     }
 
     /// <summary>A read that ended on its first page: nothing to store, and the stored items are kept. Its detail names URLs redacted.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Studio;
 
@@ -29,14 +30,17 @@ public static class StudioPageEndpoints
         return copy.ToArray();
     });
 
+    /// <summary>What renders the page (the Razor component renderer); cheap enough to register whether the studio is on or not.</summary>
     public static IServiceCollection AddStudioPage(this IServiceCollection services)
     {
         services.AddRazorComponents();
         return services;
     }
 
+    /// <summary>The page and its script beside <c>MapStudioApi</c>'s endpoints, and like them nothing when the studio is off.</summary>
     public static IEndpointRouteBuilder MapStudioPage(this IEndpointRouteBuilder app)
     {
+        if (!app.ServiceProvider.GetRequiredService<IOptions<StudioOptions>>().Value.Enabled) return app;
         app.MapGet("/studio", Page);
         app.MapGet("/studio/studio.js", StudioScript);
         return app;

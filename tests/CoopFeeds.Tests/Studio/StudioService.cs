@@ -2,10 +2,13 @@ using CoopFeeds.Tests.Ingestion;
 
 namespace CoopFeeds.Tests.Studio;
 
-/// <summary>The real service with the studio switched on, over a sources file in a temporary folder that it may edit.</summary>
+/// <summary>
+/// The real service with the studio switched on, over a sources file in a temporary folder that it may edit and that
+/// already holds a source (the browser tests repair it, list it, save beside it); <see cref="StudioHost"/> is the API tests' empty one.
+/// </summary>
 internal static class StudioService
 {
-    public const string Token = "studio-test-token-3f9c1e";
+    public const string Token = StudioHost.Token;
 
     /// <summary>
     /// The studio on, with its token; private networks allowed, since the test sites are on loopback. The sources file is

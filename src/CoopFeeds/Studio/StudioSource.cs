@@ -1,0 +1,41 @@
+using System.Text.Json.Nodes;
+using CoopFeeds.Core.Sources;
+using CoopFeeds.Sources;
+
+namespace CoopFeeds.Studio;
+
+/// <summary>
+/// The source a studio form describes, for a page the studio fetched: the sources-file entry as typed (Selectors,
+/// DateFormats, Cultures, MaxPages…), on the page's address, checked by the sources-file loader as a saved entry is.
+/// </summary>
+internal static class StudioSource
+{
+    /// <summary>The id and section of a form that names none yet (an item without a link takes its id from the source id).</summary>
+    public const string Unnamed = "studio";
+
+    /// <param name="allowPrivateNetworks">Studio:AllowPrivateNetworks: what the entry says, whatever the form says.</param>
+    public static (ConfiguredSource? Source, IReadOnlyList<string> Problems) Parse(
+        JsonObject entry, Uri url, bool allowPrivateNetworks, TimeSpan minInterval)
+    {
+        var definition = (JsonObject)entry.DeepClone();
+        // The address is the page's: the items are read from its bytes. The network reach is the studio's, never the form's.
+        Remove(definition, "Url");
+        Remove(definition, "AllowPrivateNetworks");
+        definition["Url"] = url.AbsoluteUri;
+        if (allowPrivateNetworks) definition["AllowPrivateNetworks"] = true;
+        if (Find(definition, "Id") is null) definition["Id"] = Unnamed;
+        if (Find(definition, "Section") is null) definition["Section"] = Unnamed;
+
+        var loaded = AdHocSource.Parse(definition, Path.GetTempPath(), minInterval);
+        return loaded.IsValid ? (loaded.Catalog!.Sources[0], []) : (null, loaded.Problems);
+    }
+
+    /// <summary>The name a key has in <paramref name="entry"/>, matched as the loader matches them (ignoring case).</summary>
+    private static string? Find(JsonObject entry, string key) =>
+        entry.Select(p => p.Key).FirstOrDefault(k => k.Equals(key, StringComparison.OrdinalIgnoreCase));
+
+    private static void Remove(JsonObject entry, string key)
+    {
+        while (Find(entry, key) is { } name) entry.Remove(name);
+    }
+}
