@@ -149,7 +149,12 @@ async function fetchPage(url) {
   state.url = url;
   state.fetchId = null;
   $("fetch-result").hidden = true;
-  const fetched = await step("fetch", "fetch-status", `Fetching ${url}…`, (signal) => call("fetch", { body: { url }, signal }));
+  let fetched;
+  try {
+    fetched = await step("fetch", "fetch-status", `Fetching ${url}…`, (signal) => call("fetch", { body: { url }, signal }));
+  } catch {
+    return false; // the status line names the failure
+  }
   if (!fetched) return false;
   state.fetchId = fetched.fetchId;
   const facts = [
@@ -171,8 +176,13 @@ async function fetchPage(url) {
 async function suggest() {
   $("candidates-step").hidden = false;
   $("candidates").replaceChildren();
-  const result = await step("suggest", "suggest-status", "Looking for lists on the page…", (signal) =>
-    call("suggest", { body: { fetchId: state.fetchId }, signal }));
+  let result;
+  try {
+    result = await step("suggest", "suggest-status", "Looking for lists on the page…", (signal) =>
+      call("suggest", { body: { fetchId: state.fetchId }, signal }));
+  } catch {
+    return; // the status line says why there is no proposal; the form can still be filled by hand
+  }
   if (!result) return;
   const candidates = result.candidates ?? [];
   const problems = (result.problems ?? []).map(String);
@@ -202,7 +212,12 @@ function candidateItem(candidate) {
 }
 
 async function repair(id) {
-  const entry = await step("fetch", "fetch-status", `Opening ${id}…`, (signal) => call(`sources/${encodeURIComponent(id)}`, { signal }));
+  let entry;
+  try {
+    entry = await step("fetch", "fetch-status", `Opening ${id}…`, (signal) => call(`sources/${encodeURIComponent(id)}`, { signal }));
+  } catch {
+    return;
+  }
   if (!entry) return;
   state.repairing = entry.id;
   $("url").value = entry.url;

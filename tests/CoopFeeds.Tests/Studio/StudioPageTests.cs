@@ -167,6 +167,29 @@ public sealed partial class StudioPageTests(StudioBrowser browser) : IClassFixtu
         await Assertions.Expect(page.Locator("#candidates-step")).ToBeHiddenAsync();
     }
 
+    [SkippableFact]
+    public async Task AFetchThatFailsIsNamedOnThePageAndProposesNothing()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/gone", FaultSite.Status(410));
+        await using var file = StudioService.SourcesFile(site);
+        await using var host = await StudioService.StartAsync(file);
+        var page = await browser.NewPageAsync();
+        await using var context = page.Context;
+        var errors = Watch(page);
+        await SignInAsync(page, host);
+
+        await page.GetByLabel("Page address").FillAsync(site.Url("/gone").AbsoluteUri);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Fetch" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#fetch-status .problems")).ToContainTextAsync("410");
+        await Assertions.Expect(page.Locator("#fetch-result")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#candidates-step")).ToBeHiddenAsync();
+        await StudioBrowser.ScreenshotAsync(page, "page-fetch-failed");
+        // The API's 422 is logged by the browser as a failed load; nothing else went wrong on the page.
+        Assert.All(errors, e => Assert.Contains("422", e));
+    }
+
     /// <summary>Opens the studio and gives it the token.</summary>
     internal static async Task SignInAsync(IPage page, ServiceHost host)
     {
