@@ -15,8 +15,11 @@ const $ = (id) => document.getElementById(id);
 const state = {
   url: "",
   fetchId: null,
-  /** The entry being repaired, when one is: its id is proposed for the save. */
-  repairing: null,
+  /**
+   * What the form does not show of the entry being repaired (Interval, TimeZone, BaseUrl, RespectRobots…), kept as it
+   * stands so that previews read the page as the entry does and a save replaces it without losing them.
+   */
+  kept: {},
   /** The field whose matches the snapshot outlines: the selector input last focused. */
   focus: "Item",
 };
@@ -219,7 +222,7 @@ async function repair(id) {
     return;
   }
   if (!entry) return;
-  state.repairing = entry.id;
+  state.kept = Object.fromEntries(Object.entries(entry.source ?? {}).filter(([key]) => !shownOrOwn.has(key.toLowerCase())));
   $("url").value = entry.url;
   $("source-id").value = entry.id;
   $("section").value = entry.section;
@@ -231,6 +234,9 @@ async function repair(id) {
 }
 
 // 3. The form --------------------------------------------------------------------------------------------------------
+
+/** Entry keys the form edits, or the save form and the server set: never carried over from a repaired entry. */
+const shownOrOwn = new Set(["id", "section", "url", "allowprivatenetworks", "selectors", "dateformats", "cultures", "maxpages"]);
 
 function fillForm(source) {
   const selectors = field(source, "Selectors") ?? {};
@@ -248,7 +254,7 @@ function formSource() {
     const value = $(`sel-${name}`).value.trim();
     if (value) selectors[name] = value;
   }
-  const source = { Selectors: selectors };
+  const source = { ...state.kept, Selectors: selectors };
   const formats = $("date-formats").value.split("\n").map((f) => f.trim()).filter(Boolean);
   if (formats.length) source.DateFormats = formats;
   const cultures = $("cultures").value.split(/[,\s]+/).map((c) => c.trim()).filter(Boolean);
@@ -428,7 +434,7 @@ function start() {
 
   $("fetch-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    state.repairing = null;
+    state.kept = {};
     const url = $("url").value.trim();
     if (url && (await fetchPage(url))) await suggest();
   });

@@ -141,6 +141,17 @@ public sealed class StudioFlowTests(StudioBrowser browser, ITestOutputHelper out
         await Assertions.Expect(page.Locator("#section")).ToHaveValueAsync("faults");
         await Assertions.Expect(page.Locator("#replace")).ToBeCheckedAsync();
         await StudioBrowser.ScreenshotAsync(page, "repair-opened");
+
+        // The summary is now the paragraph; saved over the entry, which keeps what the form does not show.
+        await page.Locator("#sel-Summary").FillAsync("p");
+        await Assertions.Expect(page.Locator("#count-Summary")).ToHaveTextAsync("Summary: 4/4 matched");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save source" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#save-status")).ToContainTextAsync($"Saved {StudioService.ExistingSource}");
+        using var saved = JsonDocument.Parse(await File.ReadAllTextAsync(file.Path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var entry = Assert.Single(saved.RootElement.GetProperty("Sources").EnumerateArray());
+        Assert.Equal("p", entry.GetProperty("Selectors").GetProperty("Summary").GetString());
+        Assert.Equal(StudioService.ExistingInterval, entry.GetProperty("Interval").GetString());
+        Assert.Equal("faults", entry.GetProperty("Section").GetString());
     }
 
     private static async Task<IReadOnlyList<string>> FeedLinksAsync(ServiceHost host, string section)

@@ -25,11 +25,14 @@ internal static class StudioService
     /// <summary>The id of the source already in <see cref="SourcesFile"/>.</summary>
     public const string ExistingSource = "bakers-coop-news";
 
+    /// <summary>The existing source's interval: a field the studio's form does not show, which a repair must keep.</summary>
+    public const string ExistingInterval = "02:30:00";
+
     /// <summary>A sources file with one source already in it (section "faults"), reading <paramref name="site"/>'s /bakers page.</summary>
     public static FaultSources SourcesFile(FaultSite site)
     {
         site.Serve("/bakers", FaultSite.Html(FaultSite.Listing(3)));
-        return FaultSources.Write(new SourceSpec(ExistingSource, site.Url("/bakers")) { AllowPrivateNetworks = true });
+        return FaultSources.Write(new SourceSpec(ExistingSource, site.Url("/bakers").AbsoluteUri, Interval: ExistingInterval) { AllowPrivateNetworks = true });
     }
 
     public static Task<ServiceHost> StartAsync(FaultSources file, params string[] more) => file.StartServiceAsync([.. Settings, .. more]);
