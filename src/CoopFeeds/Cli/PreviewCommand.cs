@@ -135,16 +135,9 @@ internal static class PreviewCommand
 
             if (result.GetValue(save) && result.GetValue(sourceId) is not null)
             {
-                var folder = Path.Combine(catalog.Folder, "pages");
-                Directory.CreateDirectory(folder);
-                var page = Path.Combine(folder, source.Id + ".html");
-                if (!source.IsSavedPage || Path.GetFullPath(source.Location.LocalPath) != Path.GetFullPath(page))
-                    await File.WriteAllBytesAsync(page, read.FirstPage.Body!, cancellationToken);
-                var expected = Path.Combine(folder, source.Id + ".expected.json");
-                // The fixture is the first page only: that is what `check --fixtures` re-extracts.
-                var firstPageItems = read.Items.Take(read.Pages[0].ItemCount);
-                await File.WriteAllTextAsync(expected, ItemJson.Serialize(firstPageItems) + "\n", cancellationToken);
-                await Console.Error.WriteLineAsync($"saved {page} and {expected}");
+                var fixture = await SourceFixture.WriteAsync(
+                    catalog.Folder, source.Id, read.FirstPage.Body!, read.Items.Take(read.Pages[0].ItemCount), cancellationToken);
+                await Console.Error.WriteLineAsync($"saved {fixture.Page} and {fixture.Expected}");
             }
             return read.Items.Count == 0 ? 1 : 0;
         });

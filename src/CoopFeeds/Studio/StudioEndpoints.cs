@@ -56,14 +56,14 @@ internal static class StudioEndpoints
     }
 
     public static async Task<IResult> PreviewAsync(
-        HttpRequest request, StudioFetcher fetcher, ListingReader reader, IConfiguration configuration, IOptions<StudioOptions> options,
+        HttpRequest request, StudioFetcher fetcher, ListingReader reader, SourceCatalogProvider catalogs, IOptions<StudioOptions> options,
         CancellationToken cancellationToken)
     {
         var (body, refused) = await StudioJson.ReadAsync<PreviewRequest>(request, options.Value.MaxRequestBytes, cancellationToken);
         if (body is null) return refused!;
         var (page, failed) = await fetcher.PageAsync(body.Url, body.FetchId, TokenOf(request), cancellationToken);
         if (page is null) return failed!;
-        var (source, problems) = StudioSource.Parse(body.Source, page.Url, options.Value.AllowPrivateNetworks, SourceIntervalOptions.ReadMinInterval(configuration));
+        var (source, problems) = StudioSource.Parse(body.Source, page.Url, options.Value.AllowPrivateNetworks, catalogs.MinInterval);
         if (source is null) return StudioJson.Refuse(StatusCodes.Status422UnprocessableEntity, problems);
 
         // The first page from the bytes kept; later pages (NextPage, MaxPages) fetched as ingestion fetches them.
@@ -74,7 +74,7 @@ internal static class StudioEndpoints
     }
 
     public static async Task<IResult> SnapshotAsync(
-        HttpRequest request, StudioFetcher fetcher, IConfiguration configuration, IOptions<StudioOptions> options, CancellationToken cancellationToken)
+        HttpRequest request, StudioFetcher fetcher, SourceCatalogProvider catalogs, IOptions<StudioOptions> options, CancellationToken cancellationToken)
     {
         var (body, refused) = await StudioJson.ReadAsync<SnapshotRequest>(request, options.Value.MaxRequestBytes, cancellationToken);
         if (body is null) return refused!;
@@ -82,7 +82,7 @@ internal static class StudioEndpoints
             return StudioJson.Refuse(StatusCodes.Status422UnprocessableEntity, $"focus must be one of {string.Join(", ", ListingExtractor.Fields)} (got '{body.Focus}')");
         var (page, failed) = await fetcher.PageAsync(url: null, body.FetchId, TokenOf(request), cancellationToken);
         if (page is null) return failed!;
-        var (source, problems) = StudioSource.Parse(body.Source, page.Url, options.Value.AllowPrivateNetworks, SourceIntervalOptions.ReadMinInterval(configuration));
+        var (source, problems) = StudioSource.Parse(body.Source, page.Url, options.Value.AllowPrivateNetworks, catalogs.MinInterval);
         if (source is null) return StudioJson.Refuse(StatusCodes.Status422UnprocessableEntity, problems);
 
         var fetched = page.Fetched;

@@ -37,6 +37,9 @@ public static class StudioRegistration
         api.MapPost("/suggest", StudioEndpoints.SuggestAsync);
         api.MapPost("/preview", StudioEndpoints.PreviewAsync);
         api.MapPost("/snapshot", StudioEndpoints.SnapshotAsync);
+        api.MapGet("/sources", StudioSourcesEndpoints.List);
+        api.MapGet("/sources/{id}", StudioSourcesEndpoints.GetAsync);
+        api.MapPost("/sources", StudioSourcesEndpoints.SaveAsync);
         return endpoints;
     }
 }

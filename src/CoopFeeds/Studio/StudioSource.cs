@@ -17,17 +17,27 @@ internal static class StudioSource
     public static (ConfiguredSource? Source, IReadOnlyList<string> Problems) Parse(
         JsonObject entry, Uri url, bool allowPrivateNetworks, TimeSpan minInterval)
     {
-        var definition = (JsonObject)entry.DeepClone();
-        // The address is the page's: the items are read from its bytes. The network reach is the studio's, never the form's.
-        Remove(definition, "Url");
-        Remove(definition, "AllowPrivateNetworks");
-        definition["Url"] = url.AbsoluteUri;
-        if (allowPrivateNetworks) definition["AllowPrivateNetworks"] = true;
+        var definition = EntryFor(entry, url, allowPrivateNetworks);
         if (Find(definition, "Id") is null) definition["Id"] = Unnamed;
         if (Find(definition, "Section") is null) definition["Section"] = Unnamed;
 
         var loaded = AdHocSource.Parse(definition, Path.GetTempPath(), minInterval);
         return loaded.IsValid ? (loaded.Catalog!.Sources[0], []) : (null, loaded.Problems);
+    }
+
+    /// <summary>
+    /// The entry the form describes, on the page's address (the items are read from its bytes), with the studio's network
+    /// reach, never the form's: a source the studio reached through Studio:AllowPrivateNetworks says
+    /// <c>"AllowPrivateNetworks": true</c>, so that ingestion reaches it too.
+    /// </summary>
+    public static JsonObject EntryFor(JsonObject entry, Uri url, bool allowPrivateNetworks)
+    {
+        var definition = (JsonObject)entry.DeepClone();
+        Remove(definition, "Url");
+        Remove(definition, "AllowPrivateNetworks");
+        definition["Url"] = url.AbsoluteUri;
+        if (allowPrivateNetworks) definition["AllowPrivateNetworks"] = true;
+        return definition;
     }
 
     /// <summary>The name a key has in <paramref name="entry"/>, matched as the loader matches them (ignoring case).</summary>

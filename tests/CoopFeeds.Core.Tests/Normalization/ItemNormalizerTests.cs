@@ -126,6 +126,23 @@ public sealed class ItemNormalizerTests
     }
 
     [Fact]
+    public void EachItemsNoteHoldsItsRawStringsAndOnlyTheWarningsAboutIt()
+    {
+        RawItem[] raw = [Raw("Dated", "/a"), Raw("Odd date", "/b", date: "Coming soon"), Raw("", "/c"), Raw("Grouped", "/d", date: null) with { Group = "October 2021" }];
+
+        var result = ItemNormalizer.Normalize(Source, raw, FetchedAt);
+
+        Assert.Equal(result.Items, result.Notes.Select(n => n.Item));
+        Assert.Equal([raw[0], raw[1], raw[3]], result.Notes.Select(n => n.Raw));
+        Assert.Equal([true, false, false], result.Notes.Select(n => n.DateRecognised));
+        Assert.Empty(result.Notes[0].Warnings);
+        Assert.Equal(["Item \"Odd date\": date \"Coming soon\" is not recognised."], result.Notes[1].Warnings);
+        Assert.Empty(result.Notes[2].Warnings);
+        // The dropped item has no note; its warning is the listing's.
+        Assert.Contains(result.Warnings, w => w.StartsWith("Dropped item 3", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void GroupGivesTheDateWhenTheItemHasNone()
     {
         var raw = Raw("Grouped", "/a", date: null) with { Group = "October 2021" };

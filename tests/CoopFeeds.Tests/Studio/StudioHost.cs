@@ -22,11 +22,30 @@ internal sealed class StudioHost : IAsyncDisposable
 
     public string SourcesFolder => _file.Folder;
 
-    /// <summary>Starts the service with the studio on; <paramref name="allowPrivateNetworks"/> lets it reach the loopback test site.</summary>
-    public static async Task<StudioHost> StartAsync(
-        bool allowPrivateNetworks = true, Action<IServiceCollection>? services = null, params string[] more)
+    public string SourcesPath => _file.Path;
+
+    /// <summary>GETs <paramref name="path"/> with the token and reads the JSON answer, asserting its status.</summary>
+    public async Task<JsonElement> GetJsonAsync(string path, System.Net.HttpStatusCode expected = System.Net.HttpStatusCode.OK)
     {
-        var file = FaultSources.Write();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/'));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        using var response = await Host.Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{path}: {(int)response.StatusCode} {text}");
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>Starts the service with the studio on; <paramref name="allowPrivateNetworks"/> lets it reach the loopback test site.</summary>
+    public static Task<StudioHost> StartAsync(
+        bool allowPrivateNetworks = true, Action<IServiceCollection>? services = null, params string[] more) =>
+        StartAsync([], allowPrivateNetworks, services, more);
+
+    /// <summary>As <see cref="StartAsync(bool, Action{IServiceCollection}?, string[])"/>, on a sources file holding <paramref name="sources"/>.</summary>
+    public static async Task<StudioHost> StartAsync(
+        SourceSpec[] sources, bool allowPrivateNetworks = true, Action<IServiceCollection>? services = null, params string[] more)
+    {
+        var file = FaultSources.Write(sources);
         var host = await file.StartServiceAsync(services ?? (_ => { }),
             ["--Studio:Enabled=true", $"--Studio:Token={Token}", $"--Studio:AllowPrivateNetworks={allowPrivateNetworks}", .. more]);
         return new StudioHost(file, host);

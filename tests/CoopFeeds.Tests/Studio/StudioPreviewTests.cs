@@ -116,6 +116,29 @@ public sealed class StudioPreviewTests
     }
 
     [Fact]
+    public async Task APreviewOverSeveralPagesReadsTheFirstFromTheKeptBytesAndFetchesTheNextAsIngestionWould()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/news", FaultSite.Html(FaultSite.Listing(3, first: 4).Replace("</ul>", "</ul><a rel=\"next\" href=\"/news/older\">Older</a>", StringComparison.Ordinal)));
+        site.Serve("/news/older", FaultSite.Html(FaultSite.Listing(3, first: 1)));
+        await using var studio = await StudioHost.StartAsync();
+        var fetchId = await studio.FetchAsync(site.Url("/news"));
+
+        var preview = await studio.PostJsonAsync("studio/api/preview", new
+        {
+            fetchId,
+            source = new { Selectors = new { Item = "li.item", Title = "a", NextPage = "a[rel=next]@href" }, MaxPages = 2 },
+        });
+
+        Assert.Equal(Enumerable.Range(1, 6).Reverse().Select(n => $"News number {n}"), Titles(preview));
+        Assert.Equal(6, preview.GetProperty("counts").GetProperty("Item").GetProperty("matched").GetInt32());
+        Assert.Equal(1, preview.GetProperty("counts").GetProperty("NextPage").GetProperty("matched").GetInt32());
+        Assert.Contains(preview.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("followed 2 pages", StringComparison.Ordinal));
+        Assert.Equal(1, site.CountRequests("/news"));
+        Assert.Equal(1, site.CountRequests("/news/older"));
+    }
+
+    [Fact]
     public async Task AMissingOrBrokenSelectorIsA422NamingIt()
     {
         await using var site = await FaultSite.StartAsync();

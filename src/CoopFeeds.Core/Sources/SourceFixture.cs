@@ -1,0 +1,34 @@
+namespace CoopFeeds.Core.Sources;
+
+/// <summary>Where a source's fixture was written: its saved page and the items <c>check --fixtures</c> expects from it.</summary>
+public sealed record SourceFixturePaths(string Page, string Expected);
+
+/// <summary>
+/// A source's fixture beside the sources file: <c>pages/&lt;id&gt;.html</c> (the page as fetched) and
+/// <c>pages/&lt;id&gt;.expected.json</c> (its items as <c>preview --json</c> prints them), which <c>check --fixtures</c>
+/// re-extracts and compares. Written by <c>preview --save</c> and by the studio's save.
+/// </summary>
+public static class SourceFixture
+{
+    public const string Folder = "pages";
+
+    /// <param name="sourcesFolder">The folder of the sources file.</param>
+    /// <param name="id">The source's id, which names the files; a valid id (letters, digits, '-', '_', '.') is a file name.</param>
+    /// <param name="page">The first page's bytes as fetched. A page already holding them is left as it is (a saved page's own file).</param>
+    /// <param name="firstPageItems">The items of the first page only: that is what <c>check --fixtures</c> re-extracts.</param>
+    public static async Task<SourceFixturePaths> WriteAsync(
+        string sourcesFolder, string id, ReadOnlyMemory<byte> page, IEnumerable<Item> firstPageItems, CancellationToken cancellationToken)
+    {
+        if (id.Length == 0 || id.StartsWith('.') || Path.GetFileName(id) != id || id.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+            throw new ArgumentException($"'{id}' is not a source id that can name a file", nameof(id));
+
+        var folder = Path.Combine(sourcesFolder, Folder);
+        Directory.CreateDirectory(folder);
+        var pagePath = Path.Combine(folder, id + ".html");
+        if (!File.Exists(pagePath) || !(await File.ReadAllBytesAsync(pagePath, cancellationToken)).AsSpan().SequenceEqual(page.Span))
+            await File.WriteAllBytesAsync(pagePath, page, cancellationToken);
+        var expectedPath = Path.Combine(folder, id + ".expected.json");
+        await File.WriteAllTextAsync(expectedPath, ItemJson.Serialize(firstPageItems) + "\n", cancellationToken);
+        return new SourceFixturePaths(pagePath, expectedPath);
+    }
+}

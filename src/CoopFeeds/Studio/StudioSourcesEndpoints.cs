@@ -1,0 +1,135 @@
+using System.Text.Json.Nodes;
+using CoopFeeds.Core.Sources;
+using CoopFeeds.Ingestion;
+using CoopFeeds.Sources;
+using Microsoft.Extensions.Options;
+
+namespace CoopFeeds.Studio;
+
+/// <summary>One source of the sources file, listed for the studio's "repair" choice.</summary>
+public sealed record SourceListing(string Id, string Section, string Url);
+
+/// <summary>One section of the sources file, for the save form's choice.</summary>
+public sealed record SectionListing(string Slug, string Title);
+
+public sealed record SourcesResponse(IReadOnlyList<SourceListing> Sources, IReadOnlyList<SectionListing> Sections);
+
+/// <summary>A source's entry as it stands in the sources file (its comments aside), to repair it.</summary>
+public sealed record SourceResponse(string Id, string Section, string Url, JsonObject Source);
+
+/// <summary><c>POST /studio/api/sources</c>: the source to save, and the fetched page its fixture keeps.</summary>
+public sealed record SaveSourceRequest
+{
+    public required string Id { get; init; }
+
+    /// <summary>The slug of an existing section, or of a new one named by <see cref="SectionTitle"/>.</summary>
+    public required string Section { get; init; }
+
+    public string? SectionTitle { get; init; }
+
+    /// <summary>The fetched page's address (as asked for, before redirects): the entry's Url.</summary>
+    public required string Url { get; init; }
+
+    /// <summary>The sources-file entry the form holds (Selectors, DateFormats, Cultures, MaxPages…).</summary>
+    public required JsonObject Source { get; init; }
+
+    /// <summary>Put the entry in place of the one with the same id; without it an existing id is a 409.</summary>
+    public bool Replace { get; init; }
+
+    /// <summary>The page previewed; without it, <see cref="Url"/> is fetched now.</summary>
+    public string? FetchId { get; init; }
+}
+
+/// <summary>What was saved: the entry as the file now holds it, and the fixture's files, relative to the sources file's folder.</summary>
+public sealed record SavedSource(string Id, string Section, string Url, JsonObject Source, IReadOnlyList<string> Fixture);
+
+/// <summary>A save refused because the file cannot be edited safely: why, and the entry to paste by hand.</summary>
+public sealed record UnsafeSave(IReadOnlyList<string> Problems, string Json);
+
+/// <summary>
+/// The sources file the service runs on, as the studio reads and writes it: the sources and sections in force, one entry
+/// as written, and the save of one source with its fixture.
+/// </summary>
+internal static class StudioSourcesEndpoints
+{
+    public static IResult List(SourceCatalogProvider catalogs)
+    {
+        var catalog = catalogs.Current;
+        return TypedResults.Json(new SourcesResponse(
+            [.. catalog.Sources.Select(s => new SourceListing(s.Id, s.Section, s.Definition.Url))],
+            [.. catalog.Sections.Select(s => new SectionListing(s.Slug, s.Title))]), StudioJson.Options);
+    }
+
+    public static async Task<IResult> GetAsync(string id, SourceCatalogProvider catalogs, CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            text = await File.ReadAllTextAsync(catalogs.Current.FilePath, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return StudioJson.Refuse(StatusCodes.Status422UnprocessableEntity, $"the sources file cannot be read now: {ex.Message}");
+        }
+        // The file as it is on disk, which the save will edit; the catalog in force may be older by a reload.
+        if (SourcesFileEditor.FindEntry(text, id) is not { } entry)
+            return StudioJson.Refuse(StatusCodes.Status404NotFound, $"no source '{id}' in the sources file");
+        return TypedResults.Json(new SourceResponse(id, Text(entry, "Section") ?? "", Text(entry, "Url") ?? "", entry), StudioJson.Options);
+    }
+
+    /// <summary>
+    /// Saves the form's source into the sources file the service runs on (validated as at start, written atomically with
+    /// the previous file kept as <c>.bak</c>, the rest of the file kept as it was) and its fixture beside it: the page's
+    /// bytes as fetched and the first page's items. The running service picks the file up through its normal reload.
+    /// </summary>
+    public static async Task<IResult> SaveAsync(
+        HttpRequest request, StudioFetcher fetcher, ListingReader reader, SourceCatalogProvider catalogs, IConfiguration configuration,
+        IOptions<StudioOptions> options, CancellationToken cancellationToken)
+    {
+        var (body, refused) = await StudioJson.ReadAsync<SaveSourceRequest>(request, options.Value.MaxRequestBytes, cancellationToken);
+        if (body is null) return refused!;
+        // The page the fixture keeps: the one the maintainer previewed, or the address fetched now.
+        var (page, failed) = await fetcher.PageAsync(body.FetchId is null ? body.Url : null, body.FetchId, StudioTokenCheck.TokenOf(request)!, cancellationToken);
+        if (page is null) return failed!;
+        if (!Uri.TryCreate(body.Url, UriKind.Absolute, out var url) || url != page.Url)
+            return StudioJson.Refuse(StatusCodes.Status400BadRequest, $"url is not the address of the fetched page '{body.FetchId}' ({UrlRedactor.Redact(page.Url)})");
+
+        var edit = new SourceEdit
+        {
+            Id = body.Id,
+            Section = body.Section,
+            SectionTitle = body.SectionTitle,
+            Entry = StudioSource.EntryFor(body.Source, page.Url, options.Value.AllowPrivateNetworks),
+            Replace = body.Replace,
+        };
+        var saver = new SourcesFileSaver(SourcesOptions.FileRootIn(configuration), catalogs.MinInterval);
+        switch (await saver.SaveAsync(catalogs.Current.FilePath, edit, cancellationToken))
+        {
+            case SourceSaveResult.Exists:
+                return StudioJson.Refuse(StatusCodes.Status409Conflict, $"a source '{body.Id}' exists; set replace to replace it");
+            case SourceSaveResult.Invalid invalid:
+                return StudioJson.Refuse(StatusCodes.Status400BadRequest, invalid.Problems);
+            case SourceSaveResult.Unsafe unsafeFile:
+                return TypedResults.Json(new UnsafeSave([unsafeFile.Reason], unsafeFile.EntryJson), StudioJson.Options, statusCode: StatusCodes.Status422UnprocessableEntity);
+            case SourceSaveResult.Saved saved:
+                var source = saved.Catalog.FindSource(body.Id)!;
+                // The fixture is the first page only: that is what `check --fixtures` re-extracts.
+                var read = await reader.ReadAsync(source with { Definition = source.Definition with { MaxPages = 1 } }, page.Fetched, cancellationToken);
+                var fixture = await SourceFixture.WriteAsync(saved.Catalog.Folder, body.Id, page.Fetched.Body!, read.Items, cancellationToken);
+                request.HttpContext.Response.Headers.Location = $"/studio/api/sources/{Uri.EscapeDataString(body.Id)}";
+                return TypedResults.Json(new SavedSource(
+                    body.Id, body.Section, page.Url.AbsoluteUri, saved.Entry,
+                    [.. new[] { fixture.Page, fixture.Expected }.Select(p => Path.GetRelativePath(saved.Catalog.Folder, p).Replace('\\', '/'))]),
+                    StudioJson.Options, statusCode: StatusCodes.Status201Created);
+            default:
+                throw new InvalidOperationException("a save ends saved, existing, invalid or unsafe");
+        }
+    }
+
+    /// <summary>A member, its name matched as the sources-file loader matches names (ignoring case).</summary>
+    private static JsonNode? Member(JsonObject? entry, string name) =>
+        entry?.FirstOrDefault(p => p.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+
+    private static string? Text(JsonObject entry, string name) =>
+        Member(entry, name) is JsonValue value && value.TryGetValue(out string? text) ? text : null;
+}

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text.Json;
+using CoopFeeds.Cli;
+using CoopFeeds.Ingestion;
+using CoopFeeds.Sources;
+using CoopFeeds.Tests.Ingestion;
+
+namespace CoopFeeds.Tests.Studio;
+
+/// <summary>
+/// Saving from the studio: the entry goes into the sources file the service runs on, validated as at start, with its
+/// fixture beside it; an existing id is replaced only when asked; a file that cannot be edited safely is left alone.
+/// </summary>
+public sealed class StudioSaveTests
+{
+    private static readonly object ListingSource = new
+    {
+        Selectors = new { Item = "li.item", Title = "a", Link = "a@href", Date = "time@datetime", Summary = ".summary" },
+    };
+
+    [Fact]
+    public async Task ASavedSourceIsInTheFileWithItsFixtureAndTheServiceLoadsItAndCheckFixturesPasses()
+    {
+        await using var site = await FaultSite.StartAsync();
+        var page = FaultSite.Listing(5);
+        site.Serve("/news", FaultSite.Html(page));
+        await using var studio = await StudioHost.StartAsync([new SourceSpec("existing", site.Url("/old"))]);
+        var before = await File.ReadAllTextAsync(studio.SourcesPath);
+        var fetchId = await studio.FetchAsync(site.Url("/news"));
+
+        var saved = await studio.PostJsonAsync("studio/api/sources",
+            new { id = "coop-news", section = "coops", sectionTitle = "Cooperatives", url = site.Url("/news").AbsoluteUri, source = ListingSource, fetchId },
+            HttpStatusCode.Created);
+
+        Assert.Equal("coop-news", saved.GetProperty("id").GetString());
+        Assert.Equal(["pages/coop-news.html", "pages/coop-news.expected.json"], saved.GetProperty("fixture").EnumerateArray().Select(p => p.GetString()));
+        var entry = saved.GetProperty("source");
+        Assert.Equal(site.Url("/news").AbsoluteUri, entry.GetProperty("Url").GetString());
+        // Reached through Studio:AllowPrivateNetworks, so ingestion must be allowed to reach it too.
+        Assert.True(entry.GetProperty("AllowPrivateNetworks").GetBoolean());
+        Assert.Equal(before, await File.ReadAllTextAsync(studio.SourcesPath + ".bak"));
+        Assert.Equal(page, await File.ReadAllTextAsync(Path.Combine(studio.SourcesFolder, "pages", "coop-news.html")));
+        var expected = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(studio.SourcesFolder, "pages", "coop-news.expected.json")));
+        Assert.Equal(5, expected.RootElement.GetArrayLength());
+
+        // The file is what the service loads on its next reload, and what `check --fixtures` passes.
+        var catalogs = studio.Host.Services.GetRequiredService<SourceCatalogProvider>();
+        Assert.True(catalogs.Reload().IsValid);
+        var source = catalogs.Current.FindSource("coop-news");
+        Assert.NotNull(source);
+        Assert.Equal("Cooperatives", catalogs.Current.FindSection("coops")?.Title);
+        Assert.NotNull(catalogs.Current.FindSource("existing"));
+        var differences = await CheckCommand.CompareFixtureAsync(catalogs.Current, source, studio.Host.Services.GetRequiredService<ListingReader>(), CancellationToken.None);
+        Assert.Empty(Assert.IsType<List<string>>(differences));
+
+        var listed = await studio.GetJsonAsync("studio/api/sources/coop-news");
+        Assert.Equal("li.item", listed.GetProperty("source").GetProperty("Selectors").GetProperty("Item").GetString());
+    }
+
+    [Fact]
+    public async Task AnExistingIdIsReplacedOnlyWhenAskedAndARejectedEntryChangesNothing()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/news", FaultSite.Html(FaultSite.Listing(3)));
+        await using var studio = await StudioHost.StartAsync([new SourceSpec("coop-news", site.Url("/news"))]);
+        var before = await File.ReadAllTextAsync(studio.SourcesPath);
+        var fetchId = await studio.FetchAsync(site.Url("/news"));
+        var url = site.Url("/news").AbsoluteUri;
+
+        var exists = await studio.PostJsonAsync("studio/api/sources", new { id = "coop-news", section = "faults", url, source = ListingSource, fetchId }, HttpStatusCode.Conflict);
+        Assert.Equal(["a source 'coop-news' exists; set replace to replace it"], StudioHost.Problems(exists));
+        var invalid = await studio.PostJsonAsync("studio/api/sources",
+            new { id = "other", section = "nowhere", url, source = new { Selectors = new { Title = "a" }, MaxPages = 0 }, fetchId }, HttpStatusCode.BadRequest);
+        Assert.True(StudioHost.Problems(invalid).Count() >= 2, string.Join("\n", StudioHost.Problems(invalid)));
+        Assert.Equal(before, await File.ReadAllTextAsync(studio.SourcesPath));
+        Assert.False(File.Exists(Path.Combine(studio.SourcesFolder, "pages", "other.html")));
+
+        var replaced = await studio.PostJsonAsync("studio/api/sources",
+            new { id = "coop-news", section = "faults", url, source = ListingSource, fetchId, replace = true }, HttpStatusCode.Created);
+        Assert.Equal(".summary", replaced.GetProperty("source").GetProperty("Selectors").GetProperty("Summary").GetString());
+        var catalogs = studio.Host.Services.GetRequiredService<SourceCatalogProvider>();
+        Assert.True(catalogs.Reload().IsValid);
+        Assert.Equal(".summary", Assert.Single(catalogs.Current.Sources).Definition.Selectors.Summary);
+    }
+
+    [Fact]
+    public async Task AUrlOtherThanTheFetchedPagesIsRefused()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/news", FaultSite.Html(FaultSite.Listing(3)));
+        await using var studio = await StudioHost.StartAsync();
+        var fetchId = await studio.FetchAsync(site.Url("/news"));
+
+        var refused = await studio.PostJsonAsync("studio/api/sources",
+            new { id = "coop-news", section = "faults", url = site.Url("/other").AbsoluteUri, source = ListingSource, fetchId }, HttpStatusCode.BadRequest);
+
+        Assert.Contains(StudioHost.Problems(refused), p => p.Contains("not the address of the fetched page"));
+    }
+
+    [Fact]
+    public async Task AFileThatCannotBeEditedSafelyIsLeftAloneAndTheEntryIsGivenToPaste()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/news", FaultSite.Html(FaultSite.Listing(3)));
+        await using var studio = await StudioHost.StartAsync();
+        // Loadable (the first "Sources" counts), but which one an edit should go into is anyone's guess.
+        var text = """{ "Sections": [ { "Slug": "faults", "Title": "Fault site" } ], "Sources": [], "Sources": [] }""";
+        await File.WriteAllTextAsync(studio.SourcesPath, text);
+        var fetchId = await studio.FetchAsync(site.Url("/news"));
+
+        var refused = await studio.PostJsonAsync("studio/api/sources",
+            new { id = "coop-news", section = "faults", url = site.Url("/news").AbsoluteUri, source = ListingSource, fetchId }, HttpStatusCode.UnprocessableEntity);
+
+        Assert.Contains(StudioHost.Problems(refused), p => p.Contains("more than once"));
+        using var json = JsonDocument.Parse(refused.GetProperty("json").GetString()!);
+        Assert.Equal("coop-news", json.RootElement.GetProperty("Id").GetString());
+        Assert.Equal(text, await File.ReadAllTextAsync(studio.SourcesPath));
+    }
+}
