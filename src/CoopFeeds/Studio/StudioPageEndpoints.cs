@@ -11,12 +11,13 @@ public static class StudioPageEndpoints
 {
     /// <summary>
     /// What the page may do, and nothing more: its own script, its own styles (inline ones too, the page's one style
-    /// block), requests to its own API. No images, fonts, objects or forms posted anywhere, no framing by others.
+    /// block), requests to its own API, images only inline as data: (the snapshot's, which the server keeps only so). No
+    /// fonts, objects, loaded images or forms posted anywhere, no framing by others.
     /// The snapshot frame is an <c>about:srcdoc</c> document, which frame-src does not govern and which inherits this
     /// policy, so it too can load nothing; the frame's sandbox (no allow-scripts) keeps its copy of script-src idle.
     /// </summary>
     internal const string ContentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-src 'none'; "
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src data:; frame-src 'none'; "
         + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private const string ScriptResource = "CoopFeeds.Studio.studio.js";

@@ -413,8 +413,14 @@ async function snapshot() {
   if (html === undefined) return;
   // The server's cleaned copy goes into the sandboxed frame as a document of its own (srcdoc property), with a policy of
   // its own on top of the one it inherits from this page: it can load nothing.
-  frame.srcdoc = snapshotPolicy + html;
+  frame.srcdoc = withPolicy(html);
   $("snapshot-status").replaceChildren(element("span", { className: "ok", text: `Outlined: the ${state.focus} selector's matches.` }));
+}
+
+/** The document with our policy first in it: after its doctype, so that it still renders in standards mode. */
+function withPolicy(html) {
+  const doctype = /^\s*<!doctype[^>]*>/i.exec(html);
+  return doctype ? doctype[0] + snapshotPolicy + html.slice(doctype[0].length) : snapshotPolicy + html;
 }
 
 // Wiring -------------------------------------------------------------------------------------------------------------

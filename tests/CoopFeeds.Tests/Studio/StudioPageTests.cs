@@ -9,7 +9,7 @@ namespace CoopFeeds.Tests.Studio;
 public sealed partial class StudioPageTests(StudioBrowser browser) : IClassFixture<StudioBrowser>
 {
     private const string Policy =
-        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-src 'none'; "
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src data:; frame-src 'none'; "
         + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     [Fact]
