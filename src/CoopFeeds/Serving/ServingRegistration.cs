@@ -1,5 +1,6 @@
 using System.Net;
 using CoopFeeds.Changes;
+using CoopFeeds.Serving.Pages;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,7 @@ public static class ServingRegistration
         builder.Services.AddSingleton<RenderGate>();
         builder.Services.AddSingleton<DocumentCache>();
         builder.Services.AddSingleton<RenderAdmission>();
+        builder.Services.AddPages();
 
         var configured = section.Get<PublishingOptions>() ?? new PublishingOptions();
         // Forwarded headers are believed from the listed proxies only. The framework's defaults trust loopback, and empty lists

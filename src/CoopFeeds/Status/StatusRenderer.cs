@@ -1,10 +1,9 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using CoopFeeds.Core.Normalization;
 using CoopFeeds.Core.Syndication;
 using CoopFeeds.Serving;
+using CoopFeeds.Serving.Pages;
 using CoopFeeds.Sources;
 using CoopFeeds.Storage;
 using Microsoft.Extensions.Options;
@@ -22,7 +21,8 @@ public sealed class StatusRenderer(
     SourceCatalogProvider catalogs,
     IItemStore store,
     IOptions<PublishingOptions> options,
-    IOptions<HttpJsonOptions> json)
+    IOptions<HttpJsonOptions> json,
+    PageWriter writer)
 {
     /// <summary>Entries in the status feed: the newest changes.</summary>
     public const int FeedSize = 100;
@@ -31,7 +31,6 @@ public sealed class StatusRenderer(
     private const int SourceChanges = 20;
 
     private const string JsonMediaType = "application/json; charset=utf-8";
-    private const string HtmlMediaType = "text/html; charset=utf-8";
 
     /// <summary>How long readers may keep the status feed: short, because a failing source should show soon.</summary>
     private static readonly TimeSpan FeedMaxAge = TimeSpan.FromMinutes(1);
@@ -68,34 +67,11 @@ public sealed class StatusRenderer(
         return Json(new { source = status, changes });
     }
 
+    /// <summary>The page <c>/sources</c>: every source in one table (<see cref="SourcesPage"/>).</summary>
     public async Task<RenderedFeed> RenderPageAsync(CancellationToken cancellationToken)
     {
         var statuses = await reader.ReadAsync(cancellationToken);
-        var body = new StringBuilder();
-        var counts = statuses.GroupBy(s => s.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}");
-        body.Append($"<h1>Sources</h1>\n<p>{Html.Encode(string.Join(", ", counts))} · <a href=\"api/sources\">JSON</a> · <a href=\"sources.atom\">state changes (Atom)</a></p>\n");
-        body.Append("<table>\n<tr><th>Source</th><th>State</th><th>Last attempt</th><th>Last success</th><th>HTTP</th><th>Found / new / updated</th><th>Stored</th><th>Failures</th><th>Next attempt</th><th>Last error</th></tr>\n");
-        foreach (var s in statuses)
-        {
-            var robots = s.RespectRobots ? "" : " <small title=\"RespectRobots is false in the sources file\">(ignores robots.txt)</small>";
-            var running = s.Running ? " <small>(running)</small>" : "";
-            body.Append($"<tr class=\"{s.State}\" id=\"{Html.Encode(s.Id)}\">")
-                .Append($"<td><strong>{Html.Encode(s.Id)}</strong><br><small>{Html.Encode(s.Section)} · {Html.Encode(s.Url ?? "")}</small>{robots}</td>")
-                .Append($"<td class=\"state\">{Html.Encode(s.State)}{running}<br><small>{Html.Encode(s.LastOutcome ?? "")}</small></td>")
-                .Append($"<td>{When(s.LastAttemptAt)}</td><td>{When(s.LastSuccessAt)}</td>")
-                .Append($"<td>{s.LastHttpStatus?.ToString(CultureInfo.InvariantCulture) ?? ""}</td>")
-                .Append($"<td>{(s.ItemsFound is { } found ? $"{found} / {s.ItemsNew} / {s.ItemsUpdated}" : "not modified")}</td>")
-                .Append($"<td>{s.StoredItems}</td><td>{s.ConsecutiveFailures}</td>")
-                .Append($"<td>{When(s.NextAttemptAt)}</td><td>{Html.Encode(s.LastError ?? "")}</td></tr>\n");
-        }
-        body.Append("</table>\n");
-        const string style = "<style>body{font-family:system-ui,sans-serif;margin:2rem;line-height:1.4}table{border-collapse:collapse}"
-            + "td,th{padding:.3rem .6rem;text-align:left;vertical-align:top;border-bottom:1px solid #ddd}"
-            + ".healthy .state{color:#176f2c}.degraded .state{color:#9a6700;font-weight:bold}.failing .state{color:#b42318;font-weight:bold}"
-            + ".disabled,.removed{color:#777}</style>";
-        var html = $"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            + $"<title>Sources · CoopFeeds</title>\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Source state changes\" href=\"sources.atom\">\n{style}\n</head>\n<body>\n{body}</body>\n</html>\n";
-        return new RenderedFeed(Encoding.UTF8.GetBytes(html), HtmlMediaType, lastModified: null, StatusMaxAge);
+        return await writer.WriteAsync<SourcesPage>(new() { [nameof(SourcesPage.Statuses)] = statuses }, lastModified: null, StatusMaxAge);
     }
 
     /// <summary>The status feed: the newest changes of source health, dated by the newest change, never by the clock.</summary>
@@ -152,7 +128,4 @@ public sealed class StatusRenderer(
             Categories = [SourceStatusReader.Name(change.To)],
         };
     }
-
-    private static string When(DateTimeOffset? at) =>
-        at is { } value ? $"<time datetime=\"{value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\">{value.UtcDateTime:yyyy-MM-dd HH:mm} UTC</time>" : "";
 }
