@@ -28,7 +28,7 @@ public partial class Program
         builder.AddPublishing();
         builder.AddStatus();
         builder.AddStudio();
-        builder.Services.AddStudioPage();
+        builder.AddStudioPage();
         replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();

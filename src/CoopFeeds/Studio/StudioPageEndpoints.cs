@@ -31,11 +31,14 @@ public static class StudioPageEndpoints
         return copy.ToArray();
     });
 
-    /// <summary>What renders the page (the Razor component renderer); cheap enough to register whether the studio is on or not.</summary>
-    public static IServiceCollection AddStudioPage(this IServiceCollection services)
+    /// <summary>
+    /// What renders the page per request (<c>RazorComponentResult</c> needs <c>AddRazorComponents</c>), only when the
+    /// studio is on: it brings data protection, which makes a key at every start, and nothing else serves a page so.
+    /// </summary>
+    public static IHostApplicationBuilder AddStudioPage(this IHostApplicationBuilder builder)
     {
-        services.AddRazorComponents();
-        return services;
+        if (builder.Configuration.GetSection(StudioOptions.Section).Get<StudioOptions>()?.Enabled == true) builder.Services.AddRazorComponents();
+        return builder;
     }
 
     /// <summary>The page and its script beside <c>MapStudioApi</c>'s endpoints, and like them nothing when the studio is off.</summary>
