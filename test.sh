@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need on a fresh Debian machine, starts a throwaway PostgreSQL 15, then runs every test.
 # Real parts only: feeds are parsed by Debian's python3-feedparser, Atom is checked with jing against RFC 4287's schema,
-# and the PostgreSQL tests talk to a real server.
+# the PostgreSQL tests talk to a real server, and the studio's browser tests drive Debian's Chromium.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,6 +18,18 @@ want_postgres=false
 need=()
 /usr/bin/python3 -c 'import feedparser' 2>/dev/null || need+=(python3-feedparser)
 command -v jing >/dev/null 2>&1 || need+=(jing)
+# The studio's browser tests drive Debian's Chromium through Playwright (Playwright's own browser download cannot be used).
+# Without it they are skipped, saying why; with CI=true they fail, so a CI run never leaves them out silently.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    need+=(chromium)
+  elif $ci; then
+    echo "test.sh: Chromium is missing (/usr/bin/chromium); install it (apt-get install chromium) or run as root" >&2
+    exit 2
+  else
+    echo "test.sh: Chromium is missing (/usr/bin/chromium), so the studio's browser tests will be skipped; apt-get install chromium to run them" >&2
+  fi
+fi
 if $want_postgres && [ ! -x "$pg_bin/initdb" ]; then
   if [ "$(id -u)" -eq 0 ]; then
     need+=(postgresql-15)

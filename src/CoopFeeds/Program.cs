@@ -28,6 +28,7 @@ public partial class Program
         builder.AddPublishing();
         builder.AddStatus();
         builder.AddStudio();
+        builder.AddStudioPage();
         replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -36,6 +37,7 @@ public partial class Program
         app.MapPublishing();
         app.MapStatusEndpoints();
         app.MapStudioApi();
+        app.MapStudioPage();
         return app;
     }
 }

@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CoopFeeds.Studio;
+
+/// <summary>
+/// The studio's page and its one script, both without a token: they hold no data (studio.js asks for the token and calls
+/// <c>/studio/api/*</c>). Mapped only when the studio is switched on, so without it every <c>/studio</c> URL is 404.
+/// </summary>
+public static class StudioPageEndpoints
+{
+    /// <summary>
+    /// What the page may do, and nothing more: its own script, its own styles (inline ones too, the page's one style
+    /// block), requests to its own API, images only inline as data: (the snapshot's, which the server keeps only so). No
+    /// fonts, objects, loaded images or forms posted anywhere, no framing by others.
+    /// The snapshot frame is an <c>about:srcdoc</c> document, which frame-src does not govern and which inherits this
+    /// policy, so it too can load nothing; the frame's sandbox (no allow-scripts) keeps its copy of script-src idle.
+    /// </summary>
+    internal const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src data:; frame-src 'none'; "
+        + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    private const string ScriptResource = "CoopFeeds.Studio.studio.js";
+
+    private static readonly Lazy<byte[]> Script = new(() =>
+    {
+        using var stream = typeof(StudioPageEndpoints).Assembly.GetManifestResourceStream(ScriptResource)
+            ?? throw new InvalidOperationException($"the resource {ScriptResource} is not in the assembly");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    });
+
+    /// <summary>
+    /// What renders the page per request (<c>RazorComponentResult</c> needs <c>AddRazorComponents</c>), only when the
+    /// studio is on: it brings data protection, which makes a key at every start, and nothing else serves a page so.
+    /// </summary>
+    public static IHostApplicationBuilder AddStudioPage(this IHostApplicationBuilder builder)
+    {
+        if (builder.Configuration.GetSection(StudioOptions.Section).Get<StudioOptions>()?.Enabled == true) builder.Services.AddRazorComponents();
+        return builder;
+    }
+
+    /// <summary>The page and its script beside <c>MapStudioApi</c>'s endpoints, and like them nothing when the studio is off.</summary>
+    public static IEndpointRouteBuilder MapStudioPage(this IEndpointRouteBuilder app)
+    {
+        if (!app.ServiceProvider.GetRequiredService<IOptions<StudioOptions>>().Value.Enabled) return app;
+        app.MapGet("/studio", Page);
+        app.MapGet("/studio/studio.js", StudioScript);
+        return app;
+    }
+
+    private static RazorComponentResult<Studio> Page(HttpContext context)
+    {
+        Protect(context.Response);
+        return new RazorComponentResult<Studio>();
+    }
+
+    private static FileContentHttpResult StudioScript(HttpContext context)
+    {
+        Protect(context.Response);
+        // Revalidated on each load: a new version of the service must not run the old module against its new API.
+        context.Response.Headers.CacheControl = "no-cache";
+        return TypedResults.File(Script.Value, "text/javascript; charset=utf-8");
+    }
+
+    private static void Protect(HttpResponse response)
+    {
+        response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers["Referrer-Policy"] = "no-referrer";
+        response.Headers.XFrameOptions = "DENY";
+    }
+}

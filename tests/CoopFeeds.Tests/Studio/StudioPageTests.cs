@@ -1,0 +1,216 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using CoopFeeds.Tests.Ingestion;
+using Microsoft.Playwright;
+
+namespace CoopFeeds.Tests.Studio;
+
+/// <summary>The studio's page and script: off unless switched on, served without a token under a strict policy, token in the tab only.</summary>
+public sealed partial class StudioPageTests(StudioBrowser browser) : IClassFixture<StudioBrowser>
+{
+    private const string Policy =
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src data:; frame-src 'none'; "
+        + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    [Fact]
+    public async Task WithoutStudioEnabledThePageAndItsScriptAreNotFound()
+    {
+        await using var site = await FaultSite.StartAsync();
+        await using var file = StudioService.SourcesFile(site);
+        await using var host = await file.StartServiceAsync($"--Studio:Token={StudioService.Token}");
+
+        foreach (var path in new[] { "studio", "studio/studio.js" })
+        {
+            using var response = await host.Client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task ThePageAndItsScriptAreServedWithoutATokenUnderAStrictPolicyAndSetNoCookie()
+    {
+        await using var site = await FaultSite.StartAsync();
+        await using var file = StudioService.SourcesFile(site);
+        await using var host = await StudioService.StartAsync(file);
+
+        using var page = await host.Client.GetAsync("studio");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        using var script = await host.Client.GetAsync("studio/studio.js");
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+        foreach (var response in new[] { page, script })
+        {
+            Assert.Equal(Policy, Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
+            Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+            Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+            Assert.False(response.Headers.Contains("Set-Cookie"));
+        }
+
+        // The page holds no data: nothing of the sources file is in it.
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(StudioService.ExistingSource, html);
+        Assert.DoesNotContain(site.BaseAddress.Authority, html);
+        Assert.Contains("<script type=\"module\" src=\"studio/studio.js\"></script>", html);
+        Assert.Contains("<iframe id=\"snapshot-frame\" sandbox ", html); // sandbox with no allowance
+    }
+
+    [Fact]
+    public async Task TheScriptNeverTurnsAStringIntoMarkup()
+    {
+        await using var site = await FaultSite.StartAsync();
+        await using var file = StudioService.SourcesFile(site);
+        await using var host = await StudioService.StartAsync(file);
+
+        var code = CommentLine().Replace(await host.Client.GetStringAsync("studio/studio.js"), "");
+        foreach (var sink in new[] { "innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "createContextualFragment", "DOMParser" })
+            Assert.DoesNotContain(sink, code);
+        // The one document it hands over is the snapshot, to the sandboxed frame's srcdoc property.
+        Assert.Single(SrcdocAssignment().Matches(code));
+        Assert.DoesNotContain("addEventListener(\"message\"", code);
+    }
+
+    [SkippableFact]
+    public async Task ThePageAsksForTheTokenOnceAndKeepsItInThisTabOnlyWithoutCookies()
+    {
+        await using var site = await FaultSite.StartAsync();
+        await using var file = StudioService.SourcesFile(site);
+        await using var host = await StudioService.StartAsync(file);
+        var page = await browser.NewPageAsync();
+        await using var context = page.Context;
+        var errors = Watch(page);
+
+        await page.GotoAsync(StudioService.Page(host).AbsoluteUri);
+        await Assertions.Expect(page.Locator("#token")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#studio")).ToBeHiddenAsync();
+
+        // A wrong token is refused by the API and asked for again.
+        await page.Locator("#token").FillAsync("not-the-token");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use token" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#token-problem")).ToContainTextAsync("refused");
+        await Assertions.Expect(page.Locator("#token")).ToBeVisibleAsync();
+
+        await page.Locator("#token").FillAsync(StudioService.Token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use token" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#studio")).ToBeVisibleAsync();
+        // The sources the API lists fill the repair choice: the token works.
+        await Assertions.Expect(page.Locator($"#existing option[value={StudioService.ExistingSource}]")).ToHaveCountAsync(1);
+        await StudioBrowser.ScreenshotAsync(page, "page-token");
+
+        Assert.Equal(StudioService.Token, await page.EvaluateAsync<string>("() => sessionStorage.getItem('coopfeeds.studio.token')"));
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => localStorage.length"));
+        Assert.Empty(await context.CookiesAsync());
+
+        // Kept for the tab: a reload does not ask again.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#studio")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#token")).ToBeHiddenAsync();
+
+        // Another tab has no token.
+        var other = await context.NewPageAsync();
+        await other.GotoAsync(StudioService.Page(host).AbsoluteUri);
+        await Assertions.Expect(other.Locator("#token")).ToBeVisibleAsync();
+
+        // The refused token's 401 is the only error the page logged.
+        Assert.All(errors, e => Assert.Contains("401", e));
+    }
+
+    [SkippableFact]
+    public async Task ThePagePolicyLetsNothingLeaveForAnotherOrigin()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/beacon", FaultSite.Text("seen"));
+        await using var file = StudioService.SourcesFile(site);
+        await using var host = await StudioService.StartAsync(file);
+        var page = await browser.NewPageAsync();
+        await using var context = page.Context;
+        await page.GotoAsync(StudioService.Page(host).AbsoluteUri);
+
+        var beacon = site.Url("/beacon").AbsoluteUri;
+        Assert.Equal("blocked", await page.EvaluateAsync<string>(
+            "url => fetch(url, { mode: 'no-cors' }).then(() => 'sent', () => 'blocked')", beacon));
+        Assert.Equal("blocked", await page.EvaluateAsync<string>(
+            "url => new Promise(done => { const i = new Image(); i.onload = i.onerror = () => done(i.complete && i.naturalWidth ? 'loaded' : 'blocked'); i.src = url; })", beacon));
+        Assert.Equal(0, site.CountRequests("/beacon"));
+
+        // The snapshot frame: a srcdoc document renders (frame-src 'none' does not govern about:srcdoc), runs nothing,
+        // and the parent cannot reach into it (an opaque origin).
+        await page.EvaluateAsync("() => { document.getElementById('snapshot-step').hidden = false; document.getElementById('snapshot-frame').srcdoc = '<p id=probe>cleaned copy</p><script>parent.__pwned = 1</script>'; }");
+        await Assertions.Expect(page.FrameLocator("#snapshot-frame").Locator("#probe")).ToHaveTextAsync("cleaned copy");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.getElementById('snapshot-frame').contentDocument === null"));
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__pwned === undefined"));
+    }
+
+    [SkippableFact]
+    public async Task AFetchThatTakesLongSaysItIsWorkingAndCanBeCancelled()
+    {
+        await using var site = await FaultSite.StartAsync();
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        site.Serve("/slow", site.Hang(() => arrived.TrySetResult()));
+        await using var file = StudioService.SourcesFile(site);
+        // Long enough that the fetcher does not give up before the maintainer does.
+        await using var host = await StudioService.StartAsync(file, "--Ingestion:RequestTimeout=00:02:00");
+        var page = await browser.NewPageAsync();
+        await using var context = page.Context;
+        await SignInAsync(page, host);
+
+        await page.GetByLabel("Page address").FillAsync(site.Url("/slow").AbsoluteUri);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Fetch" }).ClickAsync();
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var status = page.Locator("#fetch-status");
+        await Assertions.Expect(status.Locator(".busy")).ToContainTextAsync("Fetching");
+        await StudioBrowser.ScreenshotAsync(page, "page-fetch-working");
+
+        await status.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Assertions.Expect(status).ToHaveTextAsync("Cancelled.");
+        await Assertions.Expect(page.Locator("#fetch-result")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#candidates-step")).ToBeHiddenAsync();
+    }
+
+    [SkippableFact]
+    public async Task AFetchThatFailsIsNamedOnThePageAndProposesNothing()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/gone", FaultSite.Status(410));
+        await using var file = StudioService.SourcesFile(site);
+        await using var host = await StudioService.StartAsync(file);
+        var page = await browser.NewPageAsync();
+        await using var context = page.Context;
+        var errors = Watch(page);
+        await SignInAsync(page, host);
+
+        await page.GetByLabel("Page address").FillAsync(site.Url("/gone").AbsoluteUri);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Fetch" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#fetch-status .problems")).ToContainTextAsync("410");
+        await Assertions.Expect(page.Locator("#fetch-result")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#candidates-step")).ToBeHiddenAsync();
+        await StudioBrowser.ScreenshotAsync(page, "page-fetch-failed");
+        // The API's 422 is logged by the browser as a failed load; nothing else went wrong on the page.
+        Assert.All(errors, e => Assert.Contains("422", e));
+    }
+
+    /// <summary>Opens the studio and gives it the token.</summary>
+    internal static async Task SignInAsync(IPage page, ServiceHost host)
+    {
+        await page.GotoAsync(StudioService.Page(host).AbsoluteUri);
+        await page.Locator("#token").FillAsync(StudioService.Token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use token" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#studio")).ToBeVisibleAsync();
+    }
+
+    /// <summary>Console errors and uncaught exceptions of the page, as they come.</summary>
+    internal static List<string> Watch(IPage page)
+    {
+        var errors = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") lock (errors) errors.Add(message.Text); };
+        page.PageError += (_, error) => { lock (errors) errors.Add(error); };
+        return errors;
+    }
+
+    [GeneratedRegex(@"^\s*//.*$", RegexOptions.Multiline)]
+    private static partial Regex CommentLine();
+
+    [GeneratedRegex(@"\.srcdoc\s*=")]
+    private static partial Regex SrcdocAssignment();
+}
