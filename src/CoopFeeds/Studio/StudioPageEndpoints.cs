@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -33,11 +34,14 @@ public static class StudioPageEndpoints
 
     /// <summary>
     /// What renders the page per request (<c>RazorComponentResult</c> needs <c>AddRazorComponents</c>), only when the
-    /// studio is on: it brings data protection, which makes a key at every start, and nothing else serves a page so.
+    /// studio is on. It brings data protection, which would write a key file and warn at every start; the studio protects
+    /// nothing with it (no cookies, no antiforgery: the token travels in a header), so its keys live in memory only.
     /// </summary>
     public static IHostApplicationBuilder AddStudioPage(this IHostApplicationBuilder builder)
     {
-        if (builder.Configuration.GetSection(StudioOptions.Section).Get<StudioOptions>()?.Enabled == true) builder.Services.AddRazorComponents();
+        if (builder.Configuration.GetSection(StudioOptions.Section).Get<StudioOptions>()?.Enabled != true) return builder;
+        builder.Services.AddRazorComponents();
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         return builder;
     }
 
