@@ -181,4 +181,4 @@ if [ -z "$only" ]; then
 else
   cat "$out/$only/times.tsv"
 fi
-[ "$keep" = true ] && echo "run folders: $out/big $out/small"
+if [ "$keep" = true ]; then echo "run folders: $out/big $out/small"; fi
