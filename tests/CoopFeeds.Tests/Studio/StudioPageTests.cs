@@ -190,6 +190,26 @@ public sealed partial class StudioPageTests(StudioBrowser browser) : IClassFixtu
         Assert.All(errors, e => Assert.Contains("422", e));
     }
 
+    [SkippableFact]
+    public async Task TheAddressWithATrailingSlashLeadsToThePageWithAWorkingScript()
+    {
+        await using var site = await FaultSite.StartAsync();
+        await using var file = StudioService.SourcesFile(site);
+        await using var host = await StudioService.StartAsync(file);
+        var page = await browser.NewPageAsync();
+        await using var context = page.Context;
+        var errors = Watch(page);
+
+        // At /studio/ the page's relative script address would be /studio/studio/studio.js, which is not found.
+        var response = await page.GotoAsync(new Uri(host.Address, "studio/").AbsoluteUri);
+        Assert.NotNull(response?.Request.RedirectedFrom);
+        Assert.Equal(StudioService.Page(host).AbsoluteUri, page.Url);
+        await page.Locator("#token").FillAsync(StudioService.Token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use token" }).ClickAsync();
+        await Assertions.Expect(page.Locator($"#existing option[value={StudioService.ExistingSource}]")).ToHaveCountAsync(1);
+        Assert.Empty(errors);
+    }
+
     /// <summary>Opens the studio and gives it the token.</summary>
     internal static async Task SignInAsync(IPage page, ServiceHost host)
     {
