@@ -286,7 +286,13 @@ async function preview() {
   try {
     result = await step("preview", "preview-status", "Reading the items…", (signal) => call("preview", { body: { ...target, source }, signal }));
   } catch (error) {
-    if (error instanceof ApiError) showCounts({});
+    // The table is the truth: after a failed preview it must not show the previous selectors' items as if current. The
+    // status line names the failure.
+    if (error instanceof ApiError) {
+      showCounts({});
+      list("preview-warnings", []);
+      document.querySelector("#items tbody").replaceChildren();
+    }
     return;
   }
   if (!result) return;

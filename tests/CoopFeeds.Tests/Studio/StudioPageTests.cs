@@ -210,6 +210,39 @@ public sealed partial class StudioPageTests(StudioBrowser browser) : IClassFixtu
         Assert.Empty(errors);
     }
 
+    [SkippableFact]
+    public async Task AFailedPreviewEmptiesTheTableAndSaysWhy()
+    {
+        await using var site = await FaultSite.StartAsync();
+        await using var file = StudioService.SourcesFile(site);
+        await using var host = await StudioService.StartAsync(file);
+        var page = await browser.NewPageAsync();
+        await using var context = page.Context;
+        await OpenExistingAsync(page, host);
+
+        // The table is the truth: with a selector that cannot be read it shows no items, not the last good ones.
+        await page.Locator("#sel-Item").FillAsync("li[");
+        await Assertions.Expect(page.Locator("#preview-status .problems")).ToContainTextAsync("li[");
+        await Assertions.Expect(page.Locator("#items tbody tr")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#count-Item")).ToHaveTextAsync("");
+        await StudioBrowser.ScreenshotAsync(page, "page-preview-failed");
+
+        await page.Locator("#sel-Item").FillAsync("li.item");
+        await Assertions.Expect(page.Locator("#items tbody td.title")).ToHaveTextAsync(ExistingTitles);
+    }
+
+    /// <summary>The titles of <see cref="StudioService.SourcesFile"/>'s page, as its source reads them.</summary>
+    private static readonly string[] ExistingTitles = ["News number 3", "News number 2", "News number 1"];
+
+    /// <summary>Signs in and opens the existing source to repair, once its items fill the table.</summary>
+    private static async Task OpenExistingAsync(IPage page, ServiceHost host)
+    {
+        await SignInAsync(page, host);
+        await page.GetByLabel("Or repair").SelectOptionAsync(StudioService.ExistingSource);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#items tbody td.title")).ToHaveTextAsync(ExistingTitles);
+    }
+
     /// <summary>Opens the studio and gives it the token.</summary>
     internal static async Task SignInAsync(IPage page, ServiceHost host)
     {
