@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CoopFeeds.Tests.Ingestion;
 using Microsoft.Playwright;
@@ -229,6 +231,55 @@ public sealed partial class StudioPageTests(StudioBrowser browser) : IClassFixtu
 
         await page.Locator("#sel-Item").FillAsync("li.item");
         await Assertions.Expect(page.Locator("#items tbody td.title")).ToHaveTextAsync(ExistingTitles);
+    }
+
+    [SkippableFact]
+    public async Task ASaveRunsOnceWithItsButtonDisabledAndShowsTheWarningsItCameBackWith()
+    {
+        await using var site = await FaultSite.StartAsync();
+        await using var file = StudioService.SourcesFile(site);
+        await using var host = await StudioService.StartAsync(file);
+        var page = await browser.NewPageAsync();
+        await using var context = page.Context;
+        await OpenExistingAsync(page, host);
+        await page.Locator("#sel-Summary").FillAsync("p");
+        await Assertions.Expect(page.Locator("#count-Summary")).ToHaveTextAsync("Summary: 3/3 matched");
+
+        // The save is held in the browser while a second one is asked for; its real answer then comes back with a warning
+        // added, as the server gives one when the source was saved but its fixture could not be written.
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var saves = 0;
+        await page.RouteAsync("**/studio/api/sources", async route =>
+        {
+            if (route.Request.Method != "POST")
+            {
+                await route.ContinueAsync();
+                return;
+            }
+            Interlocked.Increment(ref saves);
+            arrived.TrySetResult();
+            await release.Task;
+            var response = await route.FetchAsync();
+            var body = JsonNode.Parse(await response.TextAsync())!.AsObject();
+            body["warnings"] = new JsonArray("fixture not written: the disk is full");
+            await route.FulfillAsync(new() { Response = response, Body = body.ToJsonString() });
+        });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save source" }).ClickAsync();
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Assertions.Expect(page.Locator("#save")).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("#save-status .busy")).ToHaveTextAsync("Saving…");
+        // The button cannot be clicked now; a submit by other means (Enter in a field) is what is left, and does nothing.
+        await page.EvaluateAsync("() => document.getElementById('save-form').requestSubmit()");
+        release.TrySetResult();
+
+        await Assertions.Expect(page.Locator("#save-status")).ToContainTextAsync($"Saved {StudioService.ExistingSource}");
+        await Assertions.Expect(page.Locator("#save-warnings")).ToHaveTextAsync("fixture not written: the disk is full");
+        await Assertions.Expect(page.Locator("#save")).ToBeEnabledAsync();
+        Assert.Equal(1, saves);
+        var saved = JsonNode.Parse(await File.ReadAllTextAsync(file.Path), documentOptions: new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!;
+        Assert.Equal("p", (string?)saved["Sources"]![0]!["Selectors"]!["Summary"]);
     }
 
     /// <summary>The titles of <see cref="StudioService.SourcesFile"/>'s page, as its source reads them.</summary>
