@@ -234,6 +234,56 @@ public sealed partial class StudioPageTests(StudioBrowser browser) : IClassFixtu
     }
 
     [SkippableFact]
+    public async Task APreviewOvertakenByANewerEditIsAbortedAndNeverReachesTheTable()
+    {
+        await using var site = await FaultSite.StartAsync();
+        await using var file = StudioService.SourcesFile(site);
+        await using var host = await StudioService.StartAsync(file);
+        var page = await browser.NewPageAsync();
+        await using var context = page.Context;
+        await OpenExistingAsync(page, host);
+
+        // The first preview is held in the browser until the second has been answered, so that, were it not aborted, its
+        // answer would come last and fill the table with the older selector's rows.
+        var firstHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstFailed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var previews = 0;
+        IRequest? first = null;
+        page.RequestFailed += (_, request) => { if (request == first) firstFailed.TrySetResult(request.Failure ?? ""); };
+        await page.RouteAsync("**/studio/api/preview", async route =>
+        {
+            if (Interlocked.Increment(ref previews) == 1)
+            {
+                first = route.Request;
+                firstHeld.TrySetResult();
+                await secondAnswered.Task;
+                try
+                {
+                    await route.ContinueAsync();
+                }
+                catch (PlaywrightException)
+                {
+                    // The browser has already given the request up.
+                }
+                return;
+            }
+            await route.FulfillAsync(new() { Response = await route.FetchAsync() });
+            secondAnswered.TrySetResult();
+        });
+
+        await page.Locator("#sel-Title").FillAsync(".summary");
+        await firstHeld.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await page.Locator("#sel-Title").FillAsync("time");
+
+        Assert.Contains("ABORTED", await firstFailed.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        var dates = new[] { "4 January 2025", "3 January 2025", "2 January 2025" };
+        await Assertions.Expect(page.Locator("#items tbody td.title")).ToHaveTextAsync(dates);
+        Assert.Equal(2, previews);
+        Assert.Equal(dates, await page.Locator("#items tbody td.title").AllTextContentsAsync());
+    }
+
+    [SkippableFact]
     public async Task ASaveRunsOnceWithItsButtonDisabledAndShowsTheWarningsItCameBackWith()
     {
         await using var site = await FaultSite.StartAsync();
