@@ -54,8 +54,11 @@ public static class StudioPageEndpoints
         return app;
     }
 
-    private static RazorComponentResult<Studio> Page(HttpContext context)
+    private static Results<RedirectHttpResult, RazorComponentResult<Studio>> Page(HttpContext context)
     {
+        // Routing lets "/studio/" in too, where the page's relative "studio/studio.js" would resolve one folder too deep.
+        if (context.Request.Path.Value?.EndsWith('/') == true)
+            return TypedResults.Redirect($"{context.Request.PathBase}/studio{context.Request.QueryString}");
         Protect(context.Response);
         return new RazorComponentResult<Studio>();
     }

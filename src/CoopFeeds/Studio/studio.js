@@ -286,7 +286,13 @@ async function preview() {
   try {
     result = await step("preview", "preview-status", "Reading the items…", (signal) => call("preview", { body: { ...target, source }, signal }));
   } catch (error) {
-    if (error instanceof ApiError) showCounts({});
+    // The table is the truth: after a failed preview it must not show the previous selectors' items as if current. The
+    // status line names the failure.
+    if (error instanceof ApiError) {
+      showCounts({});
+      list("preview-warnings", []);
+      document.querySelector("#items tbody").replaceChildren();
+    }
     return;
   }
   if (!result) return;
@@ -360,7 +366,11 @@ async function loadSources() {
   showNewSection();
 }
 
+/** Whether a save is running: a second Save (a double click, Enter) then does nothing, rather than repeat the first. */
+let saving = false;
+
 async function save() {
+  if (saving) return;
   const isNew = $("section").value === "";
   const body = {
     id: $("source-id").value.trim(),
@@ -372,17 +382,25 @@ async function save() {
   if (isNew) body.sectionTitle = $("section-title").value.trim();
   if (state.fetchId) body.fetchId = state.fetchId;
   $("save-problems").replaceChildren();
+  $("save-warnings").replaceChildren();
   $("save-json").hidden = true;
+  saving = true;
+  $("save").disabled = true;
+  // No Cancel, unlike the other steps: a save once sent may already have written the file, so aborting it here would
+  // only hide the answer. The button stays disabled until that answer comes.
+  $("save-status").replaceChildren(element("span", { className: "busy", text: "Saving…" }));
   try {
-    const saved = await step("save", "save-status", "Saving…", (signal) => call("sources", { body, signal }));
-    if (!saved) return;
+    const saved = await call("sources", { body });
     const fixture = (saved.fixture ?? []).join(" and ");
     $("save-status").replaceChildren(element("span", {
       className: "ok",
       text: `Saved ${saved.id} in ${saved.section}${fixture ? `, with the fixture ${fixture}` : ""}. The service picks it up on its next reload.`,
     }));
+    // Saved, but with something left undone (such as a fixture that could not be written): said, not hidden.
+    list("save-warnings", (saved.warnings ?? []).map(String));
     await loadSources();
   } catch (error) {
+    $("save-status").replaceChildren(element("span", { className: "problems", text: error instanceof ApiError ? error.message : String(error) }));
     if (!(error instanceof ApiError)) return;
     const problems = [...error.problems];
     if (error.status === 409) problems.push("Tick Replace to replace it, or choose another id.");
@@ -393,6 +411,9 @@ async function save() {
       $("save-json").hidden = false;
       $("save-problems").append(element("li", { text: "The file was not changed: paste this entry into it yourself." }));
     }
+  } finally {
+    saving = false;
+    $("save").disabled = false;
   }
 }
 

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CoopFeeds.Tests.Ingestion;
 using Microsoft.Playwright;
@@ -188,6 +190,158 @@ public sealed partial class StudioPageTests(StudioBrowser browser) : IClassFixtu
         await StudioBrowser.ScreenshotAsync(page, "page-fetch-failed");
         // The API's 422 is logged by the browser as a failed load; nothing else went wrong on the page.
         Assert.All(errors, e => Assert.Contains("422", e));
+    }
+
+    [SkippableFact]
+    public async Task TheAddressWithATrailingSlashLeadsToThePageWithAWorkingScript()
+    {
+        await using var site = await FaultSite.StartAsync();
+        await using var file = StudioService.SourcesFile(site);
+        await using var host = await StudioService.StartAsync(file);
+        var page = await browser.NewPageAsync();
+        await using var context = page.Context;
+        var errors = Watch(page);
+
+        // At /studio/ the page's relative script address would be /studio/studio/studio.js, which is not found.
+        var response = await page.GotoAsync(new Uri(host.Address, "studio/").AbsoluteUri);
+        Assert.NotNull(response?.Request.RedirectedFrom);
+        Assert.Equal(StudioService.Page(host).AbsoluteUri, page.Url);
+        await page.Locator("#token").FillAsync(StudioService.Token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use token" }).ClickAsync();
+        await Assertions.Expect(page.Locator($"#existing option[value={StudioService.ExistingSource}]")).ToHaveCountAsync(1);
+        Assert.Empty(errors);
+    }
+
+    [SkippableFact]
+    public async Task AFailedPreviewEmptiesTheTableAndSaysWhy()
+    {
+        await using var site = await FaultSite.StartAsync();
+        await using var file = StudioService.SourcesFile(site);
+        await using var host = await StudioService.StartAsync(file);
+        var page = await browser.NewPageAsync();
+        await using var context = page.Context;
+        await OpenExistingAsync(page, host);
+
+        // The table is the truth: with a selector that cannot be read it shows no items, not the last good ones.
+        await page.Locator("#sel-Item").FillAsync("li[");
+        await Assertions.Expect(page.Locator("#preview-status .problems")).ToContainTextAsync("li[");
+        await Assertions.Expect(page.Locator("#items tbody tr")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#count-Item")).ToHaveTextAsync("");
+        await StudioBrowser.ScreenshotAsync(page, "page-preview-failed");
+
+        await page.Locator("#sel-Item").FillAsync("li.item");
+        await Assertions.Expect(page.Locator("#items tbody td.title")).ToHaveTextAsync(ExistingTitles);
+    }
+
+    [SkippableFact]
+    public async Task APreviewOvertakenByANewerEditIsAbortedAndNeverReachesTheTable()
+    {
+        await using var site = await FaultSite.StartAsync();
+        await using var file = StudioService.SourcesFile(site);
+        await using var host = await StudioService.StartAsync(file);
+        var page = await browser.NewPageAsync();
+        await using var context = page.Context;
+        await OpenExistingAsync(page, host);
+
+        // The first preview is held in the browser until the second has been answered, so that, were it not aborted, its
+        // answer would come last and fill the table with the older selector's rows.
+        var firstHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstFailed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var previews = 0;
+        IRequest? first = null;
+        page.RequestFailed += (_, request) => { if (request == first) firstFailed.TrySetResult(request.Failure ?? ""); };
+        await page.RouteAsync("**/studio/api/preview", async route =>
+        {
+            if (Interlocked.Increment(ref previews) == 1)
+            {
+                first = route.Request;
+                firstHeld.TrySetResult();
+                await secondAnswered.Task;
+                try
+                {
+                    await route.ContinueAsync();
+                }
+                catch (PlaywrightException)
+                {
+                    // The browser has already given the request up.
+                }
+                return;
+            }
+            await route.FulfillAsync(new() { Response = await route.FetchAsync() });
+            secondAnswered.TrySetResult();
+        });
+
+        await page.Locator("#sel-Title").FillAsync(".summary");
+        await firstHeld.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await page.Locator("#sel-Title").FillAsync("time");
+
+        Assert.Contains("ABORTED", await firstFailed.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        var dates = new[] { "4 January 2025", "3 January 2025", "2 January 2025" };
+        await Assertions.Expect(page.Locator("#items tbody td.title")).ToHaveTextAsync(dates);
+        Assert.Equal(2, previews);
+        Assert.Equal(dates, await page.Locator("#items tbody td.title").AllTextContentsAsync());
+    }
+
+    [SkippableFact]
+    public async Task ASaveRunsOnceWithItsButtonDisabledAndShowsTheWarningsItCameBackWith()
+    {
+        await using var site = await FaultSite.StartAsync();
+        await using var file = StudioService.SourcesFile(site);
+        await using var host = await StudioService.StartAsync(file);
+        var page = await browser.NewPageAsync();
+        await using var context = page.Context;
+        await OpenExistingAsync(page, host);
+        await page.Locator("#sel-Summary").FillAsync("p");
+        await Assertions.Expect(page.Locator("#count-Summary")).ToHaveTextAsync("Summary: 3/3 matched");
+
+        // The save is held in the browser while a second one is asked for; its real answer then comes back with a warning
+        // added, as the server gives one when the source was saved but its fixture could not be written.
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var saves = 0;
+        await page.RouteAsync("**/studio/api/sources", async route =>
+        {
+            if (route.Request.Method != "POST")
+            {
+                await route.ContinueAsync();
+                return;
+            }
+            Interlocked.Increment(ref saves);
+            arrived.TrySetResult();
+            await release.Task;
+            var response = await route.FetchAsync();
+            var body = JsonNode.Parse(await response.TextAsync())!.AsObject();
+            body["warnings"] = new JsonArray("fixture not written: the disk is full");
+            await route.FulfillAsync(new() { Response = response, Body = body.ToJsonString() });
+        });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save source" }).ClickAsync();
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Assertions.Expect(page.Locator("#save")).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("#save-status .busy")).ToHaveTextAsync("Saving…");
+        // The button cannot be clicked now; a submit by other means (Enter in a field) is what is left, and does nothing.
+        await page.EvaluateAsync("() => document.getElementById('save-form').requestSubmit()");
+        release.TrySetResult();
+
+        await Assertions.Expect(page.Locator("#save-status")).ToContainTextAsync($"Saved {StudioService.ExistingSource}");
+        await Assertions.Expect(page.Locator("#save-warnings")).ToHaveTextAsync("fixture not written: the disk is full");
+        await Assertions.Expect(page.Locator("#save")).ToBeEnabledAsync();
+        Assert.Equal(1, saves);
+        var saved = JsonNode.Parse(await File.ReadAllTextAsync(file.Path), documentOptions: new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!;
+        Assert.Equal("p", (string?)saved["Sources"]![0]!["Selectors"]!["Summary"]);
+    }
+
+    /// <summary>The titles of <see cref="StudioService.SourcesFile"/>'s page, as its source reads them.</summary>
+    private static readonly string[] ExistingTitles = ["News number 3", "News number 2", "News number 1"];
+
+    /// <summary>Signs in and opens the existing source to repair, once its items fill the table.</summary>
+    private static async Task OpenExistingAsync(IPage page, ServiceHost host)
+    {
+        await SignInAsync(page, host);
+        await page.GetByLabel("Or repair").SelectOptionAsync(StudioService.ExistingSource);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#items tbody td.title")).ToHaveTextAsync(ExistingTitles);
     }
 
     /// <summary>Opens the studio and gives it the token.</summary>
