@@ -12,7 +12,8 @@ namespace CoopFeeds.Studio;
 /// rule again at connect time), within the token's <see cref="StudioFetchLimit"/>, and kept in <see cref="FetchedPages"/>.
 /// </summary>
 public sealed class StudioFetcher(
-    ListingFetcher fetcher, FetchedPages pages, StudioFetchLimit limit, IOptions<StudioOptions> options, TimeProvider clock)
+    ListingFetcher fetcher, FetchedPages pages, StudioFetchLimit limit, IOptions<StudioOptions> options, TimeProvider clock,
+    IHostResolver resolver)
 {
     /// <summary>
     /// What the studio's fetches may reach: public addresses only, whatever the URL names (an IP literal or <c>localhost</c>
@@ -23,6 +24,20 @@ public sealed class StudioFetcher(
         options.Value.AllowPrivateNetworks ? NetworkRule.ReachOf(url, allowPrivateNetworks: true) : NetworkReach.Public,
         RespectRobots: true,
         FileRoot: null);
+
+    /// <summary>
+    /// True when a source on <paramref name="url"/> is one the studio reached only through Studio:AllowPrivateNetworks: its
+    /// host is, or now resolves to, an address the network rule does not count as public. Only such a source is saved with
+    /// <c>"AllowPrivateNetworks": true</c>; a public one saved while the allowance is on must not gain loopback and
+    /// private reach for good should its name later point there.
+    /// </summary>
+    public async Task<bool> NeedsPrivateNetworksAsync(Uri url, CancellationToken cancellationToken)
+    {
+        if (!options.Value.AllowPrivateNetworks) return false;
+        if (NetworkRule.LiteralOf(url.IdnHost) is { } literal) return NetworkScopes.Of(literal) != NetworkScope.Public;
+        var addresses = await resolver.ResolveAsync(url.IdnHost, cancellationToken);
+        return addresses.Any(a => NetworkScopes.Of(a) != NetworkScope.Public);
+    }
 
     /// <summary>Fetches <paramref name="text"/> (an absolute http(s) URL) and keeps the page; else the answer that refuses it.</summary>
     public async Task<(FetchedPage? Page, IResult? Refusal)> FetchAsync(string text, string token, CancellationToken cancellationToken)

@@ -27,8 +27,8 @@ internal static class StudioSource
 
     /// <summary>
     /// The entry the form describes, on the page's address (the items are read from its bytes), with the studio's network
-    /// reach, never the form's: a source the studio reached through Studio:AllowPrivateNetworks says
-    /// <c>"AllowPrivateNetworks": true</c>, so that ingestion reaches it too.
+    /// reach, never the form's: <paramref name="allowPrivateNetworks"/> says <c>"AllowPrivateNetworks": true</c> (a source
+    /// the studio reached through Studio:AllowPrivateNetworks, or one whose entry had it), so that ingestion reaches it too.
     /// </summary>
     public static JsonObject EntryFor(JsonObject entry, Uri url, bool allowPrivateNetworks)
     {

@@ -94,12 +94,15 @@ internal static class StudioSourcesEndpoints
         if (!Uri.TryCreate(body.Url, UriKind.Absolute, out var url) || url != page.Url)
             return StudioJson.Refuse(StatusCodes.Status400BadRequest, $"url is not the address of the fetched page '{body.FetchId}' ({UrlRedactor.Redact(page.Url)})");
 
+        // The flag only where the saved URL needs it, and kept on a repaired entry that had it (a maintainer wrote it).
+        var allowPrivateNetworks = await fetcher.NeedsPrivateNetworksAsync(page.Url, cancellationToken)
+            || (body.Replace && await HadPrivateNetworksAsync(catalogs.Current.FilePath, body.Id, cancellationToken));
         var edit = new SourceEdit
         {
             Id = body.Id,
             Section = body.Section,
             SectionTitle = body.SectionTitle,
-            Entry = StudioSource.EntryFor(body.Source, page.Url, options.Value.AllowPrivateNetworks),
+            Entry = StudioSource.EntryFor(body.Source, page.Url, allowPrivateNetworks),
             Replace = body.Replace,
         };
         var saver = new SourcesFileSaver(SourcesOptions.FileRootIn(configuration), catalogs.MinInterval);
@@ -123,6 +126,19 @@ internal static class StudioSourcesEndpoints
                     StudioJson.Options, statusCode: StatusCodes.Status201Created);
             default:
                 throw new InvalidOperationException("a save ends saved, existing, invalid or unsafe");
+        }
+    }
+
+    private static async Task<bool> HadPrivateNetworksAsync(string path, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return SourcesFileEditor.FindEntry(await File.ReadAllTextAsync(path, cancellationToken), id) is { } entry
+                && Member(entry, "AllowPrivateNetworks") is JsonValue value && value.TryGetValue(out bool allowed) && allowed;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false; // the save itself reads the file again and says why it cannot
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using CoopFeeds.Cli;
+using CoopFeeds.Fetching;
 using CoopFeeds.Ingestion;
 using CoopFeeds.Sources;
 using CoopFeeds.Tests.Ingestion;
@@ -115,5 +116,38 @@ public sealed class StudioSaveTests
         using var json = JsonDocument.Parse(refused.GetProperty("json").GetString()!);
         Assert.Equal("coop-news", json.RootElement.GetProperty("Id").GetString());
         Assert.Equal(text, await File.ReadAllTextAsync(studio.SourcesPath));
+    }
+
+    [Fact]
+    public async Task OnlyASourceThatNeedsPrivateNetworksIsSavedWithTheFlagAndARepairKeepsAFlagTheEntryHad()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/news", FaultSite.Html(FaultSite.Listing(3)));
+        var port = site.BaseAddress.Port;
+        var publicAddress = IPAddress.Parse("93.184.215.14");
+        var names = new NamesResolver { ["lan.example"] = IPAddress.Loopback, ["news.example"] = IPAddress.Loopback, ["kept.example"] = IPAddress.Loopback };
+        await using var studio = await StudioHost.StartAsync(
+            [new SourceSpec("kept", $"http://kept.example:{port}/news") { AllowPrivateNetworks = true }],
+            allowPrivateNetworks: true, services => services.AddSingleton<IHostResolver>(names));
+        async Task<JsonElement> SaveAsync(string id, string host, bool replace = false)
+        {
+            var url = $"http://{host}:{port}/news";
+            var fetchId = await studio.FetchAsync(new Uri(url));
+            // From here the name is public: the save judges the address the name has when it is saved.
+            if (host != "lan.example") names[host] = publicAddress;
+            var saved = await studio.PostJsonAsync("studio/api/sources", new { id, section = "faults", url, source = ListingSource, fetchId, replace }, HttpStatusCode.Created);
+            return saved.GetProperty("source");
+        }
+
+        Assert.True((await SaveAsync("lan-news", "lan.example")).GetProperty("AllowPrivateNetworks").GetBoolean());
+        Assert.False((await SaveAsync("public-news", "news.example")).TryGetProperty("AllowPrivateNetworks", out _));
+        Assert.True((await SaveAsync("kept", "kept.example", replace: true)).GetProperty("AllowPrivateNetworks").GetBoolean());
+    }
+
+    /// <summary>Answers for the names it holds, as they are when asked; every other name does not resolve.</summary>
+    private sealed class NamesResolver : Dictionary<string, IPAddress>, IHostResolver
+    {
+        public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+            Task.FromResult(TryGetValue(host, out var address) ? new[] { address } : []);
     }
 }
