@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace CoopFeeds.Core.Sources;
 
 /// <summary>Where a source's fixture was written: its saved page and the items <c>check --fixtures</c> expects from it.</summary>
@@ -26,9 +28,27 @@ public static class SourceFixture
         Directory.CreateDirectory(folder);
         var pagePath = Path.Combine(folder, id + ".html");
         if (!File.Exists(pagePath) || !(await File.ReadAllBytesAsync(pagePath, cancellationToken)).AsSpan().SequenceEqual(page.Span))
-            await File.WriteAllBytesAsync(pagePath, page, cancellationToken);
+            await WriteWholeAsync(pagePath, page, cancellationToken);
         var expectedPath = Path.Combine(folder, id + ".expected.json");
-        await File.WriteAllTextAsync(expectedPath, ItemJson.Serialize(firstPageItems) + "\n", cancellationToken);
+        await WriteWholeAsync(expectedPath, Encoding.UTF8.GetBytes(ItemJson.Serialize(firstPageItems) + "\n"), cancellationToken);
         return new SourceFixturePaths(pagePath, expectedPath);
+    }
+
+    /// <summary>
+    /// Writes a file beside <paramref name="path"/> and renames it into place, so a write cut short (an IO failure, a
+    /// cancelled request) leaves the previous file or none, never a truncated one that <c>check --fixtures</c> would misread.
+    /// </summary>
+    private static async Task WriteWholeAsync(string path, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Path.GetRandomFileName()}.tmp");
+        try
+        {
+            await File.WriteAllBytesAsync(temporary, bytes, cancellationToken);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
     }
 }

@@ -40,8 +40,11 @@ public sealed record SaveSourceRequest
     public string? FetchId { get; init; }
 }
 
-/// <summary>What was saved: the entry as the file now holds it, and the fixture's files, relative to the sources file's folder.</summary>
-public sealed record SavedSource(string Id, string Section, string Url, JsonObject Source, IReadOnlyList<string> Fixture);
+/// <summary>
+/// What was saved: the entry as the file now holds it, the fixture's files, relative to the sources file's folder, and
+/// what went wrong after the save (a fixture that could not be written).
+/// </summary>
+public sealed record SavedSource(string Id, string Section, string Url, JsonObject Source, IReadOnlyList<string> Fixture, IReadOnlyList<string> Warnings);
 
 /// <summary>A save refused because the file cannot be edited safely: why, and the entry to paste by hand.</summary>
 public sealed record UnsafeSave(IReadOnlyList<string> Problems, string Json);
@@ -115,17 +118,33 @@ internal static class StudioSourcesEndpoints
             case SourceSaveResult.Unsafe unsafeFile:
                 return TypedResults.Json(new UnsafeSave([unsafeFile.Reason], unsafeFile.EntryJson), StudioJson.Options, statusCode: StatusCodes.Status422UnprocessableEntity);
             case SourceSaveResult.Saved saved:
-                var source = saved.Catalog.FindSource(body.Id)!;
-                // The fixture is the first page only: that is what `check --fixtures` re-extracts.
-                var read = await reader.ReadAsync(source with { Definition = source.Definition with { MaxPages = 1 } }, page.Fetched, cancellationToken);
-                var fixture = await SourceFixture.WriteAsync(saved.Catalog.Folder, body.Id, page.Fetched.Body!, read.Items, cancellationToken);
+                // The source is saved: what follows runs to its end even if the client goes (a cut fixture would leave the
+                // file and its fixture out of step), and a fixture that cannot be written is a warning on a save that happened.
+                var (fixture, warnings) = await WriteFixtureAsync(reader, saved, body.Id, page);
                 request.HttpContext.Response.Headers.Location = $"/studio/api/sources/{Uri.EscapeDataString(body.Id)}";
                 return TypedResults.Json(new SavedSource(
                     body.Id, body.Section, page.Url.AbsoluteUri, saved.Entry,
-                    [.. new[] { fixture.Page, fixture.Expected }.Select(p => Path.GetRelativePath(saved.Catalog.Folder, p).Replace('\\', '/'))]),
+                    [.. fixture.Select(p => Path.GetRelativePath(saved.Catalog.Folder, p).Replace('\\', '/'))], warnings),
                     StudioJson.Options, statusCode: StatusCodes.Status201Created);
             default:
                 throw new InvalidOperationException("a save ends saved, existing, invalid or unsafe");
+        }
+    }
+
+    /// <summary>The fixture of a saved source: the first page only, as that is what <c>check --fixtures</c> re-extracts.</summary>
+    private static async Task<(IReadOnlyList<string> Files, IReadOnlyList<string> Warnings)> WriteFixtureAsync(
+        ListingReader reader, SourceSaveResult.Saved saved, string id, FetchedPage page)
+    {
+        try
+        {
+            var source = saved.Catalog.FindSource(id)!;
+            var read = await reader.ReadAsync(source with { Definition = source.Definition with { MaxPages = 1 } }, page.Fetched, CancellationToken.None);
+            var fixture = await SourceFixture.WriteAsync(saved.Catalog.Folder, id, page.Fetched.Body!, read.Items, CancellationToken.None);
+            return ([fixture.Page, fixture.Expected], []);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ([], [$"the source is saved, but its fixture was not written ({ex.Message}); save again to write it, or run preview --save"]);
         }
     }
 

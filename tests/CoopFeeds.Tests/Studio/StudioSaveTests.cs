@@ -35,6 +35,7 @@ public sealed class StudioSaveTests
 
         Assert.Equal("coop-news", saved.GetProperty("id").GetString());
         Assert.Equal(["pages/coop-news.html", "pages/coop-news.expected.json"], saved.GetProperty("fixture").EnumerateArray().Select(p => p.GetString()));
+        Assert.Empty(saved.GetProperty("warnings").EnumerateArray());
         var entry = saved.GetProperty("source");
         Assert.Equal(site.Url("/news").AbsoluteUri, entry.GetProperty("Url").GetString());
         // Reached through Studio:AllowPrivateNetworks, so ingestion must be allowed to reach it too.
@@ -142,6 +143,24 @@ public sealed class StudioSaveTests
         Assert.True((await SaveAsync("lan-news", "lan.example")).GetProperty("AllowPrivateNetworks").GetBoolean());
         Assert.False((await SaveAsync("public-news", "news.example")).TryGetProperty("AllowPrivateNetworks", out _));
         Assert.True((await SaveAsync("kept", "kept.example", replace: true)).GetProperty("AllowPrivateNetworks").GetBoolean());
+    }
+
+    [Fact]
+    public async Task AFixtureThatCannotBeWrittenIsAWarningOnASaveThatHappened()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/news", FaultSite.Html(FaultSite.Listing(3)));
+        await using var studio = await StudioHost.StartAsync();
+        // A file where the fixture's folder should be: the fixture cannot be written, the sources file can.
+        await File.WriteAllTextAsync(Path.Combine(studio.SourcesFolder, "pages"), "not a folder");
+        var fetchId = await studio.FetchAsync(site.Url("/news"));
+
+        var saved = await studio.PostJsonAsync("studio/api/sources",
+            new { id = "coop-news", section = "faults", url = site.Url("/news").AbsoluteUri, source = ListingSource, fetchId }, HttpStatusCode.Created);
+
+        Assert.Empty(saved.GetProperty("fixture").EnumerateArray());
+        Assert.Contains("fixture was not written", Assert.Single(saved.GetProperty("warnings").EnumerateArray()).GetString());
+        Assert.Contains("\"coop-news\"", await File.ReadAllTextAsync(studio.SourcesPath));
     }
 
     /// <summary>Answers for the names it holds, as they are when asked; every other name does not resolve.</summary>
