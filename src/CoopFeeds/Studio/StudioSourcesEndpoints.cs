@@ -82,7 +82,7 @@ internal static class StudioSourcesEndpoints
 
     /// <summary>
     /// Saves the form's source into the sources file the service runs on (validated as at start, written atomically with
-    /// the previous file kept as <c>.bak</c>, the rest of the file kept as it was) and its fixture beside it: the page's
+    /// the previous file kept as a timestamped <c>.bak</c>, the rest of the file kept as it was) and its fixture beside it: the page's
     /// bytes as fetched and the first page's items. The running service picks the file up through its normal reload.
     /// </summary>
     public static async Task<IResult> SaveAsync(

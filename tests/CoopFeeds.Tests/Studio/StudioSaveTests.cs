@@ -40,7 +40,8 @@ public sealed class StudioSaveTests
         Assert.Equal(site.Url("/news").AbsoluteUri, entry.GetProperty("Url").GetString());
         // Reached through Studio:AllowPrivateNetworks, so ingestion must be allowed to reach it too.
         Assert.True(entry.GetProperty("AllowPrivateNetworks").GetBoolean());
-        Assert.Equal(before, await File.ReadAllTextAsync(studio.SourcesPath + ".bak"));
+        var backup = Assert.Single(Directory.GetFiles(studio.SourcesFolder, Path.GetFileName(studio.SourcesPath) + ".*.bak"));
+        Assert.Equal(before, await File.ReadAllTextAsync(backup));
         Assert.Equal(page, await File.ReadAllTextAsync(Path.Combine(studio.SourcesFolder, "pages", "coop-news.html")));
         var expected = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(studio.SourcesFolder, "pages", "coop-news.expected.json")));
         Assert.Equal(5, expected.RootElement.GetArrayLength());
