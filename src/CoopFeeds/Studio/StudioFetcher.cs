@@ -2,6 +2,7 @@ using CoopFeeds.Core.Extraction;
 using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Fetching;
+using CoopFeeds.Ingestion;
 using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Studio;
@@ -69,6 +70,21 @@ public sealed class StudioFetcher(
             return (null, StudioJson.Refuse(StatusCodes.Status422UnprocessableEntity, $"{OutcomeKind.TooDeeplyNested}: {refusal}"));
         return (pages.Add(url, fetched, took), null);
     }
+
+    /// <summary>
+    /// Later pages of a listing read from a page of <paramref name="sourceUrl"/> (a preview's NextPage, suggest's page-2
+    /// check): fetched within the studio's policy whatever the form says (robots.txt respected, the studio's reach), each
+    /// counted against the token's limit; past it, a failed fetch, which ends the listing there with a warning.
+    /// </summary>
+    public LaterPageFetch LaterPages(Uri sourceUrl, string token) => async (location, cancellationToken) =>
+    {
+        if (!limit.TryTake(token, out var wait))
+        {
+            return FetchResult.Failed(OutcomeKind.TooManyRequests,
+                $"not followed: more than {options.Value.FetchesPerWindow} fetches within {options.Value.FetchWindow:c} (Studio:FetchesPerWindow); try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} s");
+        }
+        return await fetcher.FetchAsync(location, ConditionalValidators.None, PolicyFor(sourceUrl), cancellationToken);
+    };
 
     /// <summary>The page a request names: one fetched before (<paramref name="fetchId"/>), or <paramref name="url"/> fetched now.</summary>
     public async Task<(FetchedPage? Page, IResult? Refusal)> PageAsync(string? url, string? fetchId, string token, CancellationToken cancellationToken)

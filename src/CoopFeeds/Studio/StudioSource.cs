@@ -20,6 +20,10 @@ internal static class StudioSource
         var definition = EntryFor(entry, url, allowPrivateNetworks);
         if (Find(definition, "Id") is null) definition["Id"] = Unnamed;
         if (Find(definition, "Section") is null) definition["Section"] = Unnamed;
+        // The studio respects robots.txt on every page it reads, whatever the form says (its later pages are fetched
+        // within the studio's policy anyway; this keeps the source previewed saying what was done).
+        Remove(definition, "RespectRobots");
+        definition["RespectRobots"] = true;
 
         var loaded = AdHocSource.Parse(definition, Path.GetTempPath(), minInterval);
         return loaded.IsValid ? (loaded.Catalog!.Sources[0], []) : (null, loaded.Problems);

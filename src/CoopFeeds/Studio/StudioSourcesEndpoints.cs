@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CoopFeeds.Core.Sources;
+using CoopFeeds.Fetching;
 using CoopFeeds.Ingestion;
 using CoopFeeds.Sources;
 using Microsoft.Extensions.Options;
@@ -138,7 +139,7 @@ internal static class StudioSourcesEndpoints
         try
         {
             var source = saved.Catalog.FindSource(id)!;
-            var read = await reader.ReadAsync(source with { Definition = source.Definition with { MaxPages = 1 } }, page.Fetched, CancellationToken.None);
+            var read = await reader.ReadAsync(source with { Definition = source.Definition with { MaxPages = 1 } }, page.Fetched, NoLaterPages, CancellationToken.None);
             var fixture = await SourceFixture.WriteAsync(saved.Catalog.Folder, id, page.Fetched.Body!, read.Items, CancellationToken.None);
             return ([fixture.Page, fixture.Expected], []);
         }
@@ -147,6 +148,10 @@ internal static class StudioSourcesEndpoints
             return ([], [$"the source is saved, but its fixture was not written ({ex.Message}); save again to write it, or run preview --save"]);
         }
     }
+
+    /// <summary>The fixture reads one page, so this is never asked.</summary>
+    private static Task<FetchResult> NoLaterPages(Uri location, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("a fixture is the first page only");
 
     private static async Task<bool> HadPrivateNetworksAsync(string path, string id, CancellationToken cancellationToken)
     {

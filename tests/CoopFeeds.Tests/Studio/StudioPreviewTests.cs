@@ -116,6 +116,37 @@ public sealed class StudioPreviewTests
     }
 
     [Fact]
+    public async Task LaterPagesAreFetchedWithinTheStudiosRobotsRuleAndFetchLimitWhateverTheFormSays()
+    {
+        static string WithNext(string page, string next) =>
+            page.Replace("</ul>", $"</ul><a rel=\"next\" href=\"{next}\">Older</a>", StringComparison.Ordinal);
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/news", FaultSite.Html(WithNext(FaultSite.Listing(3, first: 7), "/news/older")));
+        site.Serve("/news/older", FaultSite.Html(WithNext(FaultSite.Listing(3, first: 4), "/news/oldest")));
+        site.Serve("/news/oldest", FaultSite.Html(FaultSite.Listing(3, first: 1)));
+        site.Serve("/robotless", FaultSite.Html(WithNext(FaultSite.Listing(3, first: 4), "/private/older")));
+        site.Serve("/private/older", FaultSite.Html(FaultSite.Listing(3, first: 1)));
+        await using var studio = await StudioHost.StartAsync(true, null, "--Studio:FetchesPerWindow=4", "--Studio:FetchWindow=00:10:00");
+        var selectors = new { Item = "li.item", Title = "a", NextPage = "a[rel=next]@href" };
+
+        // robots.txt disallows /private/: the form cannot switch that off for the pages after the first.
+        var robotless = await studio.FetchAsync(site.Url("/robotless"));
+        var robots = await studio.PostJsonAsync("studio/api/preview", new { fetchId = robotless, source = new { Selectors = selectors, MaxPages = 2, RespectRobots = false } });
+        Assert.Equal(3, Titles(robots).Count());
+        Assert.Contains(robots.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("RobotsDisallowed", StringComparison.Ordinal));
+        Assert.Equal(0, site.CountRequests("/private/older"));
+
+        // The two above count (a page robots.txt refuses was still asked for); here the first page and page 2 are the 3rd and
+        // 4th of the window, so page 3 is not followed.
+        var fetchId = await studio.FetchAsync(site.Url("/news"));
+        var preview = await studio.PostJsonAsync("studio/api/preview", new { fetchId, source = new { Selectors = selectors, MaxPages = 3 } });
+        Assert.Equal(Enumerable.Range(4, 6).Reverse().Select(n => $"News number {n}"), Titles(preview));
+        Assert.Contains(preview.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("Studio:FetchesPerWindow", StringComparison.Ordinal));
+        Assert.Equal(1, site.CountRequests("/news/older"));
+        Assert.Equal(0, site.CountRequests("/news/oldest"));
+    }
+
+    [Fact]
     public async Task APreviewOverSeveralPagesReadsTheFirstFromTheKeptBytesAndFetchesTheNextAsIngestionWould()
     {
         await using var site = await FaultSite.StartAsync();
