@@ -116,6 +116,28 @@ public sealed class StudioPreviewTests
     }
 
     [Fact]
+    public async Task TheDateCountsAreOverTheItemsShownEvenWhenPagesRepeatItems()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/news", FaultSite.Html(FaultSite.Listing(3, first: 4).Replace("</ul>", "</ul><a rel=\"next\" href=\"/news/older\">Older</a>", StringComparison.Ordinal)));
+        // Page 2 repeats the three items of page 1 (the listing moved on between two fetches): they are shown once.
+        site.Serve("/news/older", FaultSite.Html(FaultSite.Listing(6, first: 1)));
+        await using var studio = await StudioHost.StartAsync();
+        var fetchId = await studio.FetchAsync(site.Url("/news"));
+
+        var preview = await studio.PostJsonAsync("studio/api/preview", new
+        {
+            fetchId,
+            source = new { Selectors = new { Item = "li.item", Title = "a", Link = "a@href", Date = "time", NextPage = "a[rel=next]@href" }, DateFormats = new[] { "d MMMM yyyy" }, MaxPages = 2 },
+        });
+
+        Assert.Equal(6, Titles(preview).Count());
+        var date = preview.GetProperty("counts").GetProperty("Date");
+        Assert.Equal(6, date.GetProperty("matched").GetInt32());
+        Assert.Equal(6, date.GetProperty("parsed").GetInt32());
+    }
+
+    [Fact]
     public async Task LaterPagesAreFetchedWithinTheStudiosRobotsRuleAndFetchLimitWhateverTheFormSays()
     {
         static string WithNext(string page, string next) =>
