@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.RegularExpressions;
+using CoopFeeds.Core.Extraction;
 
 namespace CoopFeeds.Core.Sources;
 
@@ -10,7 +12,7 @@ public sealed record SourceFixturePaths(string Page, string Expected);
 /// <c>pages/&lt;id&gt;.expected.json</c> (its items as <c>preview --json</c> prints them), which <c>check --fixtures</c>
 /// re-extracts and compares. Written by <c>preview --save</c> and by the studio's save.
 /// </summary>
-public static class SourceFixture
+public static partial class SourceFixture
 {
     public const string Folder = "pages";
 
@@ -33,6 +35,34 @@ public static class SourceFixture
         await WriteWholeAsync(expectedPath, Encoding.UTF8.GetBytes(ItemJson.Serialize(firstPageItems) + "\n"), cancellationToken);
         return new SourceFixturePaths(pagePath, expectedPath);
     }
+
+    /// <summary>
+    /// The page as its fixture must keep it: <c>check --fixtures</c> reads the file with no Content-Type, so a page whose
+    /// charset only the response header named (the bytes declare none, and are not read the same without it) is kept as
+    /// the header made it read, re-encoded as UTF-8 with <c>&lt;meta charset="utf-8"&gt;</c> first in its head; any other
+    /// page is kept byte for byte.
+    /// </summary>
+    public static async Task<byte[]> SelfDescribingPageAsync(byte[] body, Uri address, string? contentType, CancellationToken cancellationToken)
+    {
+        if (contentType is null) return body;
+        string charset;
+        using (var withHeader = await ListingDocument.ParseAsync(body, address, contentType, cancellationToken))
+        using (var alone = await ListingDocument.ParseAsync(body, address, contentType: null, cancellationToken))
+        {
+            if (string.Equals(withHeader.CharacterSet, alone.CharacterSet, StringComparison.OrdinalIgnoreCase)) return body;
+            charset = withHeader.CharacterSet;
+        }
+        var text = AngleSharp.Text.TextEncoding.Resolve(charset).GetString(body);
+        const string Meta = "<meta charset=\"utf-8\">";
+        var at = HeadStart().Match(text) is { Success: true } head ? head.Index + head.Length : DoctypeEnd().Match(text).Length;
+        return Encoding.UTF8.GetBytes(text.Insert(at, Meta));
+    }
+
+    [GeneratedRegex(@"<head(\s[^>]*)?>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex HeadStart();
+
+    [GeneratedRegex(@"^\s*(<!doctype[^>]*>)?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex DoctypeEnd();
 
     /// <summary>
     /// Writes a file beside <paramref name="path"/> and renames it into place, so a write cut short (an IO failure, a

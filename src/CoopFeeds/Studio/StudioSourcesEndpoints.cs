@@ -140,7 +140,9 @@ internal static class StudioSourcesEndpoints
         {
             var source = saved.Catalog.FindSource(id)!;
             var read = await reader.ReadAsync(source with { Definition = source.Definition with { MaxPages = 1 } }, page.Fetched, NoLaterPages, CancellationToken.None);
-            var fixture = await SourceFixture.WriteAsync(saved.Catalog.Folder, id, page.Fetched.Body!, read.Items, CancellationToken.None);
+            var fetched = page.Fetched;
+            var bytes = await SourceFixture.SelfDescribingPageAsync(fetched.Body!, fetched.FinalUrl ?? page.Url, fetched.ContentType, CancellationToken.None);
+            var fixture = await SourceFixture.WriteAsync(saved.Catalog.Folder, id, bytes, read.Items, CancellationToken.None);
             return ([fixture.Page, fixture.Expected], []);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -146,6 +146,30 @@ public sealed class StudioSaveTests
         Assert.True((await SaveAsync("kept", "kept.example", replace: true)).GetProperty("AllowPrivateNetworks").GetBoolean());
     }
 
+    [Theory]
+    [InlineData("windows-1252", "Coopérative")]
+    [InlineData("iso-8859-2", "Spółdzielnia")]
+    public async Task AFixtureOfAPageWhoseCharsetOnlyTheHeaderNamedReadsAsTheLivePageDid(string charset, string word)
+    {
+        await using var site = await FaultSite.StartAsync();
+        var html = FaultSite.Listing(3).Replace("<meta charset=\"utf-8\">", "", StringComparison.Ordinal).Replace("News number", word + " number", StringComparison.Ordinal);
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        site.Serve("/news", FaultSite.Bytes(System.Text.Encoding.GetEncoding(charset).GetBytes(html), $"text/html; charset={charset}"));
+        await using var studio = await StudioHost.StartAsync();
+        var fetchId = await studio.FetchAsync(site.Url("/news"));
+
+        await studio.PostJsonAsync("studio/api/sources",
+            new { id = "coop-news", section = "faults", url = site.Url("/news").AbsoluteUri, source = ListingSource, fetchId }, HttpStatusCode.Created);
+
+        var expected = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(studio.SourcesFolder, "pages", "coop-news.expected.json")));
+        Assert.Equal($"{word} number 3", expected.RootElement[0].GetProperty("title").GetString());
+        var catalogs = studio.Host.Services.GetRequiredService<SourceCatalogProvider>();
+        Assert.True(catalogs.Reload().IsValid);
+        var differences = await CheckCommand.CompareFixtureAsync(
+            catalogs.Current, catalogs.Current.FindSource("coop-news")!, studio.Host.Services.GetRequiredService<ListingReader>(), CancellationToken.None);
+        Assert.Empty(Assert.IsType<List<string>>(differences));
+    }
+
     [Fact]
     public async Task AFixtureThatCannotBeWrittenIsAWarningOnASaveThatHappened()
     {
