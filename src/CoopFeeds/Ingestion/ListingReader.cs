@@ -31,7 +31,10 @@ public sealed record ListingRead
     /// <summary>What the selectors matched on each page read, in page order.</summary>
     public IReadOnlyList<SelectorMatches> PageMatches { get; init; } = [];
 
-    /// <summary>One note per item of <see cref="Items"/>, in the same order: its raw strings and the warnings about it.</summary>
+    /// <summary>
+    /// One note per item of <see cref="Items"/>, in the same order: its raw strings and the warnings about it. Only a read
+    /// from a page fetched already (the studio's) has them; ingestion's runs do not build them.
+    /// </summary>
     public IReadOnlyList<ItemNote> Notes { get; init; } = [];
 
     /// <summary>
@@ -67,12 +70,6 @@ public sealed record ListingRead
 public sealed record ListingSuggestion(SuggestionResult? Result, string? Failure);
 
 /// <summary>
-/// Fetches a later page of a listing (page 2 on) for a read made on someone else's terms: the studio's, whose pages are
-/// fetched within its own policy and count against its fetch limit, whatever the source entry says.
-/// </summary>
-public delegate Task<FetchResult> LaterPageFetch(Uri location, CancellationToken cancellationToken);
-
-/// <summary>
 /// Fetches a listing page by page and parses, extracts and normalizes each, in the stages' fixed order, with no
 /// storage; which page comes next and how pages merge is <see cref="ListingMerger"/>'s. Shared by ingestion,
 /// <c>preview</c> and <c>check</c>, so they show exactly what ingestion would store. A page nested deeper than any listing
@@ -82,6 +79,12 @@ public delegate Task<FetchResult> LaterPageFetch(Uri location, CancellationToken
 /// </summary>
 public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOptions> options, TimeProvider clock)
 {
+    /// <summary>
+    /// Fetches a later page of a listing (page 2 on) for a read made on someone else's terms: the studio's, whose pages are
+    /// fetched within its own policy and count against its fetch limit, whatever the source entry says.
+    /// </summary>
+    public delegate Task<FetchResult> LaterPageFetch(Uri location, CancellationToken cancellationToken);
+
     private readonly NormalizationLimits limits = new()
     {
         MaxTitleChars = options.Value.MaxTitleChars,
@@ -91,7 +94,7 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
     /// <param name="knownKeys">Identity keys already stored; null on a source's first run (back-fill every page up to MaxPages).</param>
     public Task<ListingRead> ReadAsync(
         ConfiguredSource source, ConditionalValidators validators, IReadOnlySet<string>? knownKeys, CancellationToken cancellationToken) =>
-        ReadAsync(source, validators, knownKeys, firstPage: null, laterPages: null, cancellationToken);
+        ReadAsync(source, validators, knownKeys, firstPage: null, laterPages: null, withNotes: false, cancellationToken);
 
     /// <summary>
     /// Reads a listing whose first page was fetched already (the studio keeps what it fetched, so every edit of a selector
@@ -99,11 +102,11 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
     /// give ends the listing there with a warning.
     /// </summary>
     public Task<ListingRead> ReadAsync(ConfiguredSource source, FetchResult firstPage, LaterPageFetch laterPages, CancellationToken cancellationToken) =>
-        ReadAsync(source, ConditionalValidators.None, knownKeys: null, firstPage, laterPages, cancellationToken);
+        ReadAsync(source, ConditionalValidators.None, knownKeys: null, firstPage, laterPages, withNotes: true, cancellationToken);
 
     private async Task<ListingRead> ReadAsync(
         ConfiguredSource source, ConditionalValidators validators, IReadOnlySet<string>? knownKeys, FetchResult? firstPage,
-        LaterPageFetch? laterPages, CancellationToken cancellationToken)
+        LaterPageFetch? laterPages, bool withNotes, CancellationToken cancellationToken)
     {
         var runTimeout = options.Value.RunTimeout;
         using var deadline = new CancellationTokenSource(runTimeout, clock);
@@ -152,7 +155,7 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
             var address = request.Address ?? fetched.FinalUrl ?? request.Location;
             using var document = await ListingDocument.ParseAsync(fetched.Body!, address, fetched.ContentType, cancellationToken);
             var page = ListingExtractor.Extract(document, source.Selectors, request.Number);
-            var normalized = ItemNormalizer.Normalize(source, page.Items, clock.GetUtcNow(), limits);
+            var normalized = ItemNormalizer.Normalize(source, page.Items, clock.GetUtcNow(), limits, withNotes);
             foreach (var note in normalized.Notes) notes[note.Item] = note;
             pageMatches.Add(page.Matches);
             listing.Add(page, normalized);
@@ -169,7 +172,7 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
             Pages = merged.Pages,
             FirstPageMatches = merged.FirstPageMatches,
             PageMatches = pageMatches,
-            Notes = [.. merged.Items.Select(item => notes[item])],
+            Notes = withNotes ? [.. merged.Items.Select(item => notes[item])] : [],
         };
     }
 

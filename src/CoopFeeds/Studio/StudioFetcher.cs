@@ -76,7 +76,7 @@ public sealed class StudioFetcher(
     /// check): fetched within the studio's policy whatever the form says (robots.txt respected, the studio's reach), each
     /// counted against the token's limit; past it, a failed fetch, which ends the listing there with a warning.
     /// </summary>
-    public LaterPageFetch LaterPages(Uri sourceUrl, string token) => async (location, cancellationToken) =>
+    public ListingReader.LaterPageFetch LaterPages(Uri sourceUrl, string token) => async (location, cancellationToken) =>
     {
         if (!limit.TryTake(token, out var wait))
         {

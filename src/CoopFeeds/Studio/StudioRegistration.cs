@@ -16,8 +16,7 @@ public static class StudioRegistration
             .Bind(builder.Configuration.GetSection(StudioOptions.Section))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<StudioOptions>, StudioOptionsValidator>();
-        builder.AddFetching();
-        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddFetching(); // registers the TimeProvider too
         builder.Services.AddSingleton<FetchedPages>();
         builder.Services.AddSingleton<StudioFetchLimit>();
         builder.Services.AddSingleton<StudioFetcher>();

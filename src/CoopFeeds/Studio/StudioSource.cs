@@ -18,11 +18,11 @@ internal static class StudioSource
         JsonObject entry, Uri url, bool allowPrivateNetworks, TimeSpan minInterval)
     {
         var definition = EntryFor(entry, url, allowPrivateNetworks);
-        if (Find(definition, "Id") is null) definition["Id"] = Unnamed;
-        if (Find(definition, "Section") is null) definition["Section"] = Unnamed;
+        if (EntryMembers.NameOf(definition, "Id") is null) definition["Id"] = Unnamed;
+        if (EntryMembers.NameOf(definition, "Section") is null) definition["Section"] = Unnamed;
         // The studio respects robots.txt on every page it reads, whatever the form says (its later pages are fetched
         // within the studio's policy anyway; this keeps the source previewed saying what was done).
-        Remove(definition, "RespectRobots");
+        EntryMembers.Remove(definition, "RespectRobots");
         definition["RespectRobots"] = true;
 
         var loaded = AdHocSource.Parse(definition, Path.GetTempPath(), minInterval);
@@ -37,19 +37,10 @@ internal static class StudioSource
     public static JsonObject EntryFor(JsonObject entry, Uri url, bool allowPrivateNetworks)
     {
         var definition = (JsonObject)entry.DeepClone();
-        Remove(definition, "Url");
-        Remove(definition, "AllowPrivateNetworks");
+        EntryMembers.Remove(definition, "Url");
+        EntryMembers.Remove(definition, "AllowPrivateNetworks");
         definition["Url"] = url.AbsoluteUri;
         if (allowPrivateNetworks) definition["AllowPrivateNetworks"] = true;
         return definition;
-    }
-
-    /// <summary>The name a key has in <paramref name="entry"/>, matched as the loader matches them (ignoring case).</summary>
-    private static string? Find(JsonObject entry, string key) =>
-        entry.Select(p => p.Key).FirstOrDefault(k => k.Equals(key, StringComparison.OrdinalIgnoreCase));
-
-    private static void Remove(JsonObject entry, string key)
-    {
-        while (Find(entry, key) is { } name) entry.Remove(name);
     }
 }

@@ -78,7 +78,7 @@ internal static class StudioSourcesEndpoints
         // The file as it is on disk, which the save will edit; the catalog in force may be older by a reload.
         if (SourcesFileEditor.FindEntry(text, id) is not { } entry)
             return StudioJson.Refuse(StatusCodes.Status404NotFound, $"no source '{id}' in the sources file");
-        return TypedResults.Json(new SourceResponse(id, Text(entry, "Section") ?? "", Text(entry, "Url") ?? "", entry), StudioJson.Options);
+        return TypedResults.Json(new SourceResponse(id, EntryMembers.Text(entry, "Section") ?? "", EntryMembers.Text(entry, "Url") ?? "", entry), StudioJson.Options);
     }
 
     /// <summary>
@@ -160,18 +160,11 @@ internal static class StudioSourcesEndpoints
         try
         {
             return SourcesFileEditor.FindEntry(await File.ReadAllTextAsync(path, cancellationToken), id) is { } entry
-                && Member(entry, "AllowPrivateNetworks") is JsonValue value && value.TryGetValue(out bool allowed) && allowed;
+                && EntryMembers.Find(entry, "AllowPrivateNetworks") is JsonValue value && value.TryGetValue(out bool allowed) && allowed;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return false; // the save itself reads the file again and says why it cannot
         }
     }
-
-    /// <summary>A member, its name matched as the sources-file loader matches names (ignoring case).</summary>
-    private static JsonNode? Member(JsonObject? entry, string name) =>
-        entry?.FirstOrDefault(p => p.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
-
-    private static string? Text(JsonObject entry, string name) =>
-        Member(entry, name) is JsonValue value && value.TryGetValue(out string? text) ? text : null;
 }
