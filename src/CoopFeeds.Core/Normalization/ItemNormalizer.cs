@@ -28,8 +28,10 @@ public static partial class ItemNormalizer
     /// </list>
     /// </summary>
     /// <param name="limits">The longest title and summary kept; <see cref="NormalizationLimits.Default"/> when null.</param>
+    /// <param name="withNotes">Build <see cref="NormalizationResult.Notes"/> (a preview's per-item rows); ingestion does
+    /// not show them, so it does not pay for them.</param>
     public static NormalizationResult Normalize(
-        ConfiguredSource source, IReadOnlyList<RawItem> raw, DateTimeOffset fetchedAt, NormalizationLimits? limits = null)
+        ConfiguredSource source, IReadOnlyList<RawItem> raw, DateTimeOffset fetchedAt, NormalizationLimits? limits = null, bool withNotes = false)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(raw);
@@ -38,7 +40,7 @@ public static partial class ItemNormalizer
         var warnings = new List<string>();
         var dates = DateParsingContext.For(source, fetchedAt);
         var items = new List<Item>(raw.Count);
-        var notes = new List<ItemNote>(raw.Count);
+        var notes = withNotes ? new List<ItemNote>(raw.Count) : null;
         var keys = new HashSet<string>(StringComparer.Ordinal);
 
         // One warning per page, and each item it is about carries it too.
@@ -53,11 +55,11 @@ public static partial class ItemNormalizer
         for (var index = 0; index < raw.Count; index++)
         {
             var rawItem = raw[index];
-            List<string> itemWarnings = rawItem.InsideItem ? [insideWarnings[rawItem.Page]] : [];
+            List<string>? itemWarnings = notes is null ? null : rawItem.InsideItem ? [insideWarnings[rawItem.Page]] : [];
             void Warn(string warning)
             {
                 warnings.Add(warning);
-                itemWarnings.Add(warning);
+                itemWarnings?.Add(warning);
             }
 
             // 1. Text.
@@ -140,10 +142,10 @@ public static partial class ItemNormalizer
                 Category = category,
             };
             items.Add(item);
-            notes.Add(new ItemNote(item, rawItem, date.TextRecognised && date.Value is not null, itemWarnings));
+            notes?.Add(new ItemNote(item, rawItem, date.TextRecognised && date.Value is not null, itemWarnings!));
         }
 
-        return new NormalizationResult { Items = items, Warnings = warnings, Notes = notes };
+        return new NormalizationResult { Items = items, Warnings = warnings, Notes = notes ?? [] };
     }
 
     // Link texts of pagination and "more" links in English, French and Spanish, over folded text.

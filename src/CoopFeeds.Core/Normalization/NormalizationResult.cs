@@ -12,7 +12,7 @@ public sealed record NormalizationResult
 
     /// <summary>
     /// One note per item of <see cref="Items"/>, in the same order: what it was made from and the warnings that concern it,
-    /// so a preview can show them on the item's row.
+    /// so a preview can show them on the item's row. Empty unless asked for (<c>withNotes</c>).
     /// </summary>
     public IReadOnlyList<ItemNote> Notes { get; init; } = [];
 }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace CoopFeeds.Core.Sources;
 
@@ -30,12 +32,19 @@ public abstract record SourceSaveResult
 /// <summary>
 /// Saves one source into the sources file the service runs on: edits the text (<see cref="SourcesFileEditor"/>), validates
 /// the new text as the service does at start (<see cref="SourceCatalogLoader.Parse"/>), and only then replaces the file
-/// atomically, keeping the previous one as <c>&lt;file&gt;.bak</c>. The running service picks the change up through its
+/// atomically, keeping the previous one as <c>&lt;file&gt;.&lt;UTC time&gt;.bak</c> (the newest <see cref="BackupsKept"/>).
+/// The running service picks the change up through its
 /// normal reload. Saves of one file run one at a time, and a file changed by someone else meanwhile is left alone.
 /// </summary>
 public sealed class SourcesFileSaver
 {
     public const string BackupSuffix = ".bak";
+
+    /// <summary>Timestamped backups kept per file; older ones are deleted at a save. A plain <c>&lt;file&gt;.bak</c> is never touched.</summary>
+    public const int BackupsKept = 10;
+
+    /// <summary>Sorts as it reads, so the newest backup is last by name.</summary>
+    private const string BackupTimeFormat = "yyyyMMdd'T'HHmmss'.'fff'Z'";
 
     /// <summary>One gate per file for the whole process, so two savers of one file still take turns.</summary>
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
@@ -114,7 +123,7 @@ public sealed class SourcesFileSaver
         var loaded = SourceCatalogLoader.Parse(newText.TrimStart('\uFEFF'), path, _fileRoot, _minInterval);
         if (!loaded.IsValid) return new SourceSaveResult.Invalid(loaded.Problems);
 
-        var backup = target + BackupSuffix;
+        var backup = NewBackupPath(target);
         // In the same folder: File.Replace is then a rename, which readers see whole or not at all.
         var temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Path.GetRandomFileName()}.tmp");
         try
@@ -139,7 +148,40 @@ public sealed class SourcesFileSaver
         {
             File.Delete(temporary);
         }
+        PruneBackups(target);
         return new SourceSaveResult.Saved(entry, replaced, backup, loaded.Catalog!);
+    }
+
+    /// <summary>
+    /// <c>&lt;file&gt;.&lt;UTC time&gt;.bak</c>: each save keeps its own, so a second save does not take away the file as
+    /// the maintainer left it. Saves of one file take turns, so a name in use can only be a save in the same millisecond.
+    /// </summary>
+    private static string NewBackupPath(string target)
+    {
+        var at = DateTime.UtcNow;
+        string path;
+        while (File.Exists(path = $"{target}.{at.ToString(BackupTimeFormat, CultureInfo.InvariantCulture)}{BackupSuffix}"))
+            at = at.AddMilliseconds(1);
+        return path;
+    }
+
+    /// <summary>Deletes the timestamped backups of <paramref name="target"/> but the newest <see cref="BackupsKept"/>.</summary>
+    private static void PruneBackups(string target)
+    {
+        var name = Path.GetFileName(target);
+        var pattern = new Regex($@"^{Regex.Escape(name)}\.\d{{8}}T\d{{6}}\.\d{{3}}Z{Regex.Escape(BackupSuffix)}$", RegexOptions.CultureInvariant);
+        try
+        {
+            var old = Directory.GetFiles(Path.GetDirectoryName(target)!, $"{name}.*{BackupSuffix}")
+                .Where(f => pattern.IsMatch(Path.GetFileName(f)))
+                .Order(StringComparer.Ordinal)
+                .SkipLast(BackupsKept);
+            foreach (var file in old) File.Delete(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The save happened; an old backup left behind is deleted at the next one.
+        }
     }
 
     /// <summary>Writes the bytes and flushes them to the disk, with the permissions of <paramref name="like"/>.</summary>

@@ -31,7 +31,10 @@ public sealed record ListingRead
     /// <summary>What the selectors matched on each page read, in page order.</summary>
     public IReadOnlyList<SelectorMatches> PageMatches { get; init; } = [];
 
-    /// <summary>One note per item of <see cref="Items"/>, in the same order: its raw strings and the warnings about it.</summary>
+    /// <summary>
+    /// One note per item of <see cref="Items"/>, in the same order: its raw strings and the warnings about it. Only a read
+    /// from a page fetched already (the studio's) has them; ingestion's runs do not build them.
+    /// </summary>
     public IReadOnlyList<ItemNote> Notes { get; init; } = [];
 
     /// <summary>
@@ -76,6 +79,12 @@ public sealed record ListingSuggestion(SuggestionResult? Result, string? Failure
 /// </summary>
 public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOptions> options, TimeProvider clock)
 {
+    /// <summary>
+    /// Fetches a later page of a listing (page 2 on) for a read made on someone else's terms: the studio's, whose pages are
+    /// fetched within its own policy and count against its fetch limit, whatever the source entry says.
+    /// </summary>
+    public delegate Task<FetchResult> LaterPageFetch(Uri location, CancellationToken cancellationToken);
+
     private readonly NormalizationLimits limits = new()
     {
         MaxTitleChars = options.Value.MaxTitleChars,
@@ -85,17 +94,19 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
     /// <param name="knownKeys">Identity keys already stored; null on a source's first run (back-fill every page up to MaxPages).</param>
     public Task<ListingRead> ReadAsync(
         ConfiguredSource source, ConditionalValidators validators, IReadOnlySet<string>? knownKeys, CancellationToken cancellationToken) =>
-        ReadAsync(source, validators, knownKeys, firstPage: null, cancellationToken);
+        ReadAsync(source, validators, knownKeys, firstPage: null, laterPages: null, withNotes: false, cancellationToken);
 
     /// <summary>
     /// Reads a listing whose first page was fetched already (the studio keeps what it fetched, so every edit of a selector
-    /// is read from the same bytes); later pages are fetched as ingestion fetches them.
+    /// is read from the same bytes); later pages are fetched by <paramref name="laterPages"/>, and a later page it does not
+    /// give ends the listing there with a warning.
     /// </summary>
-    public Task<ListingRead> ReadAsync(ConfiguredSource source, FetchResult firstPage, CancellationToken cancellationToken) =>
-        ReadAsync(source, ConditionalValidators.None, knownKeys: null, firstPage, cancellationToken);
+    public Task<ListingRead> ReadAsync(ConfiguredSource source, FetchResult firstPage, LaterPageFetch laterPages, CancellationToken cancellationToken) =>
+        ReadAsync(source, ConditionalValidators.None, knownKeys: null, firstPage, laterPages, withNotes: true, cancellationToken);
 
     private async Task<ListingRead> ReadAsync(
-        ConfiguredSource source, ConditionalValidators validators, IReadOnlySet<string>? knownKeys, FetchResult? firstPage, CancellationToken cancellationToken)
+        ConfiguredSource source, ConditionalValidators validators, IReadOnlySet<string>? knownKeys, FetchResult? firstPage,
+        LaterPageFetch? laterPages, bool withNotes, CancellationToken cancellationToken)
     {
         var runTimeout = options.Value.RunTimeout;
         using var deadline = new CancellationTokenSource(runTimeout, clock);
@@ -110,7 +121,12 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
             FetchResult fetched;
             try
             {
-                fetched = request.Number == 1 && firstPage is not null ? firstPage : await fetcher.FetchAsync(request.Location, request.Number == 1 ? validators : ConditionalValidators.None, FetchPolicy.For(source), run.Token);
+                fetched = (request.Number, firstPage, laterPages) switch
+                {
+                    (1, { } given, _) => given,
+                    ( > 1, _, { } later) => await later(request.Location, run.Token),
+                    _ => await fetcher.FetchAsync(request.Location, request.Number == 1 ? validators : ConditionalValidators.None, FetchPolicy.For(source), run.Token),
+                };
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -139,7 +155,7 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
             var address = request.Address ?? fetched.FinalUrl ?? request.Location;
             using var document = await ListingDocument.ParseAsync(fetched.Body!, address, fetched.ContentType, cancellationToken);
             var page = ListingExtractor.Extract(document, source.Selectors, request.Number);
-            var normalized = ItemNormalizer.Normalize(source, page.Items, clock.GetUtcNow(), limits);
+            var normalized = ItemNormalizer.Normalize(source, page.Items, clock.GetUtcNow(), limits, withNotes);
             foreach (var note in normalized.Notes) notes[note.Item] = note;
             pageMatches.Add(page.Matches);
             listing.Add(page, normalized);
@@ -156,7 +172,7 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
             Pages = merged.Pages,
             FirstPageMatches = merged.FirstPageMatches,
             PageMatches = pageMatches,
-            Notes = [.. merged.Items.Select(item => notes[item])],
+            Notes = withNotes ? [.. merged.Items.Select(item => notes[item])] : [],
         };
     }
 
@@ -167,14 +183,19 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
     /// address), else against its address after redirects.
     /// </summary>
     /// <param name="firstPage">The page as fetched already (the studio's cache), or null to fetch it now.</param>
+    public Task<ListingSuggestion> SuggestAsync(
+        Uri location, Uri? baseUrl, FetchPolicy policy, int top, FetchResult? firstPage, CancellationToken cancellationToken) =>
+        SuggestAsync(location, baseUrl, policy, top, firstPage, laterPages: null, cancellationToken);
+
+    /// <param name="laterPages">Fetches page 2, the one proposed as NextPage, checked; null: with <paramref name="policy"/>.</param>
     public async Task<ListingSuggestion> SuggestAsync(
-        Uri location, Uri? baseUrl, FetchPolicy policy, int top, FetchResult? firstPage, CancellationToken cancellationToken)
+        Uri location, Uri? baseUrl, FetchPolicy policy, int top, FetchResult? firstPage, LaterPageFetch? laterPages, CancellationToken cancellationToken)
     {
         var runTimeout = options.Value.RunTimeout;
         using var deadline = new CancellationTokenSource(runTimeout, clock);
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
 
-        var first = await ReadPageAsync(location, baseUrl, policy, firstPage, run.Token, cancellationToken);
+        var first = await ReadPageAsync(location, baseUrl, Fetch(policy), firstPage, run.Token, cancellationToken);
         if (first.Document is null) return new ListingSuggestion(null, first.Failure);
 
         using var page = first.Document;
@@ -188,7 +209,7 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
         var suggestion = SelectorSuggester.Suggest(input);
         if (suggestion.NextPageToVerify is { } request)
         {
-            var second = await ReadPageAsync(request.Location, request.Address, policy, fetched: null, run.Token, cancellationToken);
+            var second = await ReadPageAsync(request.Location, request.Address, laterPages ?? Fetch(policy), fetched: null, run.Token, cancellationToken);
             if (second.Document is { } secondPage)
             {
                 using (secondPage) suggestion = SelectorSuggester.Suggest(input with { SecondPage = new SuggestionPage(request.Location, secondPage) });
@@ -206,11 +227,11 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
 
     /// <summary>Fetches (unless given) and parses one page through the fetcher ingestion uses; a failure is a value, worded as preview words it.</summary>
     private async Task<ParsedPage> ReadPageAsync(
-        Uri location, Uri? address, FetchPolicy policy, FetchResult? fetched, CancellationToken run, CancellationToken cancellationToken)
+        Uri location, Uri? address, LaterPageFetch fetch, FetchResult? fetched, CancellationToken run, CancellationToken cancellationToken)
     {
         try
         {
-            fetched ??= await fetcher.FetchAsync(location, ConditionalValidators.None, policy, run);
+            fetched ??= await fetch(location, run);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -221,6 +242,9 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
         var document = await ListingDocument.ParseAsync(fetched.Body!, address ?? fetched.FinalUrl ?? location, fetched.ContentType, cancellationToken);
         return new(document, null);
     }
+
+    private LaterPageFetch Fetch(FetchPolicy policy) =>
+        (location, cancellationToken) => fetcher.FetchAsync(location, ConditionalValidators.None, policy, cancellationToken);
 
     /// <summary>A read that ended on its first page: nothing to store, and the stored items are kept. Its detail names URLs redacted.</summary>
     private static ListingRead Failed(FetchResult fetched, FetchOutcome outcome) => new()

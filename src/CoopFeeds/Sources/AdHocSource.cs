@@ -26,7 +26,5 @@ public static class AdHocSource
     }
 
     /// <summary>A string member, its name matched as the loader matches names (ignoring case); "" when absent or not a string.</summary>
-    private static string Text(JsonObject entry, string key) =>
-        entry.FirstOrDefault(p => p.Key.Equals(key, StringComparison.OrdinalIgnoreCase)).Value is JsonValue value
-            && value.TryGetValue(out string? text) ? text : "";
+    private static string Text(JsonObject entry, string key) => EntryMembers.Text(entry, key) ?? "";
 }

@@ -53,7 +53,7 @@ public sealed class FetchedPages(TimeProvider clock, IOptions<StudioOptions> opt
             _bytes += page.Bytes;
             RemoveExpired();
             // A page larger than the whole budget is still kept, alone, so the fetch that brought it can be used.
-            while (_bytes > options.Value.FetchedPagesMaxBytes && _pages.First!.Value != page) Remove(_pages.First);
+            while (_bytes > options.Value.FetchedPagesMaxBytes && !ReferenceEquals(_pages.First!.Value, page)) Remove(_pages.First);
         }
         return page;
     }

@@ -46,7 +46,8 @@ internal static class StudioEndpoints
         var (page, failed) = await fetcher.PageAsync(body.Url, body.FetchId, TokenOf(request), cancellationToken);
         if (page is null) return failed!;
 
-        var read = await reader.SuggestAsync(page.Url, baseUrl: null, fetcher.PolicyFor(page.Url), body.Top ?? DefaultTop, page.Fetched, cancellationToken);
+        var read = await reader.SuggestAsync(
+            page.Url, baseUrl: null, fetcher.PolicyFor(page.Url), body.Top ?? DefaultTop, page.Fetched, fetcher.LaterPages(page.Url, TokenOf(request)), cancellationToken);
         if (read.Result is not { } suggestion)
             return StudioJson.Refuse(StatusCodes.Status422UnprocessableEntity, $"the page could not be read: {read.Failure}");
         if (suggestion.Candidates.Count == 0)
@@ -66,8 +67,8 @@ internal static class StudioEndpoints
         var (source, problems) = StudioSource.Parse(body.Source, page.Url, options.Value.AllowPrivateNetworks, catalogs.MinInterval);
         if (source is null) return StudioJson.Refuse(StatusCodes.Status422UnprocessableEntity, problems);
 
-        // The first page from the bytes kept; later pages (NextPage, MaxPages) fetched as ingestion fetches them.
-        var read = await reader.ReadAsync(source, page.Fetched, cancellationToken);
+        // The first page from the bytes kept; later pages (NextPage, MaxPages) fetched within the studio's policy and limit.
+        var read = await reader.ReadAsync(source, page.Fetched, fetcher.LaterPages(page.Url, TokenOf(request)), cancellationToken);
         if (read.FirstPage.Outcome.Kind != OutcomeKind.Success)
             return StudioJson.Refuse(StatusCodes.Status422UnprocessableEntity, $"{read.FirstPage.Outcome.Kind}: {read.FirstPage.Outcome.Detail}");
         return TypedResults.Json(PreviewResponse.From(read, source), StudioJson.Options);

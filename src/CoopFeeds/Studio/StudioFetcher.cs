@@ -2,6 +2,7 @@ using CoopFeeds.Core.Extraction;
 using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Core.Sources;
 using CoopFeeds.Fetching;
+using CoopFeeds.Ingestion;
 using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Studio;
@@ -12,7 +13,8 @@ namespace CoopFeeds.Studio;
 /// rule again at connect time), within the token's <see cref="StudioFetchLimit"/>, and kept in <see cref="FetchedPages"/>.
 /// </summary>
 public sealed class StudioFetcher(
-    ListingFetcher fetcher, FetchedPages pages, StudioFetchLimit limit, IOptions<StudioOptions> options, TimeProvider clock)
+    ListingFetcher fetcher, FetchedPages pages, StudioFetchLimit limit, IOptions<StudioOptions> options, TimeProvider clock,
+    IHostResolver resolver)
 {
     /// <summary>
     /// What the studio's fetches may reach: public addresses only, whatever the URL names (an IP literal or <c>localhost</c>
@@ -23,6 +25,20 @@ public sealed class StudioFetcher(
         options.Value.AllowPrivateNetworks ? NetworkRule.ReachOf(url, allowPrivateNetworks: true) : NetworkReach.Public,
         RespectRobots: true,
         FileRoot: null);
+
+    /// <summary>
+    /// True when a source on <paramref name="url"/> is one the studio reached only through Studio:AllowPrivateNetworks: its
+    /// host is, or now resolves to, an address the network rule does not count as public. Only such a source is saved with
+    /// <c>"AllowPrivateNetworks": true</c>; a public one saved while the allowance is on must not gain loopback and
+    /// private reach for good should its name later point there.
+    /// </summary>
+    public async Task<bool> NeedsPrivateNetworksAsync(Uri url, CancellationToken cancellationToken)
+    {
+        if (!options.Value.AllowPrivateNetworks) return false;
+        if (NetworkRule.LiteralOf(url.IdnHost) is { } literal) return NetworkScopes.Of(literal) != NetworkScope.Public;
+        var addresses = await resolver.ResolveAsync(url.IdnHost, cancellationToken);
+        return addresses.Any(a => NetworkScopes.Of(a) != NetworkScope.Public);
+    }
 
     /// <summary>Fetches <paramref name="text"/> (an absolute http(s) URL) and keeps the page; else the answer that refuses it.</summary>
     public async Task<(FetchedPage? Page, IResult? Refusal)> FetchAsync(string text, string token, CancellationToken cancellationToken)
@@ -54,6 +70,21 @@ public sealed class StudioFetcher(
             return (null, StudioJson.Refuse(StatusCodes.Status422UnprocessableEntity, $"{OutcomeKind.TooDeeplyNested}: {refusal}"));
         return (pages.Add(url, fetched, took), null);
     }
+
+    /// <summary>
+    /// Later pages of a listing read from a page of <paramref name="sourceUrl"/> (a preview's NextPage, suggest's page-2
+    /// check): fetched within the studio's policy whatever the form says (robots.txt respected, the studio's reach), each
+    /// counted against the token's limit; past it, a failed fetch, which ends the listing there with a warning.
+    /// </summary>
+    public ListingReader.LaterPageFetch LaterPages(Uri sourceUrl, string token) => async (location, cancellationToken) =>
+    {
+        if (!limit.TryTake(token, out var wait))
+        {
+            return FetchResult.Failed(OutcomeKind.TooManyRequests,
+                $"not followed: more than {options.Value.FetchesPerWindow} fetches within {options.Value.FetchWindow:c} (Studio:FetchesPerWindow); try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} s");
+        }
+        return await fetcher.FetchAsync(location, ConditionalValidators.None, PolicyFor(sourceUrl), cancellationToken);
+    };
 
     /// <summary>The page a request names: one fetched before (<paramref name="fetchId"/>), or <paramref name="url"/> fetched now.</summary>
     public async Task<(FetchedPage? Page, IResult? Refusal)> PageAsync(string? url, string? fetchId, string token, CancellationToken cancellationToken)

@@ -17,6 +17,8 @@ internal static class StudioJson
     {
         // A misspelt field ("selector" for "source") would otherwise be ignored, and the request would do something else.
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // "Selectors" and "selectors" in one entry: the loader matches names ignoring case, so which one counts is a guess.
+        AllowDuplicateProperties = false,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         // Maintainers read these answers: keep ’ and é as they are (still valid JSON; a browser never parses it as HTML).
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
@@ -46,6 +48,11 @@ internal static class StudioJson
         {
             return (null, Refuse(StatusCodes.Status400BadRequest, Reason(ex)));
         }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            // A case-insensitive JsonObject ("source") meeting two spellings of one name, on runtimes that throw here.
+            return (null, Refuse(StatusCodes.Status400BadRequest, "a field is given twice (names are matched ignoring case)"));
+        }
     }
 
     public static IResult Refuse(int status, params IReadOnlyList<string> problems) =>
@@ -66,6 +73,8 @@ internal static class StudioJson
             var names = message[(message.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim().TrimEnd('.');
             return $"missing required field(s): {names}";
         }
+        if (message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
+            return $"a field is given twice{where} (names are matched ignoring case)";
         if (message.Contains("could not be converted", StringComparison.Ordinal))
             return $"a field has the wrong type{where}";
         return $"the body is not valid JSON{where}: {FirstSentence(message)}";

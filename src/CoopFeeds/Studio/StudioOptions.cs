@@ -34,6 +34,7 @@ public sealed class StudioOptions
     /// <summary>Fetches (of pages the studio asks for by URL) one token may make within <see cref="FetchWindow"/>.</summary>
     public int FetchesPerWindow { get; set; } = 30;
 
+    /// <summary>The sliding window <see cref="FetchesPerWindow"/> counts over, per token.</summary>
     public TimeSpan FetchWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The largest JSON body a <c>/studio/api/*</c> request may send (413 past it).</summary>
@@ -48,7 +49,9 @@ internal sealed class StudioOptionsValidator : IValidateOptions<StudioOptions>
         var problems = new List<string>();
         if (options.Enabled && string.IsNullOrWhiteSpace(options.Token))
             problems.Add("Studio:Token is required when Studio:Enabled is true: every /studio/api request must carry it as a bearer token");
-        else if (options.Enabled && options.Token!.Trim().Length < StudioOptions.MinTokenLength)
+        else if (options.Enabled && options.Token!.Trim() != options.Token)
+            problems.Add("Studio:Token starts or ends with whitespace (a newline from a secrets file?): a request's token is read trimmed, so it could never match; remove it");
+        else if (options.Enabled && options.Token!.Length < StudioOptions.MinTokenLength)
             problems.Add($"Studio:Token must be at least {StudioOptions.MinTokenLength} characters long");
         if (options.FetchedPageLifetime <= TimeSpan.Zero)
             problems.Add("Studio:FetchedPageLifetime must be positive");

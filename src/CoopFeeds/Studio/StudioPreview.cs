@@ -6,7 +6,10 @@ using CoopFeeds.Ingestion;
 
 namespace CoopFeeds.Studio;
 
-/// <summary>How many elements a field's selector found; for Date, also how many of those dates were read.</summary>
+/// <summary>
+/// How many elements a field's selector found; for Date, how many items shown have date text, and how many of those
+/// dates were read.
+/// </summary>
 public sealed record FieldCount(int Matched, int? Parsed = null);
 
 /// <summary>
@@ -38,8 +41,13 @@ public sealed record PreviewResponse(JsonArray Items, IReadOnlyDictionary<string
             ["Title"] = new(pages.Sum(p => p.Title)),
         };
         if (selectors.Link is not null) counts["Link"] = new(pages.Sum(p => p.Link));
-        // Parsed: of the items shown, those whose own date text was read (not dated by their group heading).
-        if (selectors.Date is not null) counts["Date"] = new(pages.Sum(p => p.Date), read.Notes.Count(n => n.DateRecognised));
+        // Both over the items shown (pages may repeat items, and some are dropped): matched, those with date text of their
+        // own; parsed, of those, the ones whose date text was read (an item dated by its group heading is in neither).
+        if (selectors.Date is not null)
+        {
+            var dated = read.Notes.Where(n => !string.IsNullOrWhiteSpace(n.Raw.Date)).ToList();
+            counts["Date"] = new(dated.Count, dated.Count(n => n.DateRecognised));
+        }
         if (selectors.Summary is not null) counts["Summary"] = new(pages.Sum(p => p.Summary));
         if (selectors.Category is not null) counts["Category"] = new(pages.Sum(p => p.Category));
         if (selectors.Group is not null) counts["Group"] = new(pages.Sum(p => p.GroupHeadings));

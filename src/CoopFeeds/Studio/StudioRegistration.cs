@@ -16,8 +16,7 @@ public static class StudioRegistration
             .Bind(builder.Configuration.GetSection(StudioOptions.Section))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<StudioOptions>, StudioOptionsValidator>();
-        builder.AddFetching();
-        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddFetching(); // registers the TimeProvider too
         builder.Services.AddSingleton<FetchedPages>();
         builder.Services.AddSingleton<StudioFetchLimit>();
         builder.Services.AddSingleton<StudioFetcher>();
@@ -40,6 +39,19 @@ public static class StudioRegistration
         api.MapGet("/sources", StudioSourcesEndpoints.List);
         api.MapGet("/sources/{id}", StudioSourcesEndpoints.GetAsync);
         api.MapPost("/sources", StudioSourcesEndpoints.SaveAsync);
+        // Every other address or method under the group, so that it too answers 401 before anything else: the filter runs
+        // only on endpoints that matched. Literal routes take precedence over this one.
+        api.Map("/{**rest}", Unanswered);
         return endpoints;
+    }
+
+    /// <summary>For a caller with the token: 405 for an address of the API asked with another method, else 404.</summary>
+    private static IResult Unanswered(string? rest)
+    {
+        var segments = (rest ?? "").Split('/');
+        var known = segments is ["fetch" or "suggest" or "preview" or "snapshot" or "sources"] or ["sources", { Length: > 0 }];
+        return known
+            ? StudioJson.Refuse(StatusCodes.Status405MethodNotAllowed, "this address of the studio API does not answer this method")
+            : StudioJson.Refuse(StatusCodes.Status404NotFound, "the studio API has no such address");
     }
 }

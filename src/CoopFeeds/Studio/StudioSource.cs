@@ -18,8 +18,12 @@ internal static class StudioSource
         JsonObject entry, Uri url, bool allowPrivateNetworks, TimeSpan minInterval)
     {
         var definition = EntryFor(entry, url, allowPrivateNetworks);
-        if (Find(definition, "Id") is null) definition["Id"] = Unnamed;
-        if (Find(definition, "Section") is null) definition["Section"] = Unnamed;
+        if (EntryMembers.NameOf(definition, "Id") is null) definition["Id"] = Unnamed;
+        if (EntryMembers.NameOf(definition, "Section") is null) definition["Section"] = Unnamed;
+        // The studio respects robots.txt on every page it reads, whatever the form says (its later pages are fetched
+        // within the studio's policy anyway; this keeps the source previewed saying what was done).
+        EntryMembers.Remove(definition, "RespectRobots");
+        definition["RespectRobots"] = true;
 
         var loaded = AdHocSource.Parse(definition, Path.GetTempPath(), minInterval);
         return loaded.IsValid ? (loaded.Catalog!.Sources[0], []) : (null, loaded.Problems);
@@ -27,25 +31,16 @@ internal static class StudioSource
 
     /// <summary>
     /// The entry the form describes, on the page's address (the items are read from its bytes), with the studio's network
-    /// reach, never the form's: a source the studio reached through Studio:AllowPrivateNetworks says
-    /// <c>"AllowPrivateNetworks": true</c>, so that ingestion reaches it too.
+    /// reach, never the form's: <paramref name="allowPrivateNetworks"/> says <c>"AllowPrivateNetworks": true</c> (a source
+    /// the studio reached through Studio:AllowPrivateNetworks, or one whose entry had it), so that ingestion reaches it too.
     /// </summary>
     public static JsonObject EntryFor(JsonObject entry, Uri url, bool allowPrivateNetworks)
     {
         var definition = (JsonObject)entry.DeepClone();
-        Remove(definition, "Url");
-        Remove(definition, "AllowPrivateNetworks");
+        EntryMembers.Remove(definition, "Url");
+        EntryMembers.Remove(definition, "AllowPrivateNetworks");
         definition["Url"] = url.AbsoluteUri;
         if (allowPrivateNetworks) definition["AllowPrivateNetworks"] = true;
         return definition;
-    }
-
-    /// <summary>The name a key has in <paramref name="entry"/>, matched as the loader matches them (ignoring case).</summary>
-    private static string? Find(JsonObject entry, string key) =>
-        entry.Select(p => p.Key).FirstOrDefault(k => k.Equals(key, StringComparison.OrdinalIgnoreCase));
-
-    private static void Remove(JsonObject entry, string key)
-    {
-        while (Find(entry, key) is { } name) entry.Remove(name);
     }
 }

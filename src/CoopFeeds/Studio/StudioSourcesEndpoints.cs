@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CoopFeeds.Core.Sources;
+using CoopFeeds.Fetching;
 using CoopFeeds.Ingestion;
 using CoopFeeds.Sources;
 using Microsoft.Extensions.Options;
@@ -40,8 +41,11 @@ public sealed record SaveSourceRequest
     public string? FetchId { get; init; }
 }
 
-/// <summary>What was saved: the entry as the file now holds it, and the fixture's files, relative to the sources file's folder.</summary>
-public sealed record SavedSource(string Id, string Section, string Url, JsonObject Source, IReadOnlyList<string> Fixture);
+/// <summary>
+/// What was saved: the entry as the file now holds it, the fixture's files, relative to the sources file's folder, and
+/// what went wrong after the save (a fixture that could not be written).
+/// </summary>
+public sealed record SavedSource(string Id, string Section, string Url, JsonObject Source, IReadOnlyList<string> Fixture, IReadOnlyList<string> Warnings);
 
 /// <summary>A save refused because the file cannot be edited safely: why, and the entry to paste by hand.</summary>
 public sealed record UnsafeSave(IReadOnlyList<string> Problems, string Json);
@@ -74,12 +78,12 @@ internal static class StudioSourcesEndpoints
         // The file as it is on disk, which the save will edit; the catalog in force may be older by a reload.
         if (SourcesFileEditor.FindEntry(text, id) is not { } entry)
             return StudioJson.Refuse(StatusCodes.Status404NotFound, $"no source '{id}' in the sources file");
-        return TypedResults.Json(new SourceResponse(id, Text(entry, "Section") ?? "", Text(entry, "Url") ?? "", entry), StudioJson.Options);
+        return TypedResults.Json(new SourceResponse(id, EntryMembers.Text(entry, "Section") ?? "", EntryMembers.Text(entry, "Url") ?? "", entry), StudioJson.Options);
     }
 
     /// <summary>
     /// Saves the form's source into the sources file the service runs on (validated as at start, written atomically with
-    /// the previous file kept as <c>.bak</c>, the rest of the file kept as it was) and its fixture beside it: the page's
+    /// the previous file kept as a timestamped <c>.bak</c>, the rest of the file kept as it was) and its fixture beside it: the page's
     /// bytes as fetched and the first page's items. The running service picks the file up through its normal reload.
     /// </summary>
     public static async Task<IResult> SaveAsync(
@@ -94,12 +98,15 @@ internal static class StudioSourcesEndpoints
         if (!Uri.TryCreate(body.Url, UriKind.Absolute, out var url) || url != page.Url)
             return StudioJson.Refuse(StatusCodes.Status400BadRequest, $"url is not the address of the fetched page '{body.FetchId}' ({UrlRedactor.Redact(page.Url)})");
 
+        // The flag only where the saved URL needs it, and kept on a repaired entry that had it (a maintainer wrote it).
+        var allowPrivateNetworks = await fetcher.NeedsPrivateNetworksAsync(page.Url, cancellationToken)
+            || (body.Replace && await HadPrivateNetworksAsync(catalogs.Current.FilePath, body.Id, cancellationToken));
         var edit = new SourceEdit
         {
             Id = body.Id,
             Section = body.Section,
             SectionTitle = body.SectionTitle,
-            Entry = StudioSource.EntryFor(body.Source, page.Url, options.Value.AllowPrivateNetworks),
+            Entry = StudioSource.EntryFor(body.Source, page.Url, allowPrivateNetworks),
             Replace = body.Replace,
         };
         var saver = new SourcesFileSaver(SourcesOptions.FileRootIn(configuration), catalogs.MinInterval);
@@ -112,24 +119,52 @@ internal static class StudioSourcesEndpoints
             case SourceSaveResult.Unsafe unsafeFile:
                 return TypedResults.Json(new UnsafeSave([unsafeFile.Reason], unsafeFile.EntryJson), StudioJson.Options, statusCode: StatusCodes.Status422UnprocessableEntity);
             case SourceSaveResult.Saved saved:
-                var source = saved.Catalog.FindSource(body.Id)!;
-                // The fixture is the first page only: that is what `check --fixtures` re-extracts.
-                var read = await reader.ReadAsync(source with { Definition = source.Definition with { MaxPages = 1 } }, page.Fetched, cancellationToken);
-                var fixture = await SourceFixture.WriteAsync(saved.Catalog.Folder, body.Id, page.Fetched.Body!, read.Items, cancellationToken);
+                // The source is saved: what follows runs to its end even if the client goes (a cut fixture would leave the
+                // file and its fixture out of step), and a fixture that cannot be written is a warning on a save that happened.
+                var (fixture, warnings) = await WriteFixtureAsync(reader, saved, body.Id, page);
                 request.HttpContext.Response.Headers.Location = $"/studio/api/sources/{Uri.EscapeDataString(body.Id)}";
                 return TypedResults.Json(new SavedSource(
                     body.Id, body.Section, page.Url.AbsoluteUri, saved.Entry,
-                    [.. new[] { fixture.Page, fixture.Expected }.Select(p => Path.GetRelativePath(saved.Catalog.Folder, p).Replace('\\', '/'))]),
+                    [.. fixture.Select(p => Path.GetRelativePath(saved.Catalog.Folder, p).Replace('\\', '/'))], warnings),
                     StudioJson.Options, statusCode: StatusCodes.Status201Created);
             default:
                 throw new InvalidOperationException("a save ends saved, existing, invalid or unsafe");
         }
     }
 
-    /// <summary>A member, its name matched as the sources-file loader matches names (ignoring case).</summary>
-    private static JsonNode? Member(JsonObject? entry, string name) =>
-        entry?.FirstOrDefault(p => p.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+    /// <summary>The fixture of a saved source: the first page only, as that is what <c>check --fixtures</c> re-extracts.</summary>
+    private static async Task<(IReadOnlyList<string> Files, IReadOnlyList<string> Warnings)> WriteFixtureAsync(
+        ListingReader reader, SourceSaveResult.Saved saved, string id, FetchedPage page)
+    {
+        try
+        {
+            var source = saved.Catalog.FindSource(id)!;
+            var read = await reader.ReadAsync(source with { Definition = source.Definition with { MaxPages = 1 } }, page.Fetched, NoLaterPages, CancellationToken.None);
+            var fetched = page.Fetched;
+            var bytes = await SourceFixture.SelfDescribingPageAsync(fetched.Body!, fetched.FinalUrl ?? page.Url, fetched.ContentType, CancellationToken.None);
+            var fixture = await SourceFixture.WriteAsync(saved.Catalog.Folder, id, bytes, read.Items, CancellationToken.None);
+            return ([fixture.Page, fixture.Expected], []);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ([], [$"the source is saved, but its fixture was not written ({ex.Message}); save again to write it, or run preview --save"]);
+        }
+    }
 
-    private static string? Text(JsonObject entry, string name) =>
-        Member(entry, name) is JsonValue value && value.TryGetValue(out string? text) ? text : null;
+    /// <summary>The fixture reads one page, so this is never asked.</summary>
+    private static Task<FetchResult> NoLaterPages(Uri location, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("a fixture is the first page only");
+
+    private static async Task<bool> HadPrivateNetworksAsync(string path, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return SourcesFileEditor.FindEntry(await File.ReadAllTextAsync(path, cancellationToken), id) is { } entry
+                && EntryMembers.Find(entry, "AllowPrivateNetworks") is JsonValue value && value.TryGetValue(out bool allowed) && allowed;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false; // the save itself reads the file again and says why it cannot
+        }
+    }
 }

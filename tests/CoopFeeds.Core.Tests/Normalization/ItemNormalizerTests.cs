@@ -130,7 +130,9 @@ public sealed class ItemNormalizerTests
     {
         RawItem[] raw = [Raw("Dated", "/a"), Raw("Odd date", "/b", date: "Coming soon"), Raw("", "/c"), Raw("Grouped", "/d", date: null) with { Group = "October 2021" }];
 
-        var result = ItemNormalizer.Normalize(Source, raw, FetchedAt);
+        // Only on request: ingestion normalizes every page of every run and shows no notes.
+        Assert.Empty(ItemNormalizer.Normalize(Source, raw, FetchedAt).Notes);
+        var result = ItemNormalizer.Normalize(Source, raw, FetchedAt, withNotes: true);
 
         Assert.Equal(result.Items, result.Notes.Select(n => n.Item));
         Assert.Equal([raw[0], raw[1], raw[3]], result.Notes.Select(n => n.Raw));

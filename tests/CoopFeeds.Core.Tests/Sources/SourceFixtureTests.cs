@@ -50,6 +50,24 @@ public sealed class SourceFixtureTests : IDisposable
         Assert.Equal("<p>new</p>", File.ReadAllText(path));
     }
 
+    [Fact]
+    public async Task AFileIsReplacedWholeByARenameNotRewrittenInPlace()
+    {
+        var pages = Path.Combine(_folder, "pages");
+        Directory.CreateDirectory(pages);
+        var path = Path.Combine(pages, "news.expected.json");
+        File.WriteAllText(path, "[]\n");
+        // A second name for the old file: a rewrite in place would change it too, a rename leaves it holding the old bytes.
+        var other = Path.Combine(_folder, "old.json");
+        using (var ln = System.Diagnostics.Process.Start("ln", [path, other])) await ln.WaitForExitAsync();
+
+        await SourceFixture.WriteAsync(_folder, "news", Encoding.UTF8.GetBytes("<p>new</p>"), Items, CancellationToken.None);
+
+        Assert.Equal(ItemJson.Serialize(Items) + "\n", File.ReadAllText(path));
+        Assert.Equal("[]\n", File.ReadAllText(other));
+        Assert.Equal(["news.expected.json", "news.html"], Directory.GetFiles(pages).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData("../news")]
     [InlineData("a/b")]

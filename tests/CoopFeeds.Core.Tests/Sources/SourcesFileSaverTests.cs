@@ -26,12 +26,12 @@ public sealed class SourcesFileSaverTests : IDisposable
 
         var saved = Assert.IsType<SourceSaveResult.Saved>(result);
         Assert.False(saved.Replaced);
-        Assert.Equal(FilePath + ".bak", saved.BackupPath);
+        Assert.Matches(@"/sources\.json\.\d{8}T\d{6}\.\d{3}Z\.bak$", saved.BackupPath.Replace('\\', '/'));
         Assert.Equal(SourcesFileEditorTests.Commented, File.ReadAllText(saved.BackupPath));
         var edited = Assert.IsType<SourcesFileEdit.Edited>(SourcesFileEditor.Apply(SourcesFileEditorTests.Commented, Edit("third")));
         Assert.Equal(edited.Text, File.ReadAllText(FilePath));
         Assert.True(JsonNode.DeepEquals(edited.Entry, saved.Entry));
-        Assert.Equal(["sources.json", "sources.json.bak"], Files());
+        Assert.Equal(["sources.json", Path.GetFileName(saved.BackupPath)], Files());
 
         var loaded = SourceCatalogLoader.Load(FilePath);
         Assert.True(loaded.IsValid, string.Join("\n", loaded.Problems));
@@ -157,7 +157,26 @@ public sealed class SourcesFileSaverTests : IDisposable
 
         Assert.All(results, r => Assert.IsType<SourceSaveResult.Saved>(r));
         Assert.Equal(ids.Order(StringComparer.Ordinal), SourceCatalogLoader.Load(FilePath).Catalog!.Sources.Select(s => s.Id).Skip(2).Order(StringComparer.Ordinal));
-        Assert.Equal(["sources.json", "sources.json.bak"], Files());
+        Assert.Equal(ids.Count + 1, Files().Length); // a backup each
+    }
+
+    [Fact]
+    public async Task EachSaveKeepsItsOwnBackupTheNewestTenAreKeptAndAPlainBakIsLeftAlone()
+    {
+        File.WriteAllText(FilePath + ".bak", "the maintainer's own");
+        var texts = new List<string>();
+        var backups = new List<string>();
+
+        for (var i = 1; i <= SourcesFileSaver.BackupsKept + 2; i++)
+        {
+            texts.Add(File.ReadAllText(FilePath));
+            backups.Add(Assert.IsType<SourceSaveResult.Saved>(await _saver.SaveAsync(FilePath, Edit($"source-{i}"), CancellationToken.None)).BackupPath);
+        }
+
+        Assert.Equal(backups.Count, backups.Distinct().Count());
+        Assert.Equal(["sources.json", .. backups.Skip(2).Select(b => Path.GetFileName(b)!), "sources.json.bak"], Files());
+        Assert.All(backups.Skip(2).Zip(texts.Skip(2)), b => Assert.Equal(b.Second, File.ReadAllText(b.First)));
+        Assert.Equal("the maintainer's own", File.ReadAllText(FilePath + ".bak"));
     }
 
     [Fact]
@@ -170,7 +189,8 @@ public sealed class SourcesFileSaverTests : IDisposable
 
         var result = await _saver.SaveAsync(FilePath, Edit("third"), CancellationToken.None);
 
-        Assert.Equal(Path.Combine(real, "sources.json.bak"), Assert.IsType<SourceSaveResult.Saved>(result).BackupPath);
+        Assert.Equal(real, Path.GetDirectoryName(Assert.IsType<SourceSaveResult.Saved>(result).BackupPath));
+        Assert.StartsWith("sources.json.", Path.GetFileName(((SourceSaveResult.Saved)result).BackupPath));
         Assert.NotNull(new FileInfo(FilePath).LinkTarget);
         Assert.Contains("\"Id\": \"third\"", File.ReadAllText(Path.Combine(real, "sources.json")));
     }

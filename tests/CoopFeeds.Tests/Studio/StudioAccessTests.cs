@@ -66,4 +66,37 @@ public sealed class StudioAccessTests
         Assert.Equal(HttpStatusCode.BadRequest, accepted.StatusCode);
         Assert.False(accepted.Headers.Contains("Set-Cookie"));
     }
+
+    [Theory]
+    [InlineData("GET", "studio/api/fetch", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("DELETE", "studio/api/sources/coop-news", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("GET", "studio/api/nothing-here", HttpStatusCode.NotFound)]
+    [InlineData("POST", "studio/api/sources/a/b", HttpStatusCode.NotFound)]
+    [InlineData("GET", "studio/api", HttpStatusCode.NotFound)]
+    public async Task EveryApiAddressAndMethodAnswers401WithoutTheTokenAndItsOwnAnswerWithIt(string method, string path, HttpStatusCode withToken)
+    {
+        await using var studio = await StudioHost.StartAsync();
+
+        using (var request = new HttpRequestMessage(new HttpMethod(method), path))
+        {
+            using var response = await studio.Host.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        using var authorised = new HttpRequestMessage(new HttpMethod(method), path);
+        authorised.Headers.Authorization = new("Bearer", StudioHost.Token);
+        using var answered = await studio.Host.Client.SendAsync(authorised);
+        Assert.Equal(withToken, answered.StatusCode);
+    }
+
+    [Fact]
+    public void ATokenWithSurroundingWhitespaceIsRefusedAtStartNamingStudioToken()
+    {
+        var validator = new CoopFeeds.Studio.StudioOptionsValidator();
+
+        var result = validator.Validate(null, new CoopFeeds.Studio.StudioOptions { Enabled = true, Token = StudioHost.Token + "\n" });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Studio:Token starts or ends with whitespace", result.FailureMessage, StringComparison.Ordinal);
+        Assert.True(validator.Validate(null, new CoopFeeds.Studio.StudioOptions { Enabled = true, Token = StudioHost.Token }).Succeeded);
+    }
 }

@@ -36,4 +36,17 @@ public sealed class StudioJsonTests
         using var refused = await studio.Host.Client.SendAsync(chunked);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
     }
+
+    [Theory]
+    [InlineData("""{"fetchId": "x", "source": {"Selectors": {"Item": "li"}, "selectors": {"Item": "p"}}}""")]
+    [InlineData("""{"fetchId": "x", "source": {"Selectors": {"Item": "li"}, "Selectors": {"Item": "p"}}}""")]
+    [InlineData("""{"fetchId": "x", "fetchId": "y", "source": {}}""")]
+    public async Task AFieldGivenTwiceIsRefusedWithAPlainReason(string body)
+    {
+        await using var studio = await StudioHost.StartAsync();
+
+        var refused = await studio.PostJsonAsync("studio/api/preview", body, HttpStatusCode.BadRequest);
+
+        Assert.Contains(StudioHost.Problems(refused), p => p.Contains("given twice", StringComparison.Ordinal));
+    }
 }

@@ -116,6 +116,59 @@ public sealed class StudioPreviewTests
     }
 
     [Fact]
+    public async Task TheDateCountsAreOverTheItemsShownEvenWhenPagesRepeatItems()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/news", FaultSite.Html(FaultSite.Listing(3, first: 4).Replace("</ul>", "</ul><a rel=\"next\" href=\"/news/older\">Older</a>", StringComparison.Ordinal)));
+        // Page 2 repeats the three items of page 1 (the listing moved on between two fetches): they are shown once.
+        site.Serve("/news/older", FaultSite.Html(FaultSite.Listing(6, first: 1)));
+        await using var studio = await StudioHost.StartAsync();
+        var fetchId = await studio.FetchAsync(site.Url("/news"));
+
+        var preview = await studio.PostJsonAsync("studio/api/preview", new
+        {
+            fetchId,
+            source = new { Selectors = new { Item = "li.item", Title = "a", Link = "a@href", Date = "time", NextPage = "a[rel=next]@href" }, DateFormats = new[] { "d MMMM yyyy" }, MaxPages = 2 },
+        });
+
+        Assert.Equal(6, Titles(preview).Count());
+        var date = preview.GetProperty("counts").GetProperty("Date");
+        Assert.Equal(6, date.GetProperty("matched").GetInt32());
+        Assert.Equal(6, date.GetProperty("parsed").GetInt32());
+    }
+
+    [Fact]
+    public async Task LaterPagesAreFetchedWithinTheStudiosRobotsRuleAndFetchLimitWhateverTheFormSays()
+    {
+        static string WithNext(string page, string next) =>
+            page.Replace("</ul>", $"</ul><a rel=\"next\" href=\"{next}\">Older</a>", StringComparison.Ordinal);
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/news", FaultSite.Html(WithNext(FaultSite.Listing(3, first: 7), "/news/older")));
+        site.Serve("/news/older", FaultSite.Html(WithNext(FaultSite.Listing(3, first: 4), "/news/oldest")));
+        site.Serve("/news/oldest", FaultSite.Html(FaultSite.Listing(3, first: 1)));
+        site.Serve("/robotless", FaultSite.Html(WithNext(FaultSite.Listing(3, first: 4), "/private/older")));
+        site.Serve("/private/older", FaultSite.Html(FaultSite.Listing(3, first: 1)));
+        await using var studio = await StudioHost.StartAsync(true, null, "--Studio:FetchesPerWindow=4", "--Studio:FetchWindow=00:10:00");
+        var selectors = new { Item = "li.item", Title = "a", NextPage = "a[rel=next]@href" };
+
+        // robots.txt disallows /private/: the form cannot switch that off for the pages after the first.
+        var robotless = await studio.FetchAsync(site.Url("/robotless"));
+        var robots = await studio.PostJsonAsync("studio/api/preview", new { fetchId = robotless, source = new { Selectors = selectors, MaxPages = 2, RespectRobots = false } });
+        Assert.Equal(3, Titles(robots).Count());
+        Assert.Contains(robots.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("RobotsDisallowed", StringComparison.Ordinal));
+        Assert.Equal(0, site.CountRequests("/private/older"));
+
+        // The two above count (a page robots.txt refuses was still asked for); here the first page and page 2 are the 3rd and
+        // 4th of the window, so page 3 is not followed.
+        var fetchId = await studio.FetchAsync(site.Url("/news"));
+        var preview = await studio.PostJsonAsync("studio/api/preview", new { fetchId, source = new { Selectors = selectors, MaxPages = 3 } });
+        Assert.Equal(Enumerable.Range(4, 6).Reverse().Select(n => $"News number {n}"), Titles(preview));
+        Assert.Contains(preview.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("Studio:FetchesPerWindow", StringComparison.Ordinal));
+        Assert.Equal(1, site.CountRequests("/news/older"));
+        Assert.Equal(0, site.CountRequests("/news/oldest"));
+    }
+
+    [Fact]
     public async Task APreviewOverSeveralPagesReadsTheFirstFromTheKeptBytesAndFetchesTheNextAsIngestionWould()
     {
         await using var site = await FaultSite.StartAsync();
