@@ -4,7 +4,7 @@ namespace CoopFeeds.Changes;
 
 /// <summary>
 /// Tells the document cache, and the WebSub notifier, that feeds changed. In one process the ingester calls
-/// <see cref="Notify(string)"/> with the section it saved: the version moves on, so every cached feed (and every page that
+/// <see cref="Notify"/> with the section it saved: the version moves on, so every cached feed (and every page that
 /// shows items) is rendered afresh on its next request, and the change is queued for the hub.
 /// Changes made elsewhere reach it too: publishing notifies it of a reload of the sources file, and invalidates it on any
 /// write to the store by another process or instance (which that process pings the hub for, not this one).
@@ -25,11 +25,16 @@ public sealed class FeedChangeSignal
     /// <summary>The changes in the order they were notified, for the one reader that pings the hub.</summary>
     public ChannelReader<FeedChange> Changes => _changes.Reader;
 
-    /// <summary>Items of <paramref name="section"/> (a section slug) changed, by this process's doing: the hub is told.</summary>
-    public void Notify(string section)
+    /// <summary>
+    /// Items of <paramref name="sections"/> (section slugs) changed, by this process's doing: the hub is told. The sections
+    /// of one write are one change, so the hub's reader, which may wake between two queued changes, pings them in one round
+    /// (the combined feed once, not once per section).
+    /// </summary>
+    public void Notify(params IReadOnlyList<string> sections)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(section);
-        Publish(new FeedChange(section));
+        foreach (var section in sections) ArgumentException.ThrowIfNullOrWhiteSpace(section);
+        if (sections.Count == 0) return;
+        Publish(new FeedChange([.. sections]));
     }
 
     /// <summary>
@@ -47,5 +52,5 @@ public sealed class FeedChangeSignal
     }
 }
 
-/// <summary>One notified change: the section whose items changed.</summary>
-public sealed record FeedChange(string Section);
+/// <summary>One notified change: the sections whose items one write changed.</summary>
+public sealed record FeedChange(IReadOnlyList<string> Sections);

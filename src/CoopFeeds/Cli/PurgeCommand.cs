@@ -36,7 +36,7 @@ internal static class PurgeCommand
                     // The sections whose feeds lost items, for the hub: a source's items are where its runs put them, which
                     // the sources file may no longer say.
                     var changes = host.Services.GetRequiredService<FeedChangeSignal>();
-                    foreach (var section in Changed(before, await store.GetSectionStatsAsync(cancellationToken))) changes.Notify(section);
+                    changes.Notify([.. Changed(before, await store.GetSectionStatsAsync(cancellationToken))]);
                 }
                 Console.WriteLine($"{id}: removed {removed} item{(removed == 1 ? "" : "s")}" + (from is null ? "" : $" first seen since {from:O}"));
                 return 0;

@@ -91,8 +91,8 @@ public sealed class SourceIngester(
 
         var run = new SourceRun(source.Id, source.Section) { LeaseHolder = leaseHolder };
         var saved = await store.SaveAsync(run, outcome.IsSuccess ? read.Items : [], outcome, cancellationToken);
-        if (saved.New + saved.Updated > 0 || saved.MovedFrom.Count > 0) changes.Notify(source.Section);
-        foreach (var section in saved.MovedFrom) changes.Notify(section); // items left it for this section
+        // Items left the sections they moved from for this one: one change, so the hub hears of both in one round.
+        if (saved.New + saved.Updated > 0 || saved.MovedFrom.Count > 0) changes.Notify([source.Section, .. saved.MovedFrom]);
         sourceStates.Changed(); // every run is recorded, even one that changed no item
         metrics.RecordRun(source.Id, outcome.Kind, saved);
 

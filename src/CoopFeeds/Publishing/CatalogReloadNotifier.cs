@@ -60,6 +60,6 @@ public sealed class CatalogReloadNotifier(SourceCatalogProvider catalogs, FeedCh
             return;
         }
         logger.LogInformation("Sources file reloaded: feeds of sections [{Sections}] changed", string.Join(", ", edited));
-        foreach (var slug in edited) changes.Notify(slug);
+        changes.Notify(edited);
     }
 }

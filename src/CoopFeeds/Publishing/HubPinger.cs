@@ -44,7 +44,7 @@ public sealed class HubPinger(
         var sections = new SortedSet<string>(StringComparer.Ordinal);
         while (changes.Changes.TryRead(out var change))
         {
-            if (catalogs.Current.FindSection(change.Section) is not null) sections.Add(change.Section);
+            sections.UnionWith(change.Sections.Where(section => catalogs.Current.FindSection(section) is not null));
         }
         if (sections.Count == 0 || options.Value is not { HubUrl: { } hub, PublicBaseUrl: { } publicBase }) return;
         sections.Add(SectionDefinition.AllSlug);
