@@ -24,6 +24,10 @@ public enum NetworkScope
 /// <summary>Classifies addresses by network; which of them a fetch may reach is <see cref="NetworkRule"/>'s.</summary>
 public static class NetworkScopes
 {
+    private static readonly byte[] LocalNat64Prefix = [0x00, 0x64, 0xff, 0x9b, 0x00, 0x01];
+    private static readonly byte[] Nat64Prefix = [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0];
+    private static readonly byte[] IPv4CompatiblePrefix = new byte[12];
+
     public static NetworkScope Of(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
@@ -60,10 +64,27 @@ public static class NetworkScopes
             if ((b[0] & 0xFE) == 0xFC) return NetworkScope.Private; // fc00::/7
             if (address.IsIPv6SiteLocal) return NetworkScope.Private; // fec0::/10, deprecated but still routed privately
             if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return NetworkScope.Reserved; // 2001:db8::/32
+            // 64:ff9b:1::/48 (RFC 8215): an operator's own NAT64, whose prefix length, so the IPv4 address inside, varies.
+            if (b[..6].SequenceEqual(LocalNat64Prefix)) return NetworkScope.Private;
+            // An address a translator or tunnel delivers to an IPv4 address inside it is that address, for this rule: else
+            // 64:ff9b::7f00:1 would pass as public and reach 127.0.0.1 through a NAT64 gateway.
+            if (EmbeddedIPv4(b) is { } embedded) return Of(embedded);
             return NetworkScope.Public;
         }
 
         return NetworkScope.Reserved;
+    }
+
+    /// <summary>
+    /// The IPv4 address an IPv6 one carries for delivery: NAT64's well-known prefix 64:ff9b::/96 (RFC 6052) and the
+    /// deprecated IPv4-compatible ::/96 (RFC 4291 2.5.5.1) in their last four bytes, 6to4's 2002::/16 (RFC 3056) in bytes
+    /// 2-5; null for any other address.
+    /// </summary>
+    private static IPAddress? EmbeddedIPv4(ReadOnlySpan<byte> b)
+    {
+        if (b[..12].SequenceEqual(Nat64Prefix) || b[..12].SequenceEqual(IPv4CompatiblePrefix)) return new IPAddress(b[12..]);
+        if (b[0] == 0x20 && b[1] == 0x02) return new IPAddress(b[2..6]);
+        return null;
     }
 }
 
