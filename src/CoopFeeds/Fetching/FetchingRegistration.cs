@@ -51,6 +51,9 @@ public static class FetchingRegistration
                         AutomaticDecompression = System.Net.DecompressionMethods.All,
                         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                         ConnectCallback = (context, cancellationToken) => ConnectCheckedAsync(reach, resolver, context, cancellationToken),
+                        // Never through HTTP(S)_PROXY: the connect check judges the address dialled, which would be the
+                        // proxy's, and the proxy would then reach whatever the page's address names, private ones included.
+                        UseProxy = false,
                     };
                 })
                 .AddStandardResilienceHandler()
