@@ -54,13 +54,15 @@ public static class StudioPageEndpoints
         return app;
     }
 
-    private static Results<RedirectHttpResult, RazorComponentResult<Studio>> Page(HttpContext context)
+    // IResult, not Results<…, RazorComponentResult<StudioPage>>: the request delegate generator runs before the Razor
+    // compiler's and cannot see the component's type.
+    private static IResult Page(HttpContext context)
     {
         // Routing lets "/studio/" in too, where the page's relative "studio/studio.js" would resolve one folder too deep.
         if (context.Request.Path.Value?.EndsWith('/') == true)
             return TypedResults.Redirect($"{context.Request.PathBase}/studio{context.Request.QueryString}");
         Protect(context.Response);
-        return new RazorComponentResult<Studio>();
+        return new RazorComponentResult<StudioPage>();
     }
 
     private static FileContentHttpResult StudioScript(HttpContext context)
