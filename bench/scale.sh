@@ -17,15 +17,18 @@
 #     --provider Sqlite|Postgres  --connection-string CS  --small-connection-string CS
 #                          Postgres needs an empty database for each store
 #     --out DIR            keep the run's folders there (default: a temporary folder, removed at the end)
+#     --build aot|jit      the service as deployed (aot, the default: the native executable `dotnet publish` makes, as in
+#                          docker/Dockerfile) or as `dotnet run` runs it (jit: the Release build on the .NET runtime)
 #   environment: BENCH_PORT (5199, the service), BENCH_SITE_PORT (8199, the site); DOTNET_* runtime settings pass through
-#   to the service (e.g. DOTNET_gcServer=0 to try a GC setting without rebuilding)
+#   to the service (e.g. DOTNET_GCgen0size=0x400000 to try a GC setting without rebuilding); MALLOC_ARENA_MAX is 2 unless
+#   set, as the container image sets it
 #
 # Needs curl, jq, taskset and Debian's wrk. A full run (1000 × 200 and 5 × 60) takes several minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sources=1000; items=200; sections=10; small_sources=5; small_items=60; addresses=10; rounds=7; load=10s
-only=""; pin_service=false; provider=Sqlite; connection=""; small_connection=""; out=""; extra=()
+only=""; build=aot; pin_service=false; provider=Sqlite; connection=""; small_connection=""; out=""; extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sources) sources=$2; shift 2 ;;
@@ -42,10 +45,12 @@ while [ $# -gt 0 ]; do
     --connection-string) connection=$2; shift 2 ;;
     --small-connection-string) small_connection=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
     --) shift; extra=("$@"); break ;;
     *) echo "scale.sh: unknown option $1 (see the comment at the top of bench/scale.sh)" >&2; exit 2 ;;
   esac
 done
+case "$build" in aot | jit) ;; *) echo "scale.sh: --build is aot or jit" >&2; exit 2 ;; esac
 case "$provider" in
   Sqlite) ;;
   Postgres) [ -n "$connection" ] && { [ -n "$small_connection" ] || [ "$only" = big ]; } \
@@ -57,9 +62,17 @@ port=${BENCH_PORT:-5199}; site_port=${BENCH_SITE_PORT:-8199}
 base="http://127.0.0.1:${port}/"
 if [ -z "$out" ]; then out=$(mktemp -d); keep=false; else mkdir -p "$out"; keep=true; fi
 
-dotnet build -c Release src/CoopFeeds --nologo -v q >/dev/null
+# The image's setting (docker/Dockerfile): glibc's malloc arenas capped at 2.
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+if [ "$build" = aot ]; then
+  # A few minutes the first time (the native compiler); an unchanged tree publishes again in seconds.
+  dotnet publish -c Release --use-current-runtime src/CoopFeeds --nologo -v q >/dev/null
+  service_cmd=(src/CoopFeeds/bin/Release/net10.0/"$(dotnet --info | awk '$1 == "RID:" {print $2; exit}')"/publish/CoopFeeds)
+else
+  dotnet build -c Release src/CoopFeeds --nologo -v q >/dev/null
+  service_cmd=(dotnet src/CoopFeeds/bin/Release/net10.0/CoopFeeds.dll)
+fi
 dotnet build -c Release bench/CoopFeeds.Scale --nologo -v q >/dev/null
-service_dll=src/CoopFeeds/bin/Release/net10.0/CoopFeeds.dll
 tool=(dotnet bench/CoopFeeds.Scale/bin/Release/net10.0/CoopFeeds.Scale.dll)
 
 # The site, the timer and wrk on the second half of the cores; the service on the first half with --pin-service. Pinned
@@ -71,13 +84,14 @@ if [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then
 else
   service_cpus=""; pin_client=()
 fi
-# What the runtime is told about the GC: the build's runtimeconfig.json, and any DOTNET_ setting in the environment.
+# What the runtime is told about the GC: the project's settings (in the runtimeconfig.json of a JIT build, compiled into
+# the native executable), and any DOTNET_ setting or MALLOC_ARENA_MAX in the environment.
 gc_settings() {
   local config env
-  config=$(jq -r '.runtimeOptions.configProperties // {} | to_entries | map(select(.key | test("^System\\.GC|TieredPGO|TieredCompilation"))) | map("\(.key | sub("^System\\.(GC\\.)?"; ""))=\(.value)") | join(" ")' \
-    src/CoopFeeds/bin/Release/net10.0/CoopFeeds.runtimeconfig.json)
-  env=$(env | grep -E '^DOTNET_(gc|GC|Tiered|TC_|ReadyToRun)' | sort | tr '\n' ' ' || true)
-  echo "${config:-defaults (Server GC from the web SDK)}${env:+; env ${env% }}"
+  config=$(dotnet msbuild src/CoopFeeds -getProperty:ServerGarbageCollection -getProperty:ConcurrentGarbageCollection \
+    | jq -r '.Properties | "Server=\(.ServerGarbageCollection) Concurrent=\(.ConcurrentGarbageCollection)"')
+  env=$(env | grep -E '^(DOTNET_(gc|GC|Tiered|TC_|ReadyToRun)|MALLOC_ARENA_MAX)' | sort | tr '\n' ' ' || true)
+  echo "${build} build; ${config}${env:+; env ${env% }}"
 }
 kb() { awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status"; }
 # The end of a log without its stack frames: the message says what went wrong.
@@ -115,7 +129,7 @@ run_store() {
   [ "$provider" = Postgres ] && storage=(--Storage:Provider=Postgres "--Storage:ConnectionString=$cs")
   local pin=()
   [ "$pin_service" = true ] && [ -n "$service_cpus" ] && pin=(taskset -c "$service_cpus")
-  "${pin[@]}" dotnet "$service_dll" serve --sources "$dir/sources.json" --data "$dir/data" --urls "${base%/}" \
+  "${pin[@]}" "${service_cmd[@]}" serve --sources "$dir/sources.json" --data "$dir/data" --urls "${base%/}" \
     --Ingestion:PerHostDelay=00:00:00 --Ingestion:ReadyTimeout=01:00:00 \
     --Publishing:RateLimit:PermitLimit=1000000 --Publishing:RateLimit:Window=00:00:01 \
     --Logging:Console:FormatterName=simple --Logging:Console:FormatterOptions:TimestampFormat="HH:mm:ss.fff " --Logging:Console:FormatterOptions:UseUtcTimestamp=true \
