@@ -139,16 +139,23 @@ run_store() {
   # /readyz answers 200 once the first pass has finished (every source run once); it is cheap to ask, unlike /api/sources.
   # Meanwhile the largest parts of the resident set seen (anonymous memory; mapped files: the runtime's and the
   # framework's code, ICU; shared memory: the JIT's code, mapped twice for W^X), sampled as often.
-  local anon=0 file=0 shmem=0
+  # Once a second, the GC's own figures after its last collection (the runtime's meter at /metrics): committed memory and
+  # the heap's size over all generations.
+  local anon=0 file=0 shmem=0 gc_committed=0 gc_heap=0 tick=0
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "${base}readyz")" = 200 ]; do
     kill -0 "$service" 2>/dev/null || { echo "scale.sh: the service stopped before its first pass finished:" >&2; died "$dir/service.log"; }
     read -r a f s < <(awk '$1 == "RssAnon:" {a = $2} $1 == "RssFile:" {f = $2} $1 == "RssShmem:" {s = $2} END {print a + 0, f + 0, s + 0}' "/proc/$service/status" 2>/dev/null || echo 0 0 0)
     [ "$a" -gt "$anon" ] && anon=$a; [ "$f" -gt "$file" ] && file=$f; [ "$s" -gt "$shmem" ] && shmem=$s
+    if [ $((tick++ % 5)) = 0 ]; then
+      read -r c h < <(curl -s "${base}metrics" | awk '/^dotnet_gc_last_collection_memory_committed_size_bytes/ {c = $NF}
+        /^dotnet_gc_last_collection_heap_size_bytes/ {h += $NF} END {printf "%d %d\n", c / 1024, h / 1024}' || echo 0 0)
+      [ "${c:-0}" -gt "$gc_committed" ] && gc_committed=$c; [ "${h:-0}" -gt "$gc_heap" ] && gc_heap=$h
+    fi
     sleep 0.2
   done
   local ready_at; ready_at=$(date +%s.%N)
-  printf 'hwm_after_pass_kb=%s\npass_max_rss_anon_kb=%s\npass_max_rss_file_kb=%s\npass_max_rss_shmem_kb=%s\n' \
-    "$(kb "$service" VmHWM)" "$anon" "$file" "$shmem" >>"$env"
+  printf 'hwm_after_pass_kb=%s\npass_max_rss_anon_kb=%s\npass_max_rss_file_kb=%s\npass_max_rss_shmem_kb=%s\npass_max_gc_committed_kb=%s\npass_max_gc_heap_kb=%s\n' \
+    "$(kb "$service" VmHWM)" "$anon" "$file" "$shmem" "$gc_committed" "$gc_heap" >>"$env"
   curl -fs "${base}api/sources" >"$dir/sources-status.json"
   # The pass: from the first source's start (its stored attempt time) to /readyz turning 200.
   local first_start; first_start=$(date -d "$(jq -r '[.[].lastAttemptAt | select(. != null)] | min' "$dir/sources-status.json")" +%s.%N)
@@ -156,7 +163,7 @@ run_store() {
   local healthy; healthy=$(jq '[.[] | select(.state == "healthy")] | length' "$dir/sources-status.json")
   awk -v s="$first_start" -v e="$ready_at" -v i="$stored" -v h="$healthy" 'BEGIN {
     printf "items_stored=%d\nsources_healthy=%d\npass_seconds=%.1f\nitems_per_second=%.0f\n", i, h, e - s, i / (e - s) }' >>"$env"
-  grep -E '^(items_stored|sources_healthy|pass_seconds|items_per_second|hwm_after_pass_kb|pass_max_rss_[a-z]+_kb)=' "$env" | tr '\n' ' '; echo
+  grep -E '^(items_stored|sources_healthy|pass_seconds|items_per_second|hwm_after_pass_kb|pass_max_(rss|gc)_[a-z]+_kb)=' "$env" | tr '\n' ' '; echo
 
   # A deep page of the combined feed's archive: the subscription document links its newest full page (RFC 5005
   # prev-archive); page 1 is the oldest. Asked under a Host of its own, so the timings below still see a first request.

@@ -7,7 +7,8 @@ public static class StatusRegistration
 {
     /// <summary>
     /// Source status for maintainers (cached and served through <see cref="Serving.ServingRegistration.AddServing"/>) and the
-    /// "CoopFeeds" meter, exported in Prometheus text format at <c>/metrics</c>.
+    /// "CoopFeeds" meter, exported in Prometheus text format at <c>/metrics</c>, with .NET's own "System.Runtime" meter: the
+    /// garbage collector's heap and committed memory, the process's working set, so that a memory budget can be watched.
     /// </summary>
     public static IHostApplicationBuilder AddStatus(this IHostApplicationBuilder builder)
     {
@@ -15,7 +16,7 @@ public static class StatusRegistration
         builder.Services.AddSingleton<SourceStatusReader>();
         builder.Services.AddSingleton<StatusRenderer>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(CoopFeedsMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
+            .AddMeter(CoopFeedsMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime")
             .AddPrometheusExporter());
         return builder;
     }

@@ -118,6 +118,9 @@ public sealed class StatusEndpointTests
         Assert.Contains("outcome=\"Success\"", text);
         Assert.Contains("coopfeeds_items_new_total{", text);
         Assert.Contains("coopfeeds_fetch_duration_seconds_bucket{", text);
+        // .NET's runtime meter, for the memory budget: the process's resident set and what the GC has allocated.
+        Assert.Matches(@"(?m)^dotnet_process_memory_working_set_bytes(\{[^}]*\})? [1-9]", text);
+        Assert.Matches(@"(?m)^dotnet_gc_heap_total_allocated_bytes_total(\{[^}]*\})? [1-9]", text);
     }
 
     [Fact]
