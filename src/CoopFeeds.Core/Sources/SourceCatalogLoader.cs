@@ -26,6 +26,7 @@ public static partial class SourceCatalogLoader
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        TypeInfoResolver = CoreJsonContext.Default,
     };
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
@@ -340,7 +341,7 @@ public static partial class SourceCatalogLoader
     {
         try
         {
-            return element.Deserialize<T>(JsonOptions);
+            return element.Deserialize(CoreJsonContext.TypeInfo<T>(JsonOptions));
         }
         catch (JsonException ex)
         {
