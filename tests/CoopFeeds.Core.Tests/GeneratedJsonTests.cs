@@ -103,6 +103,20 @@ public sealed class GeneratedJsonTests
         Assert.False(definition.AllowPrivateNetworks);
     }
 
+    [Theory]
+    [InlineData("\"Interval\": \"soon\"", "Interval: expected a duration such as \"01:00:00\"")]
+    [InlineData("\"MaxPages\": \"two\"", "MaxPages: The JSON value could not be converted to System.Int32.")]
+    [InlineData("\"RespectRobots\": 1", "RespectRobots: The JSON value could not be converted to System.Boolean.")]
+    public void AValueThatDoesNotConvertIsNamedWithTheMembersTypeAsReflectionNamedIt(string member, string problem)
+    {
+        var loaded = SourceCatalogLoader.Parse($$"""
+            { "Sections": [ { "Slug": "news", "Title": "News" } ],
+              "Sources": [ { "Id": "s", "Section": "news", "Url": "https://coop.example.org/", "Selectors": { "Item": "li", "Title": "a" }, {{member}} } ] }
+            """, Path.Combine(Path.GetTempPath(), "sources.json"));
+
+        Assert.Contains(loaded.Problems, p => p.EndsWith(": " + problem, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void EveryFieldCountsInTheFingerprintAsReflectionWroteIt()
     {

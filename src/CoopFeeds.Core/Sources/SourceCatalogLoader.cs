@@ -353,7 +353,7 @@ public static partial class SourceCatalogLoader
         }
         catch (JsonException ex)
         {
-            problems.Add($"{label}: {Describe(ex)}");
+            problems.Add($"{label}: {Describe(ex, contract)}");
             return null;
         }
     }
@@ -383,15 +383,34 @@ public static partial class SourceCatalogLoader
     }
 
     /// <summary>System.Text.Json messages name .NET types; say what a maintainer can fix instead.</summary>
-    private static string Describe(JsonException ex)
+    private static string Describe(JsonException ex, JsonTypeInfo contract)
     {
         var path = ex.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : null;
         var message = ex.Message;
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         if (cut > 0) message = message[..cut];
+        // The generated contract reads init-only members as constructor arguments, and a value that does not convert is
+        // reported against the record holding it; name the member's own type, as reflection did.
+        if (path is not null && Member(contract, path) is { } found)
+            message = message.Replace($"converted to {found.Owner}.", $"converted to {found.Member}.", StringComparison.Ordinal);
         if (message.Contains("TimeSpan", StringComparison.Ordinal))
             message = "expected a duration such as \"01:00:00\"";
         return path is null ? message : $"{path}: {message}";
+    }
+
+    /// <summary>The type holding the member <paramref name="path"/> names, and the member's type; null past an array index.</summary>
+    private static (Type Owner, Type Member)? Member(JsonTypeInfo contract, string path)
+    {
+        (Type, Type)? found = null;
+        foreach (var name in path.Split('.'))
+        {
+            var member = name.Contains('[') ? null
+                : contract.Properties.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (member is null) return null;
+            found = (contract.Type, member.PropertyType);
+            contract = contract.Options.GetTypeInfo(member.PropertyType);
+        }
+        return found;
     }
 
     /// <summary>True when .NET accepts the text as a date format: a format that cannot even format a date would never match.</summary>
