@@ -15,6 +15,8 @@ public static class StatusRegistration
         builder.Services.AddTelemetry();
         builder.Services.AddSingleton<SourceStatusReader>();
         builder.Services.AddSingleton<StatusRenderer>();
+        // Inserted, not replacing the chain: other areas add their own contexts, and the JIT build keeps reflection after them.
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, StatusJsonContext.Default));
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(CoopFeedsMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime")
             .AddPrometheusExporter());
