@@ -93,7 +93,7 @@ internal static class StudioJson
         Refuse(StatusCodes.Status413PayloadTooLarge, $"the body is larger than {maxBytes} bytes (Studio:MaxRequestBytes)");
 
     /// <summary>The serializer's reason without the .NET type names it mentions: where in the body, and what.</summary>
-    private static string Reason(JsonException ex)
+    internal static string Reason(JsonException ex)
     {
         var where = ex.Path is { Length: > 1 } path ? $" at {path}" : "";
         var message = ex.Message;
