@@ -57,8 +57,10 @@ internal sealed partial class ServeProcess : IAsyncDisposable
             }
             catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
             {
+                // Read before disposing: a disposed Process no longer says whether it exited.
+                var reason = serve.HasExited ? await serve._errors : ex.Message;
                 await serve.DisposeAsync();
-                throw new InvalidOperationException($"serve did not start: {(serve.HasExited ? await serve._errors : ex.Message)}", ex);
+                throw new InvalidOperationException($"serve did not start: {reason}", ex);
             }
         }
 
