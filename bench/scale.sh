@@ -23,7 +23,7 @@
 #   to the service (e.g. DOTNET_GCgen0size=0x400000 to try a GC setting without rebuilding); MALLOC_ARENA_MAX is 2 unless
 #   set, as the container image sets it
 #
-# Needs curl, jq, taskset and Debian's wrk. A full run (1000 × 200 and 5 × 60) takes several minutes on 2 cores.
+# Needs curl, jq, taskset and Debian's wrk, and for the native build clang and zlib1g-dev. A full run (1000 × 200 and 5 × 60) takes several minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
