@@ -7,10 +7,10 @@ internal sealed record ProcessResult(int ExitCode, string StandardOutput, string
 /// <summary>Runs the real executable, as a maintainer would, and captures what it prints.</summary>
 internal static class CoopFeedsProcess
 {
-    public static Task<ProcessResult> RunAsync(string workingDirectory, params string[] args) => RunAsync(executable: null, workingDirectory, args);
+    public static Task<ProcessResult> RunAsync(string workingDirectory, params string[] args) => RunExecutableAsync(executable: null, workingDirectory, args);
 
     /// <summary>As <see cref="RunAsync(string, string[])"/>, with <paramref name="executable"/> (the native build) when given.</summary>
-    public static async Task<ProcessResult> RunAsync(string? executable, string workingDirectory, params string[] args)
+    public static async Task<ProcessResult> RunExecutableAsync(string? executable, string workingDirectory, params string[] args)
     {
         var start = StartInfo(executable);
         start.WorkingDirectory = workingDirectory;

@@ -69,14 +69,14 @@ public sealed partial class NativeBuildTests
 
         foreach (var command in commands)
         {
-            var expected = await CoopFeedsProcess.RunAsync(executable: null, samples, command);
-            var actual = await CoopFeedsProcess.RunAsync(native, samples, command);
+            var expected = await CoopFeedsProcess.RunExecutableAsync(executable: null, samples, command);
+            var actual = await CoopFeedsProcess.RunExecutableAsync(native, samples, command);
 
             Assert.Equal((expected.ExitCode, expected.StandardOutput), (actual.ExitCode, actual.StandardOutput));
             Assert.Equal(expected.StandardError, actual.StandardError);
         }
 
-        var suggestion = await CoopFeedsProcess.RunAsync(native, samples, commands[2]);
+        var suggestion = await CoopFeedsProcess.RunExecutableAsync(native, samples, commands[2]);
         Assert.NotEmpty(JsonDocument.Parse(suggestion.StandardOutput).RootElement.GetProperty("candidates").EnumerateArray());
     }
 
