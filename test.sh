@@ -30,6 +30,20 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "test.sh: Chromium is missing (/usr/bin/chromium), so the studio's browser tests will be skipped; apt-get install chromium to run them" >&2
   fi
 fi
+# The native build (what the container image ships) is compiled by the .NET SDK's ahead-of-time compiler, which links
+# with clang and zlib's headers.
+want_native=true
+if ! command -v clang >/dev/null 2>&1 || [ ! -e /usr/include/zlib.h ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    need+=(clang zlib1g-dev)
+  elif $ci; then
+    echo "test.sh: clang or zlib1g-dev is missing; install them (apt-get install clang zlib1g-dev) or run as root" >&2
+    exit 2
+  else
+    echo "test.sh: clang or zlib1g-dev is missing, so the native build's tests will be skipped; apt-get install clang zlib1g-dev to run them" >&2
+    want_native=false
+  fi
+fi
 if $want_postgres && [ ! -x "$pg_bin/initdb" ]; then
   if [ "$(id -u)" -eq 0 ]; then
     need+=(postgresql-15)
@@ -133,6 +147,13 @@ if $want_postgres && ! start_postgres; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# The native executable, published where the tests find it (COOPFEEDS_TEST_NATIVE). A few minutes the first time; an
+# unchanged tree publishes again in seconds. A failed compile fails the run: it is the build users get.
+if $want_native && [ -z "${COOPFEEDS_TEST_NATIVE:-}" ]; then
+  echo "test.sh: publishing the native build (artifacts/native)"
+  dotnet publish src/CoopFeeds -c Release --use-current-runtime -o artifacts/native --nologo -v q -clp:ErrorsOnly
+  export COOPFEEDS_TEST_NATIVE="$PWD/artifacts/native/CoopFeeds"
+fi
 # The studio's browser flow appends how long it took here; removed first so that only this run's lines are printed.
 flow_timing=artifacts/studio-screenshots/flow-timing.txt
 rm -f "$flow_timing"

@@ -4,7 +4,8 @@
 #
 #   bench/load.sh [FEED_PATH] [ROUNDS] [DURATION] [CONNECTIONS] [THREADS]
 #   defaults:      feeds/all.rss 15     3s         16            1
-#   environment:   BENCH_MODE=sequential|concurrent (see below), BENCH_PORT=5099, BENCH_KINDS="200 304"
+#   environment:   BENCH_MODE=sequential|concurrent (see below), BENCH_PORT=5099, BENCH_KINDS="200 304",
+#                  BENCH_BUILD=aot|jit (aot: the native executable, as deployed; jit: the Release build on the .NET runtime)
 #
 # Needs Debian's wrk (apt-get install wrk). Starts the service in Release on the bundled samples with
 # Publishing:BenchStaticEndpoint=true (adds /bench/static/{length}) and a rate limit far above what wrk can reach,
@@ -18,7 +19,14 @@ mode=${BENCH_MODE:-sequential}
 base="http://127.0.0.1:${port}/"
 data=$(mktemp -d)
 
-dotnet build -c Release src/CoopFeeds --nologo -v q >/dev/null
+if [ "${BENCH_BUILD:-aot}" = aot ]; then
+  # A few minutes the first time (the native compiler, which needs clang and zlib1g-dev); seconds when nothing changed.
+  dotnet publish -c Release --use-current-runtime src/CoopFeeds --nologo -v q >/dev/null
+  service_cmd=(src/CoopFeeds/bin/Release/net10.0/"$(dotnet --info | awk '$1 == "RID:" {print $2; exit}')"/publish/CoopFeeds)
+else
+  dotnet build -c Release src/CoopFeeds --nologo -v q >/dev/null
+  service_cmd=(dotnet src/CoopFeeds/bin/Release/net10.0/CoopFeeds.dll)
+fi
 # With two or more cores, the service and wrk get their own (taskset), so they do not steal each other's time slices.
 cores=$(nproc)
 if [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then
@@ -27,7 +35,7 @@ if [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then
 else
   pin_service=(); pin_wrk=()
 fi
-"${pin_service[@]}" dotnet src/CoopFeeds/bin/Release/net10.0/CoopFeeds.dll serve --urls "${base%/}" --data "$data" \
+"${pin_service[@]}" "${service_cmd[@]}" serve --urls "${base%/}" --data "$data" \
   --Publishing:BenchStaticEndpoint=true --Publishing:RateLimit:PermitLimit=1000000 --Publishing:RateLimit:Window=00:00:01 \
   --Logging:LogLevel:Default=Warning >"$data/service.log" 2>&1 &
 service=$!

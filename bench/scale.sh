@@ -17,15 +17,18 @@
 #     --provider Sqlite|Postgres  --connection-string CS  --small-connection-string CS
 #                          Postgres needs an empty database for each store
 #     --out DIR            keep the run's folders there (default: a temporary folder, removed at the end)
+#     --build aot|jit      the service as deployed (aot, the default: the native executable `dotnet publish` makes, as in
+#                          docker/Dockerfile) or as `dotnet run` runs it (jit: the Release build on the .NET runtime)
 #   environment: BENCH_PORT (5199, the service), BENCH_SITE_PORT (8199, the site); DOTNET_* runtime settings pass through
-#   to the service (e.g. DOTNET_gcServer=0 to try a GC setting without rebuilding)
+#   to the service (e.g. DOTNET_GCgen0size=0x400000 to try a GC setting without rebuilding); MALLOC_ARENA_MAX is 2 unless
+#   set, as the container image sets it
 #
-# Needs curl, jq, taskset and Debian's wrk. A full run (1000 × 200 and 5 × 60) takes several minutes on 2 cores.
+# Needs curl, jq, taskset and Debian's wrk, and for the native build clang and zlib1g-dev. A full run (1000 × 200 and 5 × 60) takes several minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sources=1000; items=200; sections=10; small_sources=5; small_items=60; addresses=10; rounds=7; load=10s
-only=""; pin_service=false; provider=Sqlite; connection=""; small_connection=""; out=""; extra=()
+only=""; build=aot; pin_service=false; provider=Sqlite; connection=""; small_connection=""; out=""; extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sources) sources=$2; shift 2 ;;
@@ -42,10 +45,12 @@ while [ $# -gt 0 ]; do
     --connection-string) connection=$2; shift 2 ;;
     --small-connection-string) small_connection=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
     --) shift; extra=("$@"); break ;;
     *) echo "scale.sh: unknown option $1 (see the comment at the top of bench/scale.sh)" >&2; exit 2 ;;
   esac
 done
+case "$build" in aot | jit) ;; *) echo "scale.sh: --build is aot or jit" >&2; exit 2 ;; esac
 case "$provider" in
   Sqlite) ;;
   Postgres) [ -n "$connection" ] && { [ -n "$small_connection" ] || [ "$only" = big ]; } \
@@ -57,9 +62,17 @@ port=${BENCH_PORT:-5199}; site_port=${BENCH_SITE_PORT:-8199}
 base="http://127.0.0.1:${port}/"
 if [ -z "$out" ]; then out=$(mktemp -d); keep=false; else mkdir -p "$out"; keep=true; fi
 
-dotnet build -c Release src/CoopFeeds --nologo -v q >/dev/null
+# The image's setting (docker/Dockerfile): glibc's malloc arenas capped at 2.
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+if [ "$build" = aot ]; then
+  # A few minutes the first time (the native compiler); an unchanged tree publishes again in seconds.
+  dotnet publish -c Release --use-current-runtime src/CoopFeeds --nologo -v q >/dev/null
+  service_cmd=(src/CoopFeeds/bin/Release/net10.0/"$(dotnet --info | awk '$1 == "RID:" {print $2; exit}')"/publish/CoopFeeds)
+else
+  dotnet build -c Release src/CoopFeeds --nologo -v q >/dev/null
+  service_cmd=(dotnet src/CoopFeeds/bin/Release/net10.0/CoopFeeds.dll)
+fi
 dotnet build -c Release bench/CoopFeeds.Scale --nologo -v q >/dev/null
-service_dll=src/CoopFeeds/bin/Release/net10.0/CoopFeeds.dll
 tool=(dotnet bench/CoopFeeds.Scale/bin/Release/net10.0/CoopFeeds.Scale.dll)
 
 # The site, the timer and wrk on the second half of the cores; the service on the first half with --pin-service. Pinned
@@ -71,13 +84,14 @@ if [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then
 else
   service_cpus=""; pin_client=()
 fi
-# What the runtime is told about the GC: the build's runtimeconfig.json, and any DOTNET_ setting in the environment.
+# What the runtime is told about the GC: the project's settings (in the runtimeconfig.json of a JIT build, compiled into
+# the native executable), and any DOTNET_ setting or MALLOC_ARENA_MAX in the environment.
 gc_settings() {
   local config env
-  config=$(jq -r '.runtimeOptions.configProperties // {} | to_entries | map(select(.key | test("^System\\.GC|TieredPGO|TieredCompilation"))) | map("\(.key | sub("^System\\.(GC\\.)?"; ""))=\(.value)") | join(" ")' \
-    src/CoopFeeds/bin/Release/net10.0/CoopFeeds.runtimeconfig.json)
-  env=$(env | grep -E '^DOTNET_(gc|GC|Tiered|TC_|ReadyToRun)' | sort | tr '\n' ' ' || true)
-  echo "${config:-defaults (Server GC from the web SDK)}${env:+; env ${env% }}"
+  config=$(dotnet msbuild src/CoopFeeds -getProperty:ServerGarbageCollection -getProperty:ConcurrentGarbageCollection \
+    | jq -r '.Properties | "Server=\(.ServerGarbageCollection) Concurrent=\(.ConcurrentGarbageCollection)"')
+  env=$(env | grep -E '^(DOTNET_(gc|GC|Tiered|TC_|ReadyToRun)|MALLOC_ARENA_MAX)' | sort | tr '\n' ' ' || true)
+  echo "${build} build; ${config}${env:+; env ${env% }}"
 }
 kb() { awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status"; }
 # The end of a log without its stack frames: the message says what went wrong.
@@ -115,7 +129,7 @@ run_store() {
   [ "$provider" = Postgres ] && storage=(--Storage:Provider=Postgres "--Storage:ConnectionString=$cs")
   local pin=()
   [ "$pin_service" = true ] && [ -n "$service_cpus" ] && pin=(taskset -c "$service_cpus")
-  "${pin[@]}" dotnet "$service_dll" serve --sources "$dir/sources.json" --data "$dir/data" --urls "${base%/}" \
+  "${pin[@]}" "${service_cmd[@]}" serve --sources "$dir/sources.json" --data "$dir/data" --urls "${base%/}" \
     --Ingestion:PerHostDelay=00:00:00 --Ingestion:ReadyTimeout=01:00:00 \
     --Publishing:RateLimit:PermitLimit=1000000 --Publishing:RateLimit:Window=00:00:01 \
     --Logging:Console:FormatterName=simple --Logging:Console:FormatterOptions:TimestampFormat="HH:mm:ss.fff " --Logging:Console:FormatterOptions:UseUtcTimestamp=true \
@@ -125,16 +139,23 @@ run_store() {
   # /readyz answers 200 once the first pass has finished (every source run once); it is cheap to ask, unlike /api/sources.
   # Meanwhile the largest parts of the resident set seen (anonymous memory; mapped files: the runtime's and the
   # framework's code, ICU; shared memory: the JIT's code, mapped twice for W^X), sampled as often.
-  local anon=0 file=0 shmem=0
+  # Once a second, the GC's own figures after its last collection (the runtime's meter at /metrics): committed memory and
+  # the heap's size over all generations.
+  local anon=0 file=0 shmem=0 gc_committed=0 gc_heap=0 tick=0
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "${base}readyz")" = 200 ]; do
     kill -0 "$service" 2>/dev/null || { echo "scale.sh: the service stopped before its first pass finished:" >&2; died "$dir/service.log"; }
     read -r a f s < <(awk '$1 == "RssAnon:" {a = $2} $1 == "RssFile:" {f = $2} $1 == "RssShmem:" {s = $2} END {print a + 0, f + 0, s + 0}' "/proc/$service/status" 2>/dev/null || echo 0 0 0)
     [ "$a" -gt "$anon" ] && anon=$a; [ "$f" -gt "$file" ] && file=$f; [ "$s" -gt "$shmem" ] && shmem=$s
+    if [ $((tick++ % 5)) = 0 ]; then
+      read -r c h < <(curl -s "${base}metrics" | awk '/^dotnet_gc_last_collection_memory_committed_size_bytes/ {c = $NF}
+        /^dotnet_gc_last_collection_heap_size_bytes/ {h += $NF} END {printf "%d %d\n", c / 1024, h / 1024}' || echo 0 0)
+      [ "${c:-0}" -gt "$gc_committed" ] && gc_committed=$c; [ "${h:-0}" -gt "$gc_heap" ] && gc_heap=$h
+    fi
     sleep 0.2
   done
   local ready_at; ready_at=$(date +%s.%N)
-  printf 'hwm_after_pass_kb=%s\npass_max_rss_anon_kb=%s\npass_max_rss_file_kb=%s\npass_max_rss_shmem_kb=%s\n' \
-    "$(kb "$service" VmHWM)" "$anon" "$file" "$shmem" >>"$env"
+  printf 'hwm_after_pass_kb=%s\npass_max_rss_anon_kb=%s\npass_max_rss_file_kb=%s\npass_max_rss_shmem_kb=%s\npass_max_gc_committed_kb=%s\npass_max_gc_heap_kb=%s\n' \
+    "$(kb "$service" VmHWM)" "$anon" "$file" "$shmem" "$gc_committed" "$gc_heap" >>"$env"
   curl -fs "${base}api/sources" >"$dir/sources-status.json"
   # The pass: from the first source's start (its stored attempt time) to /readyz turning 200.
   local first_start; first_start=$(date -d "$(jq -r '[.[].lastAttemptAt | select(. != null)] | min' "$dir/sources-status.json")" +%s.%N)
@@ -142,7 +163,7 @@ run_store() {
   local healthy; healthy=$(jq '[.[] | select(.state == "healthy")] | length' "$dir/sources-status.json")
   awk -v s="$first_start" -v e="$ready_at" -v i="$stored" -v h="$healthy" 'BEGIN {
     printf "items_stored=%d\nsources_healthy=%d\npass_seconds=%.1f\nitems_per_second=%.0f\n", i, h, e - s, i / (e - s) }' >>"$env"
-  grep -E '^(items_stored|sources_healthy|pass_seconds|items_per_second|hwm_after_pass_kb|pass_max_rss_[a-z]+_kb)=' "$env" | tr '\n' ' '; echo
+  grep -E '^(items_stored|sources_healthy|pass_seconds|items_per_second|hwm_after_pass_kb|pass_max_(rss|gc)_[a-z]+_kb)=' "$env" | tr '\n' ' '; echo
 
   # A deep page of the combined feed's archive: the subscription document links its newest full page (RFC 5005
   # prev-archive); page 1 is the oldest. Asked under a Host of its own, so the timings below still see a first request.

@@ -24,6 +24,7 @@ public sealed record ItemJson(
         // Maintainers read these files: keep ’ and é as they are. Still valid JSON.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        TypeInfoResolver = CoreJsonContext.Default,
     };
 
     public static ItemJson From(Item item) => new(
@@ -35,5 +36,5 @@ public sealed record ItemJson(
         item.Category);
 
     public static string Serialize(IEnumerable<Item> items) =>
-        JsonSerializer.Serialize(items.Select(From).ToList(), Options);
+        JsonSerializer.Serialize(items.Select(From).ToList(), CoreJsonContext.TypeInfo<List<ItemJson>>(Options));
 }

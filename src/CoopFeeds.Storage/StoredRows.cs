@@ -110,7 +110,7 @@ internal static class StoredRows
         ("@etag", state.Validators.ETag),
         ("@last_modified", state.Validators.LastModified),
         ("@next_attempt_at", state.LastRun.NextAttemptAt?.UtcTicks),
-        ("@recent_first_page_counts", JsonSerializer.Serialize(state.RecentFirstPageCounts.ToArray())),
+        ("@recent_first_page_counts", JsonSerializer.Serialize(state.RecentFirstPageCounts.ToArray(), StorageJsonContext.Default.Int32Array)),
         ("@definition_fingerprint", state.DefinitionFingerprint),
     ];
 
@@ -132,7 +132,7 @@ internal static class StoredRows
         ItemsNew = reader.GetInt32(10),
         ItemsUpdated = reader.GetInt32(11),
         Validators = new(ReadString(reader, 12), ReadString(reader, 13)),
-        RecentFirstPageCounts = JsonSerializer.Deserialize<int[]>(reader.GetString(15)) ?? [],
+        RecentFirstPageCounts = JsonSerializer.Deserialize(reader.GetString(15), StorageJsonContext.Default.Int32Array) ?? [],
         DefinitionFingerprint = ReadString(reader, 16),
         StoredItemCount = reader.GetInt32(17),
     };

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using CoopFeeds.Core.Outcomes;
 using static CoopFeeds.Storage.Tests.Samples;
 
@@ -137,6 +139,24 @@ public abstract class SourceStateTests(StoreKind kind) : StoreContract(kind)
 
         var state = await db.Store.GetSourceStateAsync(News.SourceId, None);
         Assert.Equal([3, 4, 5, 6, 7, 8, 9, 10, 11, 12], state?.RecentFirstPageCounts);
+    }
+
+    [SkippableFact]
+    public async Task TheFirstPageCountsColumnHoldsTheJsonReflectionWrote()
+    {
+        await using var db = await CreateDatabaseAsync();
+        for (var run = 1; run <= 3; run++)
+        {
+            await db.Store.SaveAsync(News, [], Success(T0.AddHours(run), firstPageCount: run * 10), None);
+        }
+
+        var column = await db.QueryAsync("SELECT recent_first_page_counts FROM source_state");
+
+        // The generated contract must write what reflection with the default options did: rows written before read alike.
+        var byReflection = JsonSerializer.Serialize(new[] { 10, 20, 30 }, new JsonSerializerOptions { TypeInfoResolver = new DefaultJsonTypeInfoResolver() });
+        Assert.Equal([byReflection], column);
+        Assert.Equal("[10,20,30]", byReflection);
+        Assert.Equal([10, 20, 30], (await db.Store.GetSourceStateAsync(News.SourceId, None))?.RecentFirstPageCounts);
     }
 
     [SkippableFact]

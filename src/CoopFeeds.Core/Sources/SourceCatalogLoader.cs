@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 
 namespace CoopFeeds.Core.Sources;
@@ -26,7 +28,13 @@ public static partial class SourceCatalogLoader
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        TypeInfoResolver = CoreJsonContext.Default,
     };
+
+    /// <summary>What an entry gets for an optional member it leaves out: the records' own initial values.</summary>
+    private static readonly SectionDefinition SectionDefaults = new() { Slug = "", Title = "" };
+
+    private static readonly SourceDefinition SourceDefaults = new() { Id = "", Section = "", Url = "", Selectors = new() };
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
@@ -138,7 +146,7 @@ public static partial class SourceCatalogLoader
         foreach (var element in elements.Value)
         {
             index++;
-            var section = Deserialize<SectionDefinition>(element, $"section #{index}", problems);
+            var section = Deserialize(element, SectionDefaults, $"section #{index}", problems);
             if (section is null) continue;
 
             var where = $"section '{section.Slug}'";
@@ -174,7 +182,7 @@ public static partial class SourceCatalogLoader
                 && element.TryGetProperty("Id", out var idElement) && idElement.ValueKind == JsonValueKind.String
                 ? $"source '{idElement.GetString()}'"
                 : $"source #{index}";
-            var definition = Deserialize<SourceDefinition>(element, label, problems);
+            var definition = Deserialize(element, SourceDefaults, label, problems);
             if (definition is null) continue;
 
             var where = $"source '{definition.Id}'";
@@ -336,29 +344,73 @@ public static partial class SourceCatalogLoader
         }
     }
 
-    private static T? Deserialize<T>(JsonElement element, string label, List<string> problems) where T : class
+    private static T? Deserialize<T>(JsonElement element, T defaults, string label, List<string> problems) where T : class
     {
+        var contract = CoreJsonContext.TypeInfo<T>(JsonOptions);
         try
         {
-            return element.Deserialize<T>(JsonOptions);
+            return element.ValueKind == JsonValueKind.Object ? WithDefaults(element, defaults, contract) : element.Deserialize(contract);
         }
         catch (JsonException ex)
         {
-            problems.Add($"{label}: {Describe(ex)}");
+            problems.Add($"{label}: {Describe(ex, contract)}");
             return null;
         }
     }
 
+    /// <summary>
+    /// Reads <paramref name="element"/> with the optional members it leaves out written in with their initial values (from
+    /// <paramref name="defaults"/>). The generated contract sets every init-only member, given or not (dotnet/runtime#84484):
+    /// without this an entry with no "Interval" would read as zero and a section with no "Language" as null.
+    /// </summary>
+    private static T? WithDefaults<T>(JsonElement element, T defaults, JsonTypeInfo<T> contract) where T : class
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var given in element.EnumerateObject()) given.WriteTo(writer);
+            foreach (var member in contract.Properties)
+            {
+                if (member.IsRequired || member.Get is null
+                    || element.EnumerateObject().Any(given => string.Equals(given.Name, member.Name, StringComparison.OrdinalIgnoreCase))) continue;
+                writer.WritePropertyName(member.Name);
+                JsonSerializer.Serialize(writer, member.Get(defaults), contract.Options.GetTypeInfo(member.PropertyType));
+            }
+            writer.WriteEndObject();
+        }
+        return JsonSerializer.Deserialize(buffer.WrittenSpan, contract);
+    }
+
     /// <summary>System.Text.Json messages name .NET types; say what a maintainer can fix instead.</summary>
-    private static string Describe(JsonException ex)
+    private static string Describe(JsonException ex, JsonTypeInfo contract)
     {
         var path = ex.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : null;
         var message = ex.Message;
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         if (cut > 0) message = message[..cut];
+        // The generated contract reads init-only members as constructor arguments, and a value that does not convert is
+        // reported against the record holding it; name the member's own type, as reflection did.
+        if (path is not null && Member(contract, path) is { } found)
+            message = message.Replace($"converted to {found.Owner}.", $"converted to {found.Member}.", StringComparison.Ordinal);
         if (message.Contains("TimeSpan", StringComparison.Ordinal))
             message = "expected a duration such as \"01:00:00\"";
         return path is null ? message : $"{path}: {message}";
+    }
+
+    /// <summary>The type holding the member <paramref name="path"/> names, and the member's type; null past an array index.</summary>
+    private static (Type Owner, Type Member)? Member(JsonTypeInfo contract, string path)
+    {
+        (Type, Type)? found = null;
+        foreach (var name in path.Split('.'))
+        {
+            var member = name.Contains('[') ? null
+                : contract.Properties.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (member is null) return null;
+            found = (contract.Type, member.PropertyType);
+            contract = contract.Options.GetTypeInfo(member.PropertyType);
+        }
+        return found;
     }
 
     /// <summary>True when .NET accepts the text as a date format: a format that cannot even format a date would never match.</summary>

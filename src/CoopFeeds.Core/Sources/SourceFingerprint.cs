@@ -18,9 +18,12 @@ public static class SourceFingerprint
     // asks for every source's fingerprint after each run, which at 1,000 sources was 4% of a first pass's CPU.
     private static readonly ConditionalWeakTable<SourceDefinition, string> Known = new();
 
-    /// <summary>SHA-256 of the definition as JSON (properties in declaration order, so equal definitions give equal text), hex.</summary>
+    /// <summary>
+    /// SHA-256 of the definition as JSON with the default options (properties in declaration order, so equal definitions give
+    /// equal text), hex. Stores keep it: the text must stay as it is, or every source would look edited.
+    /// </summary>
     public static string Of(SourceDefinition definition) => Known.GetValue(definition, Compute);
 
     private static string Compute(SourceDefinition definition) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(definition))));
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(definition, CoreJsonContext.Default.SourceDefinition))));
 }

@@ -56,7 +56,11 @@ public static class SourcesFileEditor
     private const string SectionsName = "Sections";
 
     /// <summary>Maintainers read the file: keep é and ’ as they are (still valid JSON).</summary>
-    private static readonly JsonSerializerOptions ScalarOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions ScalarOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = CoreJsonContext.Default,
+    };
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
@@ -190,7 +194,7 @@ public static class SourcesFileEditor
                     var i = 0;
                     foreach (var (name, member) in obj)
                     {
-                        text.Append(at).Append(unit).Append(JsonSerializer.Serialize(name, ScalarOptions)).Append(": ");
+                        text.Append(at).Append(unit).Append(JsonSerializer.Serialize(name, CoreJsonContext.TypeInfo<string>(ScalarOptions))).Append(": ");
                         Write(member, at + unit);
                         text.Append(++i < obj.Count ? "," : "").Append(newLine);
                     }

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using AngleSharp.Dom;
 using CoopFeeds.Core.Extraction;
 using CoopFeeds.Core.Sources;
@@ -104,18 +105,13 @@ public static class SuggestionJson
         // Items keep their null fields, as preview prints them; selectors keep their sources-file names (PascalCase),
         // and one not proposed is left out.
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver
+        TypeInfoResolver = CoreJsonContext.Default.WithAddedModifier(info =>
         {
-            Modifiers =
-            {
-                info =>
-                {
-                    if (info.Type != typeof(SelectorSet)) return;
-                    foreach (var property in info.Properties) property.ShouldSerialize = (_, value) => value is not null;
-                },
-            },
-        },
+            if (info.Type != typeof(SelectorSet)) return;
+            foreach (var property in info.Properties) property.ShouldSerialize = (_, value) => value is not null;
+        }),
     };
 
-    public static string Serialize(SuggestionResult result) => JsonSerializer.Serialize(result, Options);
+    public static string Serialize(SuggestionResult result) =>
+        JsonSerializer.Serialize(result, CoreJsonContext.TypeInfo<SuggestionResult>(Options));
 }

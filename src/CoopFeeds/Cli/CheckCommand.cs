@@ -84,7 +84,7 @@ internal static class CheckCommand
         List<ItemJson> expected;
         try
         {
-            expected = JsonSerializer.Deserialize<List<ItemJson>>(await File.ReadAllTextAsync(expectedPath, cancellationToken)) ?? [];
+            expected = JsonSerializer.Deserialize(await File.ReadAllTextAsync(expectedPath, cancellationToken), CoreJsonContext.Default.ListItemJson) ?? [];
         }
         catch (JsonException ex)
         {

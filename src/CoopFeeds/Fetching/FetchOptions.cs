@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Fetching;
 
@@ -62,3 +63,10 @@ public sealed class FetchOptions
     /// <summary>The User-Agent sent: the configured one, with the contact URL as a comment (RFC 9110 10.1.5: product tokens and comments).</summary>
     public string EffectiveUserAgent => ContactUrl is { Length: > 0 } contact ? $"{UserAgent.Trim()} (+{contact.Trim()})" : UserAgent;
 }
+
+/// <summary>
+/// Checks the attributes of <see cref="FetchOptions"/> at start, as ValidateDataAnnotations did, with code generated at compile time
+/// (the Native AOT binary cannot read them by reflection).
+/// </summary>
+[OptionsValidator]
+internal sealed partial class FetchOptionsValidator : IValidateOptions<FetchOptions>;

@@ -17,9 +17,10 @@ public static class FetchingRegistration
     {
         var services = builder.Services;
         if (services.Any(s => s.ServiceType == typeof(ListingFetcher))) return builder;
-        services.AddOptions<FetchOptions>()
-            .Bind(builder.Configuration.GetSection(FetchOptions.Section))
-            .ValidateDataAnnotations()
+        var options = services.AddOptions<FetchOptions>().Bind(builder.Configuration.GetSection(FetchOptions.Section));
+        // The attributes first, as ValidateDataAnnotations ran them, so the problems are named in the same order.
+        services.AddSingleton<IValidateOptions<FetchOptions>, FetchOptionsValidator>();
+        options
             .Validate(o => o.RequestTimeout > TimeSpan.Zero, "Ingestion:RequestTimeout must be positive")
             .Validate(o => o.PerHostDelay >= TimeSpan.Zero, "Ingestion:PerHostDelay must not be negative")
             // Polly's own bounds for a break.

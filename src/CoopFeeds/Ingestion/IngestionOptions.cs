@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using CoopFeeds.Core.Normalization;
+using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Ingestion;
 
@@ -58,3 +59,10 @@ public sealed class IngestionOptions
     [Range(0.0, 0.5)]
     public double IntervalJitter { get; set; } = 0.1;
 }
+
+/// <summary>
+/// Checks the attributes of <see cref="IngestionOptions"/> at start, as ValidateDataAnnotations did, with code generated at compile time
+/// (the Native AOT binary cannot read them by reflection).
+/// </summary>
+[OptionsValidator]
+internal sealed partial class IngestionOptionsValidator : IValidateOptions<IngestionOptions>;

@@ -1,6 +1,7 @@
 using CoopFeeds.Changes;
 using CoopFeeds.Fetching;
 using CoopFeeds.Telemetry;
+using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Ingestion;
 
@@ -11,9 +12,10 @@ public static class IngestionRegistration
     {
         builder.AddFetching();
         var services = builder.Services;
-        services.AddOptions<IngestionOptions>()
-            .Bind(builder.Configuration.GetSection(IngestionOptions.Section))
-            .ValidateDataAnnotations()
+        var options = services.AddOptions<IngestionOptions>().Bind(builder.Configuration.GetSection(IngestionOptions.Section));
+        // The attributes first, as ValidateDataAnnotations ran them, so the problems are named in the same order.
+        services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
+        options
             .Validate(o => o.MaxBackoff > TimeSpan.Zero, "Ingestion:MaxBackoff must be positive")
             .Validate(o => o.ReadyTimeout > TimeSpan.Zero, "Ingestion:ReadyTimeout must be positive")
             .Validate(o => o.RunTimeout > TimeSpan.Zero, "Ingestion:RunTimeout must be positive")

@@ -85,6 +85,15 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
     /// </summary>
     public delegate Task<FetchResult> LaterPageFetch(Uri location, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Pages parsed at once, process-wide: as many as there are cores. Runs wait on the network for most of their time, so
+    /// Ingestion:MaxConcurrency lets more of them fetch at once than there are cores; but a parsed page is a whole DOM
+    /// (a few megabytes for a 200-item listing) until its items are normalized, and pages parsed beyond the cores only
+    /// take turns on them while their DOMs hold memory. Measured (bench/README.md, "Memory settings"): each page in work
+    /// at once cost about 10 MB of peak resident memory in the first pass of 1,000 sources.
+    /// </summary>
+    private readonly SemaphoreSlim parsing = new(Environment.ProcessorCount);
+
     private readonly NormalizationLimits limits = new()
     {
         MaxTitleChars = options.Value.MaxTitleChars,
@@ -153,9 +162,7 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
             }
 
             var address = request.Address ?? fetched.FinalUrl ?? request.Location;
-            using var document = await ListingDocument.ParseAsync(fetched.Body!, address, fetched.ContentType, cancellationToken);
-            var page = ListingExtractor.Extract(document, source.Selectors, request.Number);
-            var normalized = ItemNormalizer.Normalize(source, page.Items, clock.GetUtcNow(), limits, withNotes);
+            var (page, normalized) = await ReadPageAsync(source, fetched, address, request.Number, withNotes, cancellationToken);
             foreach (var note in normalized.Notes) notes[note.Item] = note;
             pageMatches.Add(page.Matches);
             listing.Add(page, normalized);
@@ -174,6 +181,23 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
             PageMatches = pageMatches,
             Notes = withNotes ? [.. merged.Items.Select(item => notes[item])] : [],
         };
+    }
+
+    /// <summary>One fetched page parsed, extracted and normalized, its DOM gone before it returns; one per core at a time.</summary>
+    private async Task<(ListingPage Page, NormalizationResult Normalized)> ReadPageAsync(
+        ConfiguredSource source, FetchResult fetched, Uri address, int number, bool withNotes, CancellationToken cancellationToken)
+    {
+        await parsing.WaitAsync(cancellationToken);
+        try
+        {
+            using var document = await ListingDocument.ParseAsync(fetched.Body!, address, fetched.ContentType, cancellationToken);
+            var page = ListingExtractor.Extract(document, source.Selectors, number);
+            return (page, ItemNormalizer.Normalize(source, page.Items, clock.GetUtcNow(), limits, withNotes));
+        }
+        finally
+        {
+            parsing.Release();
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace CoopFeeds.Serving;
 
@@ -52,7 +53,12 @@ public sealed class PublishingOptions
     /// Full (200) responses per client address, document path and window on every cached document (feeds, archives, the OPML
     /// list, the pages, the status); revalidations (304) are free. Per path, so a reader fetching many documents once each (archives) is never limited.
     /// </summary>
+    // Not [ValidateObjectMembers]: ValidateDataAnnotations never looked inside (it does only where that attribute is), so
+    // RateLimit's [Range] has never been enforced; PublishingOptionsValidator checks PermitLimit >= 0 and a positive Window.
+    // Enforcing the attribute would refuse settings that start today.
+#pragma warning disable SYSLIB1212
     public RateLimitOptions RateLimit { get; set; } = new();
+#pragma warning restore SYSLIB1212
 
     /// <summary>
     /// The most memory the document cache (feeds, pages, status) may hold, in bytes, each document charged at the most its
@@ -90,3 +96,10 @@ public sealed class RateLimitOptions
 
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 }
+
+/// <summary>
+/// Checks the attributes of <see cref="PublishingOptions"/> at start, as ValidateDataAnnotations did, with code generated at compile time
+/// (the Native AOT binary cannot read them by reflection).
+/// </summary>
+[OptionsValidator]
+internal sealed partial class PublishingOptionsAttributesValidator : IValidateOptions<PublishingOptions>;

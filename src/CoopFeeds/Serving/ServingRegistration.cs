@@ -55,8 +55,8 @@ public static class ServingRegistration
     {
         builder.Services.AddOptions<PublishingOptions>()
             .Bind(builder.Configuration.GetSection(PublishingOptions.Section))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PublishingOptions>, PublishingOptionsAttributesValidator>();
         builder.Services.AddSingleton<IValidateOptions<PublishingOptions>, PublishingOptionsValidator>();
         return builder;
     }

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using CoopFeeds.Core;
 using CoopFeeds.Core.Normalization;
 using CoopFeeds.Core.Syndication;
 using CoopFeeds.Serving;
@@ -64,7 +65,7 @@ public sealed class StatusRenderer(
         var status = (await reader.ReadAsync(cancellationToken)).FirstOrDefault(s => s.Id == id);
         if (status is null) return null;
         var changes = await store.GetSourceStateChangesAsync(id, SourceChanges, cancellationToken);
-        return Json(new { source = status, changes });
+        return Json(new SourceStatusDetail { Source = status, Changes = changes });
     }
 
     /// <summary>The page <c>/sources</c>: every source in one table (<see cref="SourcesPage"/>).</summary>
@@ -101,8 +102,8 @@ public sealed class StatusRenderer(
     /// Written as <c>TypedResults.Json</c> wrote it before these documents were cached, with the endpoints' JSON settings, so
     /// the bytes are the same.
     /// </summary>
-    private RenderedFeed Json<T>(T value) =>
-        new(JsonSerializer.SerializeToUtf8Bytes(value, json.Value.SerializerOptions), JsonMediaType, lastModified: null, StatusMaxAge);
+    private RenderedFeed Json<T>(T value) => new(
+        JsonSerializer.SerializeToUtf8Bytes(value, CoreJsonContext.TypeInfo<T>(json.Value.SerializerOptions)), JsonMediaType, lastModified: null, StatusMaxAge);
 
     private static FeedEntry Entry(SourceStateChange change, Uri page)
     {

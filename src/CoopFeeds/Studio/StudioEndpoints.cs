@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using CoopFeeds.Core.Extraction;
 using CoopFeeds.Core.Outcomes;
 using CoopFeeds.Core.Sources;
@@ -20,7 +21,7 @@ internal static class StudioEndpoints
 
     public static async Task<IResult> FetchAsync(HttpRequest request, StudioFetcher fetcher, IOptions<StudioOptions> options, CancellationToken cancellationToken)
     {
-        var (body, refused) = await StudioJson.ReadAsync<FetchRequest>(request, options.Value.MaxRequestBytes, cancellationToken);
+        var (body, refused) = await StudioJson.ReadAsync(request, StudioJson.Api.FetchRequest, options.Value.MaxRequestBytes, cancellationToken);
         if (body is null) return refused!;
         var (page, failed) = await fetcher.FetchAsync(body.Url, TokenOf(request), cancellationToken);
         if (page is null) return failed!;
@@ -34,13 +35,13 @@ internal static class StudioEndpoints
             UrlRedactor.Redact(fetched.FinalUrl ?? page.Url),
             document.CharacterSet,
             page.Bytes,
-            (long)page.Took.TotalMilliseconds), StudioJson.Options);
+            (long)page.Took.TotalMilliseconds), StudioJson.Api.FetchResponse);
     }
 
     public static async Task<IResult> SuggestAsync(
         HttpRequest request, StudioFetcher fetcher, ListingReader reader, IOptions<StudioOptions> options, CancellationToken cancellationToken)
     {
-        var (body, refused) = await StudioJson.ReadAsync<SuggestRequest>(request, options.Value.MaxRequestBytes, cancellationToken);
+        var (body, refused) = await StudioJson.ReadAsync(request, StudioJson.Api.SuggestRequest, options.Value.MaxRequestBytes, cancellationToken);
         if (body is null) return refused!;
         if (body.Top is < 1) return StudioJson.Refuse(StatusCodes.Status400BadRequest, "top must be at least 1");
         var (page, failed) = await fetcher.PageAsync(body.Url, body.FetchId, TokenOf(request), cancellationToken);
@@ -53,14 +54,14 @@ internal static class StudioEndpoints
         if (suggestion.Candidates.Count == 0)
             return StudioJson.Refuse(StatusCodes.Status422UnprocessableEntity, suggestion.Problems.Count > 0 ? suggestion.Problems : ["no list of items was found on the page"]);
         // The `suggest --json` object, byte for byte.
-        return TypedResults.Text(SuggestionJson.Serialize(suggestion), "application/json", Encoding.UTF8);
+        return TypedResults.Text(JsonSerializer.Serialize(suggestion, StudioJson.Suggestion), "application/json", Encoding.UTF8);
     }
 
     public static async Task<IResult> PreviewAsync(
         HttpRequest request, StudioFetcher fetcher, ListingReader reader, SourceCatalogProvider catalogs, IOptions<StudioOptions> options,
         CancellationToken cancellationToken)
     {
-        var (body, refused) = await StudioJson.ReadAsync<PreviewRequest>(request, options.Value.MaxRequestBytes, cancellationToken);
+        var (body, refused) = await StudioJson.ReadAsync(request, StudioJson.Api.PreviewRequest, options.Value.MaxRequestBytes, cancellationToken);
         if (body is null) return refused!;
         var (page, failed) = await fetcher.PageAsync(body.Url, body.FetchId, TokenOf(request), cancellationToken);
         if (page is null) return failed!;
@@ -71,13 +72,13 @@ internal static class StudioEndpoints
         var read = await reader.ReadAsync(source, page.Fetched, fetcher.LaterPages(page.Url, TokenOf(request)), cancellationToken);
         if (read.FirstPage.Outcome.Kind != OutcomeKind.Success)
             return StudioJson.Refuse(StatusCodes.Status422UnprocessableEntity, $"{read.FirstPage.Outcome.Kind}: {read.FirstPage.Outcome.Detail}");
-        return TypedResults.Json(PreviewResponse.From(read, source), StudioJson.Options);
+        return TypedResults.Json(PreviewResponse.From(read, source), StudioJson.Api.PreviewResponse);
     }
 
     public static async Task<IResult> SnapshotAsync(
         HttpRequest request, StudioFetcher fetcher, SourceCatalogProvider catalogs, IOptions<StudioOptions> options, CancellationToken cancellationToken)
     {
-        var (body, refused) = await StudioJson.ReadAsync<SnapshotRequest>(request, options.Value.MaxRequestBytes, cancellationToken);
+        var (body, refused) = await StudioJson.ReadAsync(request, StudioJson.Api.SnapshotRequest, options.Value.MaxRequestBytes, cancellationToken);
         if (body is null) return refused!;
         if (!ListingExtractor.Fields.Contains(body.Focus))
             return StudioJson.Refuse(StatusCodes.Status422UnprocessableEntity, $"focus must be one of {string.Join(", ", ListingExtractor.Fields)} (got '{body.Focus}')");

@@ -1,6 +1,10 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using CoopFeeds.Core;
+using CoopFeeds.Core.Sources;
+using CoopFeeds.Core.Suggestion;
 
 namespace CoopFeeds.Studio;
 
@@ -13,7 +17,8 @@ public sealed record ProblemList(IReadOnlyList<string> Problems);
 /// </summary>
 internal static class StudioJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    /// <summary>The API's requests and answers, each a property (<c>Api.FetchRequest</c>…) bound to the API's options.</summary>
+    public static readonly StudioJsonContext Api = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
     {
         // A misspelt field ("selector" for "source") would otherwise be ignored, and the request would do something else.
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
@@ -22,10 +27,30 @@ internal static class StudioJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         // Maintainers read these answers: keep ’ and é as they are (still valid JSON; a browser never parses it as HTML).
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    /// <summary>
+    /// Core's options for what the command line prints (<c>ItemJson.Options</c>, <c>SuggestionJson.Options</c>): nulls
+    /// kept, except a selector not proposed, which is left out.
+    /// </summary>
+    private static readonly JsonSerializerOptions CoreOptions = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        TypeInfoResolver = StudioCoreJsonContext.Default.WithAddedModifier(LeaveOutSelectorsNotProposed),
     };
 
+    /// <summary>An item as <c>preview --json</c> prints it.</summary>
+    public static readonly JsonTypeInfo<ItemJson> Item = (JsonTypeInfo<ItemJson>)CoreOptions.GetTypeInfo(typeof(ItemJson));
+
+    /// <summary>What <c>suggest --json</c> prints.</summary>
+    public static readonly JsonTypeInfo<SuggestionResult> Suggestion =
+        (JsonTypeInfo<SuggestionResult>)CoreOptions.GetTypeInfo(typeof(SuggestionResult));
+
     /// <summary>The request body as <typeparamref name="T"/>, or the answer that refuses it.</summary>
-    public static async Task<(T? Value, IResult? Refusal)> ReadAsync<T>(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    public static async Task<(T? Value, IResult? Refusal)> ReadAsync<T>(
+        HttpRequest request, JsonTypeInfo<T> type, long maxBytes, CancellationToken cancellationToken)
         where T : class
     {
         if (request.ContentLength > maxBytes) return (null, TooLarge(maxBytes));
@@ -41,7 +66,7 @@ internal static class StudioJson
 
         try
         {
-            var value = JsonSerializer.Deserialize<T>(body.ToArray(), Options);
+            var value = JsonSerializer.Deserialize(body.ToArray(), type);
             return value is null ? (null, Refuse(StatusCodes.Status400BadRequest, "the body must be a JSON object, not null")) : (value, null);
         }
         catch (JsonException ex)
@@ -56,13 +81,19 @@ internal static class StudioJson
     }
 
     public static IResult Refuse(int status, params IReadOnlyList<string> problems) =>
-        TypedResults.Json(new ProblemList(problems), Options, statusCode: status);
+        TypedResults.Json(new ProblemList(problems), Api.ProblemList, statusCode: status);
+
+    private static void LeaveOutSelectorsNotProposed(JsonTypeInfo info)
+    {
+        if (info.Type != typeof(SelectorSet)) return;
+        foreach (var property in info.Properties) property.ShouldSerialize = (_, value) => value is not null;
+    }
 
     private static IResult TooLarge(long maxBytes) =>
         Refuse(StatusCodes.Status413PayloadTooLarge, $"the body is larger than {maxBytes} bytes (Studio:MaxRequestBytes)");
 
     /// <summary>The serializer's reason without the .NET type names it mentions: where in the body, and what.</summary>
-    private static string Reason(JsonException ex)
+    internal static string Reason(JsonException ex)
     {
         var where = ex.Path is { Length: > 1 } path ? $" at {path}" : "";
         var message = ex.Message;

@@ -24,10 +24,10 @@ public sealed record PreviewResponse(JsonArray Items, IReadOnlyDictionary<string
         var items = new JsonArray();
         foreach (var note in read.Notes)
         {
-            var row = JsonSerializer.SerializeToNode(ItemJson.From(note.Item), ItemJson.Options)!.AsObject();
+            var row = JsonSerializer.SerializeToNode(ItemJson.From(note.Item), StudioJson.Item)!.AsObject();
             row["rawDate"] = note.Raw.Date;
             row["warnings"] = new JsonArray([.. note.Warnings.Select(w => (JsonNode?)w)]);
-            items.Add(row);
+            items.Add((JsonNode)row);
         }
         return new PreviewResponse(items, CountsOf(read, source.Definition.Selectors), read.WarningsWithHints(source));
     }

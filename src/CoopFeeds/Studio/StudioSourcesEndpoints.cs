@@ -61,7 +61,7 @@ internal static class StudioSourcesEndpoints
         var catalog = catalogs.Current;
         return TypedResults.Json(new SourcesResponse(
             [.. catalog.Sources.Select(s => new SourceListing(s.Id, s.Section, s.Definition.Url))],
-            [.. catalog.Sections.Select(s => new SectionListing(s.Slug, s.Title))]), StudioJson.Options);
+            [.. catalog.Sections.Select(s => new SectionListing(s.Slug, s.Title))]), StudioJson.Api.SourcesResponse);
     }
 
     public static async Task<IResult> GetAsync(string id, SourceCatalogProvider catalogs, CancellationToken cancellationToken)
@@ -78,7 +78,7 @@ internal static class StudioSourcesEndpoints
         // The file as it is on disk, which the save will edit; the catalog in force may be older by a reload.
         if (SourcesFileEditor.FindEntry(text, id) is not { } entry)
             return StudioJson.Refuse(StatusCodes.Status404NotFound, $"no source '{id}' in the sources file");
-        return TypedResults.Json(new SourceResponse(id, EntryMembers.Text(entry, "Section") ?? "", EntryMembers.Text(entry, "Url") ?? "", entry), StudioJson.Options);
+        return TypedResults.Json(new SourceResponse(id, EntryMembers.Text(entry, "Section") ?? "", EntryMembers.Text(entry, "Url") ?? "", entry), StudioJson.Api.SourceResponse);
     }
 
     /// <summary>
@@ -90,7 +90,7 @@ internal static class StudioSourcesEndpoints
         HttpRequest request, StudioFetcher fetcher, ListingReader reader, SourceCatalogProvider catalogs, IConfiguration configuration,
         IOptions<StudioOptions> options, CancellationToken cancellationToken)
     {
-        var (body, refused) = await StudioJson.ReadAsync<SaveSourceRequest>(request, options.Value.MaxRequestBytes, cancellationToken);
+        var (body, refused) = await StudioJson.ReadAsync(request, StudioJson.Api.SaveSourceRequest, options.Value.MaxRequestBytes, cancellationToken);
         if (body is null) return refused!;
         // The page the fixture keeps: the one the maintainer previewed, or the address fetched now.
         var (page, failed) = await fetcher.PageAsync(body.FetchId is null ? body.Url : null, body.FetchId, StudioTokenCheck.TokenOf(request)!, cancellationToken);
@@ -117,7 +117,7 @@ internal static class StudioSourcesEndpoints
             case SourceSaveResult.Invalid invalid:
                 return StudioJson.Refuse(StatusCodes.Status400BadRequest, invalid.Problems);
             case SourceSaveResult.Unsafe unsafeFile:
-                return TypedResults.Json(new UnsafeSave([unsafeFile.Reason], unsafeFile.EntryJson), StudioJson.Options, statusCode: StatusCodes.Status422UnprocessableEntity);
+                return TypedResults.Json(new UnsafeSave([unsafeFile.Reason], unsafeFile.EntryJson), StudioJson.Api.UnsafeSave, statusCode: StatusCodes.Status422UnprocessableEntity);
             case SourceSaveResult.Saved saved:
                 // The source is saved: what follows runs to its end even if the client goes (a cut fixture would leave the
                 // file and its fixture out of step), and a fixture that cannot be written is a warning on a save that happened.
@@ -126,7 +126,7 @@ internal static class StudioSourcesEndpoints
                 return TypedResults.Json(new SavedSource(
                     body.Id, body.Section, page.Url.AbsoluteUri, saved.Entry,
                     [.. fixture.Select(p => Path.GetRelativePath(saved.Catalog.Folder, p).Replace('\\', '/'))], warnings),
-                    StudioJson.Options, statusCode: StatusCodes.Status201Created);
+                    StudioJson.Api.SavedSource, statusCode: StatusCodes.Status201Created);
             default:
                 throw new InvalidOperationException("a save ends saved, existing, invalid or unsafe");
         }

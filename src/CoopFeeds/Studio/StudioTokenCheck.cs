@@ -21,7 +21,7 @@ internal sealed class StudioTokenCheck(IOptions<StudioOptions> options) : IEndpo
         if (TokenOf(context.HttpContext.Request) is not { } token || !Matches(token))
         {
             context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
-            return TypedResults.Json(new ProblemList(["a bearer token is required: Authorization: Bearer <Studio:Token>"]), StudioJson.Options, statusCode: StatusCodes.Status401Unauthorized);
+            return StudioJson.Refuse(StatusCodes.Status401Unauthorized, "a bearer token is required: Authorization: Bearer <Studio:Token>");
         }
         return await next(context);
     }

@@ -7,18 +7,14 @@ internal sealed record ProcessResult(int ExitCode, string StandardOutput, string
 /// <summary>Runs the real executable, as a maintainer would, and captures what it prints.</summary>
 internal static class CoopFeedsProcess
 {
-    public static async Task<ProcessResult> RunAsync(string workingDirectory, params string[] args)
+    public static Task<ProcessResult> RunAsync(string workingDirectory, params string[] args) => RunExecutableAsync(executable: null, workingDirectory, args);
+
+    /// <summary>As <see cref="RunAsync(string, string[])"/>, with <paramref name="executable"/> (the native build) when given.</summary>
+    public static async Task<ProcessResult> RunExecutableAsync(string? executable, string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CoopFeeds.dll"));
+        var start = StartInfo(executable);
+        start.WorkingDirectory = workingDirectory;
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
 
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -26,6 +22,19 @@ internal static class CoopFeedsProcess
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
         return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>
+    /// How to start the service with its output captured: the build these tests are part of (<c>dotnet CoopFeeds.dll</c>),
+    /// or <paramref name="executable"/>, the natively compiled one, when given. Warnings and worse only are logged.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string? executable)
+    {
+        var start = new ProcessStartInfo(executable ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (executable is null) start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CoopFeeds.dll"));
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        return start;
     }
 
     /// <summary>A scratch folder with a copy of the samples, so a test may edit them freely.</summary>

@@ -31,17 +31,18 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     /// <summary>A client for its address (known once <see cref="StartAsync"/> returned with <c>waitForAddress</c>).</summary>
     public HttpClient Client { get; private set; } = null!;
 
-    /// <summary>Starts <c>serve</c>; with <paramref name="waitForAddress"/>, waits (on its log line, with a deadline) until it listens.</summary>
-    public static async Task<ServeProcess> StartAsync(string sourcesPath, string data, IEnumerable<string> settings, bool waitForAddress = false)
+    /// <summary>
+    /// Starts <c>serve</c>; with <paramref name="waitForAddress"/>, waits (on its log line, with a deadline) until it listens.
+    /// The build the tests are part of, on the .NET runtime, unless <paramref name="executable"/> names another (the native one).
+    /// </summary>
+    public static async Task<ServeProcess> StartAsync(string sourcesPath, string data, IEnumerable<string> settings, bool waitForAddress = false, string? executable = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "CoopFeeds.dll"), "serve", "--sources", sourcesPath, "--data", data, "--urls", "http://127.0.0.1:0" })
+        var start = CoopFeedsProcess.StartInfo(executable);
+        foreach (var arg in new[] { "serve", "--sources", sourcesPath, "--data", data, "--urls", "http://127.0.0.1:0" })
         {
             start.ArgumentList.Add(arg);
         }
         foreach (var setting in settings) start.ArgumentList.Add(setting);
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
         // The one line that says where it listens.
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         start.Environment["Logging__Console__IncludeScopes"] = "false";
@@ -56,8 +57,10 @@ internal sealed partial class ServeProcess : IAsyncDisposable
             }
             catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
             {
+                // Read before disposing: a disposed Process no longer says whether it exited.
+                var reason = serve.HasExited ? await serve._errors : ex.Message;
                 await serve.DisposeAsync();
-                throw new InvalidOperationException($"serve did not start: {(serve.HasExited ? await serve._errors : ex.Message)}", ex);
+                throw new InvalidOperationException($"serve did not start: {reason}", ex);
             }
         }
 

@@ -89,12 +89,13 @@ public sealed class DockerFilesTests
         var entrypoint = image.ExecForm("ENTRYPOINT");
         var defaultCommand = CoopFeedsCommandLine.Build().Parse(image.ExecForm("CMD").ToArray());
         var healthCheck = image.HealthCheck();
-        var health = CoopFeedsCommandLine.Build().Parse(healthCheck.Skip(2).ToArray());
+        var health = CoopFeedsCommandLine.Build().Parse(healthCheck.Skip(entrypoint.Count).ToArray());
 
-        Assert.Equal(new[] { "dotnet", typeof(Program).Assembly.GetName().Name + ".dll" }, entrypoint);
+        // The native executable the publish step writes into the image's working folder, named after the assembly.
+        Assert.Equal(new[] { "/app/" + typeof(Program).Assembly.GetName().Name }, entrypoint);
         Assert.Empty(defaultCommand.Errors);
         Assert.Equal("serve", defaultCommand.CommandResult.Command.Name);
-        Assert.Equal(entrypoint, healthCheck.Take(2));
+        Assert.Equal(entrypoint, healthCheck.Take(entrypoint.Count));
         Assert.Empty(health.Errors);
         Assert.Equal("health", health.CommandResult.Command.Name);
         var url = health.GetValue<Uri>("--url")!;

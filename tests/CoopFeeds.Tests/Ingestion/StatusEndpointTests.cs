@@ -1,7 +1,12 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Xml.Linq;
 using CoopFeeds.Fetching;
+using CoopFeeds.Status;
+using CoopFeeds.Storage;
+using Microsoft.Extensions.Options;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace CoopFeeds.Tests.Ingestion;
 
@@ -40,6 +45,34 @@ public sealed class StatusEndpointTests
         Assert.Contains("HTTP 502", html);
         Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("api/sources/nope")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("api/sources/down")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheStatusJsonIsWhatReflectionWroteWithTheEndpointsOptions()
+    {
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/ok", FaultSite.Html(FaultSite.Listing(2)));
+        site.Serve("/down", FaultSite.Status(502));
+        await using var file = FaultSources.Write(
+            new SourceSpec("ok", site.Url("/ok")),
+            new SourceSpec("down", site.Url("/down")),
+            new SourceSpec("off", site.Url("/ok").AbsoluteUri, Enabled: false));
+        await using var host = await file.StartServiceAsync();
+
+        var list = await host.Client.GetStringAsync("api/sources");
+        var down = await host.Client.GetStringAsync("api/sources/down");
+
+        // As the endpoints wrote it before the generated contracts: reflection, the HTTP JSON options, an anonymous type.
+        var byReflection = new JsonSerializerOptions(host.Services.GetRequiredService<IOptions<HttpJsonOptions>>().Value.SerializerOptions)
+        {
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        };
+        var statuses = await host.Services.GetRequiredService<SourceStatusReader>().ReadAsync(CancellationToken.None);
+        var changes = await host.Services.GetRequiredService<IItemStore>().GetSourceStateChangesAsync("down", 20, CancellationToken.None);
+        Assert.Equal(3, statuses.Count);
+        Assert.NotEmpty(changes);
+        Assert.Equal(JsonSerializer.Serialize(statuses, byReflection), list);
+        Assert.Equal(JsonSerializer.Serialize(new { source = statuses.Single(s => s.Id == "down"), changes }, byReflection), down);
     }
 
     [Fact]
@@ -118,6 +151,9 @@ public sealed class StatusEndpointTests
         Assert.Contains("outcome=\"Success\"", text);
         Assert.Contains("coopfeeds_items_new_total{", text);
         Assert.Contains("coopfeeds_fetch_duration_seconds_bucket{", text);
+        // .NET's runtime meter, for the memory budget: the process's resident set and what the GC has allocated.
+        Assert.Matches(@"(?m)^dotnet_process_memory_working_set_bytes(\{[^}]*\})? [1-9]", text);
+        Assert.Matches(@"(?m)^dotnet_gc_heap_total_allocated_bytes_total(\{[^}]*\})? [1-9]", text);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
@@ -18,7 +19,9 @@ public sealed class PageWriter(IServiceScopeFactory scopes)
     /// <param name="parameters">The component's parameters by name (<c>nameof</c> its properties).</param>
     /// <param name="lastModified">The newest change among what the page shows (never the clock); null when what it shows has no date.</param>
     /// <param name="maxAge">How long readers may keep the page.</param>
-    public async Task<RenderedFeed> WriteAsync<TPage>(Dictionary<string, object?> parameters, DateTimeOffset? lastModified, TimeSpan maxAge)
+    // All members, as HtmlRenderer.RenderComponentAsync asks (the framework's LinkerFlags.Component): it sets parameters
+    // and activates the component through reflection.
+    public async Task<RenderedFeed> WriteAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] TPage>(Dictionary<string, object?> parameters, DateTimeOffset? lastModified, TimeSpan maxAge)
         where TPage : IComponent
     {
         // A renderer per render, from a scope of its own: an HtmlRenderer keeps every component it has rendered until it is

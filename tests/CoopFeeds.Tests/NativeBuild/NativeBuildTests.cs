@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CoopFeeds.Tests.Cli;
+using CoopFeeds.Tests.Postgres;
+
+namespace CoopFeeds.Tests.NativeBuild;
+
+/// <summary>
+/// The natively compiled service (<see cref="NativeExecutable"/>) against the build on the .NET runtime that every other
+/// test runs: trimming and ahead-of-time compilation drop what reflection alone reaches, so a part that works in one may
+/// throw in the other. Both are started on the bundled samples as separate processes, and each answers for itself.
+/// </summary>
+public sealed partial class NativeBuildTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(2);
+
+    private static readonly string[] Settings =
+    [
+        // The same links in both, whatever port each listens on.
+        "--Publishing:PublicBaseUrl=http://feeds.test/",
+        "--Ingestion:PerHostDelay=00:00:00",
+    ];
+
+    [SkippableFact]
+    public async Task EveryDocumentIsTheOneTheRuntimeBuildServesForTheSameSources()
+    {
+        var native = NativeExecutable.Path;
+        var started = DateTimeOffset.UtcNow;
+        var samples = CoopFeedsProcess.CopyOfSamples();
+        var (sections, sources) = SampleIds(Path.Combine(samples, "sources.json"));
+        var paths = new List<string> { "feeds/all.rss", "feeds/all.atom", "feeds/all.json", "feeds.opml", "", "sources", "sources.atom", "api/sources",
+            "feeds/all.rss?q=cooperative", "feeds/all/archive/1.rss", "feeds/no-such-section.rss", "api/sources/no-such-source" };
+        foreach (var section in sections)
+            paths.AddRange([$"feeds/{section}.rss", $"feeds/{section}.atom", $"feeds/{section}.json", $"sections/{section}"]);
+        paths.AddRange(sources.Select(id => $"api/sources/{id}"));
+
+        var expected = await ServeAsync(executable: null, samples, paths, Settings);
+        var actual = await ServeAsync(native, samples, paths, Settings);
+
+        var window = (From: started.AddMinutes(-1), To: DateTimeOffset.UtcNow.AddHours(3));
+        Assert.All(paths, path =>
+        {
+            Assert.Equal((expected[path].Status, expected[path].ContentType), (actual[path].Status, actual[path].ContentType));
+            Assert.Equal(WithoutRunTimes(expected[path].Body, window), WithoutRunTimes(actual[path].Body, window));
+        });
+        // Not an empty comparison: the feeds carry the samples' items.
+        Assert.All(sections, section => Assert.Contains("<item>", actual[$"feeds/{section}.rss"].Body, StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, actual["feeds/no-such-section.rss"].Status);
+    }
+
+    [SkippableFact]
+    public async Task TheCommandsPrintWhatTheRuntimeBuildPrints()
+    {
+        var native = NativeExecutable.Path;
+        var samples = CoopFeedsProcess.CopyOfSamples();
+        var sourcesFile = Path.Combine(samples, "sources.json");
+        var page = Directory.GetFiles(Path.Combine(samples, "pages"), "*.html").Order(StringComparer.Ordinal).First();
+        var (_, sources) = SampleIds(sourcesFile);
+        string[][] commands =
+        [
+            ["check", "--sources", sourcesFile, "--fixtures"],
+            ["preview", "--sources", sourcesFile, "--source", sources[0], "--json"],
+            ["suggest", "--url", page, "--base-url", "https://www.ilo.org/", "--json"],
+            ["check", "--sources", Path.Combine(samples, "pages", "missing.json")],
+        ];
+
+        foreach (var command in commands)
+        {
+            var expected = await CoopFeedsProcess.RunExecutableAsync(executable: null, samples, command);
+            var actual = await CoopFeedsProcess.RunExecutableAsync(native, samples, command);
+
+            Assert.Equal((expected.ExitCode, expected.StandardOutput), (actual.ExitCode, actual.StandardOutput));
+            Assert.Equal(expected.StandardError, actual.StandardError);
+        }
+
+        var suggestion = await CoopFeedsProcess.RunExecutableAsync(native, samples, commands[2]);
+        Assert.NotEmpty(JsonDocument.Parse(suggestion.StandardOutput).RootElement.GetProperty("candidates").EnumerateArray());
+    }
+
+    [SkippableFact]
+    public async Task OnPostgreSqlItServesTheFeedsItStoredThere()
+    {
+        var native = NativeExecutable.Path;
+        await using var database = await SharedDatabase.CreateAsync();
+        var samples = CoopFeedsProcess.CopyOfSamples();
+        var (sections, _) = SampleIds(Path.Combine(samples, "sources.json"));
+        var paths = sections.Select(section => $"feeds/{section}.json").ToList();
+
+        var served = await ServeAsync(native, samples, paths, [.. Settings, .. database.Settings]);
+
+        var stored = await database.QueryAsync("SELECT count(*) FROM items");
+        Assert.All(paths, path =>
+        {
+            Assert.Equal(HttpStatusCode.OK, served[path].Status);
+            Assert.NotEmpty(JsonDocument.Parse(served[path].Body).RootElement.GetProperty("items").EnumerateArray());
+        });
+        Assert.True(int.Parse(stored.Single(), CultureInfo.InvariantCulture) > 0);
+    }
+
+    private sealed record Answer(HttpStatusCode Status, string? ContentType, string Body);
+
+    /// <summary>Starts <c>serve</c> on its own data folder, waits until its first pass is done, asks for each path, stops it.</summary>
+    private static async Task<Dictionary<string, Answer>> ServeAsync(string? executable, string samples, IEnumerable<string> paths, string[] settings)
+    {
+        var data = Directory.CreateTempSubdirectory("coopfeeds-native-").FullName;
+        try
+        {
+            await using var serve = await ServeProcess.StartAsync(Path.Combine(samples, "sources.json"), data, settings, waitForAddress: true, executable);
+            using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+            var deadline = Stopwatch.StartNew();
+            while ((await serve.Client.GetAsync("readyz")).StatusCode != HttpStatusCode.OK)
+            {
+                Assert.False(serve.HasExited, $"serve stopped: {(serve.HasExited ? await serve.Errors : "")}");
+                Assert.True(deadline.Elapsed < Deadline, "serve did not finish its first pass in time");
+                await poll.WaitForNextTickAsync();
+            }
+
+            var answers = new Dictionary<string, Answer>();
+            foreach (var path in paths)
+            {
+                using var response = await serve.Client.GetAsync(path);
+                answers[path] = new Answer(response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync());
+            }
+            Assert.False(serve.HasExited, "serve stopped while answering");
+            return answers;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The document with the times of this run masked (when a source ran, when a section last changed, when it runs next):
+    /// the two processes ran at different moments. The items' own dates are years older and stay.
+    /// </summary>
+    private static string WithoutRunTimes(string body, (DateTimeOffset From, DateTimeOffset To) window) =>
+        Timestamp().Replace(body, match =>
+        {
+            var text = match.Value.Replace(" UTC", "Z", StringComparison.Ordinal).Replace(" GMT", " +0000", StringComparison.Ordinal).Replace(" Z", " +0000", StringComparison.Ordinal);
+            return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) && time >= window.From && time <= window.To
+                ? "(this run)"
+                : match.Value;
+        });
+
+    /// <summary>ISO 8601 (JSON, Atom, HTML datetime), the pages' "yyyy-MM-dd HH:mm UTC", and RFC 822/1123 (RSS, OPML).</summary>
+    [GeneratedRegex(@"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)|\d{4}-\d\d-\d\d \d\d:\d\d UTC|[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d (GMT|Z|[+-]\d{4})")]
+    private static partial Regex Timestamp();
+
+    private static (List<string> Sections, List<string> Sources) SampleIds(string sourcesFile)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(sourcesFile), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        return (
+            [.. json.RootElement.GetProperty("Sections").EnumerateArray().Select(s => s.GetProperty("Slug").GetString()!)],
+            [.. json.RootElement.GetProperty("Sources").EnumerateArray().Select(s => s.GetProperty("Id").GetString()!)]);
+    }
+}
