@@ -19,14 +19,8 @@ mode=${BENCH_MODE:-sequential}
 base="http://127.0.0.1:${port}/"
 data=$(mktemp -d)
 
-if [ "${BENCH_BUILD:-aot}" = aot ]; then
-  # A few minutes the first time (the native compiler, which needs clang and zlib1g-dev); seconds when nothing changed.
-  dotnet publish -c Release --use-current-runtime src/CoopFeeds --nologo -v q >/dev/null
-  service_cmd=(src/CoopFeeds/bin/Release/net10.0/"$(dotnet --info | awk '$1 == "RID:" {print $2; exit}')"/publish/CoopFeeds)
-else
-  dotnet build -c Release src/CoopFeeds --nologo -v q >/dev/null
-  service_cmd=(dotnet src/CoopFeeds/bin/Release/net10.0/CoopFeeds.dll)
-fi
+. bench/service-build.sh
+build_service "${BENCH_BUILD:-aot}"
 # With two or more cores, the service and wrk get their own (taskset), so they do not steal each other's time slices.
 cores=$(nproc)
 if [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then

@@ -64,14 +64,8 @@ if [ -z "$out" ]; then out=$(mktemp -d); keep=false; else mkdir -p "$out"; keep=
 
 # The image's setting (docker/Dockerfile): glibc's malloc arenas capped at 2.
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
-if [ "$build" = aot ]; then
-  # A few minutes the first time (the native compiler); an unchanged tree publishes again in seconds.
-  dotnet publish -c Release --use-current-runtime src/CoopFeeds --nologo -v q >/dev/null
-  service_cmd=(src/CoopFeeds/bin/Release/net10.0/"$(dotnet --info | awk '$1 == "RID:" {print $2; exit}')"/publish/CoopFeeds)
-else
-  dotnet build -c Release src/CoopFeeds --nologo -v q >/dev/null
-  service_cmd=(dotnet src/CoopFeeds/bin/Release/net10.0/CoopFeeds.dll)
-fi
+. bench/service-build.sh
+build_service "$build"
 dotnet build -c Release bench/CoopFeeds.Scale --nologo -v q >/dev/null
 tool=(dotnet bench/CoopFeeds.Scale/bin/Release/net10.0/CoopFeeds.Scale.dll)
 
