@@ -165,7 +165,8 @@ public static partial class ListingExtractor
     {
         var text = new System.Text.StringBuilder();
         AppendVisibleText(element, text);
-        if (!string.IsNullOrWhiteSpace(text.ToString())) return text.ToString();
+        var visible = text.ToString();
+        if (!string.IsNullOrWhiteSpace(visible)) return visible;
 
         if (element.GetAttribute("aria-label") is { } label && !string.IsNullOrWhiteSpace(label)) return label;
         var images = element.LocalName == "img" ? [element] : element.QuerySelectorAll("img[alt]").ToList();
@@ -173,7 +174,7 @@ public static partial class ListingExtractor
         var alts = images.Select(i => (i.GetAttribute("alt") ?? "").Trim()).Where(a => a.Length > 0).Distinct(StringComparer.Ordinal);
         var alt = string.Join(" ", alts);
         if (alt.Length > 0) return alt;
-        return element.GetAttribute("title") is { } title && !string.IsNullOrWhiteSpace(title) ? title : text.ToString();
+        return element.GetAttribute("title") is { } title && !string.IsNullOrWhiteSpace(title) ? title : visible;
     }
 
     private static void AppendVisibleText(INode node, System.Text.StringBuilder text)

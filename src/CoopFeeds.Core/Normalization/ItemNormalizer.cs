@@ -70,10 +70,12 @@ public static partial class ItemNormalizer
                 continue;
             }
 
-            var label = $"Item {Quote(title)}";
+            // Built only for a warning: most items have none. Of the title as read, before any cut.
+            var titleAsRead = title;
+            string Label() => $"Item {Quote(titleAsRead)}";
             if (title.Length > limits.MaxTitleChars)
             {
-                Warn($"{label}: title cut to {limits.MaxTitleChars} characters (it had {title.Length}).");
+                Warn($"{Label()}: title cut to {limits.MaxTitleChars} characters (it had {title.Length}).");
                 title = TextCleaner.Truncate(title, limits.MaxTitleChars);
             }
             var category = NullIfEmpty(TextCleaner.Clean(rawItem.Category));
@@ -81,13 +83,13 @@ public static partial class ItemNormalizer
 
             if (LooksLikeNavigation(title))
             {
-                Warn($"{label} looks like navigation, not an item: check the Title selector.");
+                Warn($"{Label()} looks like navigation, not an item: check the Title selector.");
             }
 
             // 2. Link.
             if (LinkResolver.HasRejectedScheme(rawItem.Link))
             {
-                Warn($"Dropped {label}: its only link is {Quote(rawItem.Link!)}.");
+                Warn($"Dropped {Label()}: its only link is {Quote(rawItem.Link!)}.");
                 continue;
             }
 
@@ -95,8 +97,8 @@ public static partial class ItemNormalizer
             if (link is null)
             {
                 Warn(string.IsNullOrWhiteSpace(rawItem.Link)
-                    ? $"{label} has no link."
-                    : $"{label} has no usable link ({Quote(rawItem.Link)} is not an http(s) address of another page).");
+                    ? $"{Label()} has no link."
+                    : $"{Label()} has no usable link ({Quote(rawItem.Link)} is not an http(s) address of another page).");
             }
 
             // 3. Date.
@@ -104,21 +106,21 @@ public static partial class ItemNormalizer
             if (!string.IsNullOrWhiteSpace(rawItem.Date) && !date.TextRecognised)
             {
                 Warn(date.Value is null
-                    ? $"{label}: date {Quote(rawItem.Date)} is not recognised."
-                    : $"{label}: date {Quote(rawItem.Date)} is not recognised; used the group {Quote(group!)}.");
+                    ? $"{Label()}: date {Quote(rawItem.Date)} is not recognised."
+                    : $"{Label()}: date {Quote(rawItem.Date)} is not recognised; used the group {Quote(group!)}.");
             }
             else if (date.Value is null)
             {
                 Warn(string.IsNullOrWhiteSpace(rawItem.Date)
-                    ? $"{label} has no date."
-                    : $"{label}: date {Quote(rawItem.Date)} is incomplete and the group gives no month or year.");
+                    ? $"{Label()} has no date."
+                    : $"{Label()}: date {Quote(rawItem.Date)} is incomplete and the group gives no month or year.");
             }
 
             // 4. Identity.
             var key = link is null ? ItemIdentity.KeyFor(source.Id, title) : ItemIdentity.KeyFor(link);
             if (!keys.Add(key))
             {
-                Warn($"{label} repeats an earlier item ({key}); the first is kept.");
+                Warn($"{Label()} repeats an earlier item ({key}); the first is kept.");
                 continue;
             }
 
@@ -126,7 +128,7 @@ public static partial class ItemNormalizer
             var summary = SummarySanitizer.Sanitize(rawItem.SummaryHtml, rawItem.BaseUri, limits.MaxSummaryChars);
             if (summary.CutFromLength is { } fullLength)
             {
-                Warn($"{label}: summary cut to {limits.MaxSummaryChars} characters of HTML (it had {fullLength}).");
+                Warn($"{Label()}: summary cut to {limits.MaxSummaryChars} characters of HTML (it had {fullLength}).");
             }
 
             var item = new Item

@@ -261,79 +261,139 @@ public static partial class SummarySanitizer
         return sanitizer;
     }
 
-    private static void Prepare(IDocument document, IElement container)
+    /// <summary>
+    /// Before the sanitizer, in one walk of the tree in document order: elements whose content must go are removed with it,
+    /// lazy images get their real src, sectioning elements become div and headings are demoted. A walk by hand, with no
+    /// selector to parse and no list of elements to build, since it runs for every item of every page.
+    /// </summary>
+    private static void Prepare(IDocument document, INode parent)
     {
-        foreach (var element in container.QuerySelectorAll("*").ToList())
+        var children = parent.ChildNodes;
+        for (var i = 0; i < children.Length; i++)
         {
+            if (children[i] is not IElement element)
+            {
+                continue;
+            }
+
             // Raw-text elements (script, style, xmp, iframe…) hold no markup, only code or escaped text.
             if (DroppedWithContent.Contains(element.LocalName) || element.Flags.HasFlag(NodeFlags.LiteralText)
                 || element.NamespaceUri != NamespaceNames.HtmlUri)
             {
                 element.Remove();
+                i--;
+                continue;
             }
-        }
 
-        foreach (var image in container.QuerySelectorAll("img").ToList())
-        {
-            var src = image.GetAttribute("src");
-            if (string.IsNullOrWhiteSpace(src) || src.TrimStart().StartsWith("data:", StringComparison.OrdinalIgnoreCase))
-            {
-                var real = LazySourceAttributes.Select(image.GetAttribute).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
-                if (real is not null)
-                {
-                    image.SetAttribute("src", real);
-                }
-            }
-        }
-
-        foreach (var element in container.QuerySelectorAll("*").ToList())
-        {
             var name = element.LocalName;
+            if (name == "img")
+            {
+                UseLazySource(element);
+            }
+
             if (BlockContainers.Contains(name))
             {
-                Rename(document, element, "div");
+                element = Rename(document, element, "div");
             }
             else if (name is ['h', >= '1' and <= '6'])
             {
-                Rename(document, element, "h" + Math.Min(name[1] - '0' + 2, 6));
+                element = Rename(document, element, "h" + Math.Min(name[1] - '0' + 2, 6));
+            }
+
+            Prepare(document, element);
+        }
+    }
+
+    private static void UseLazySource(IElement image)
+    {
+        var src = image.GetAttribute("src");
+        if (string.IsNullOrWhiteSpace(src) || src.TrimStart().StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var attribute in LazySourceAttributes)
+            {
+                if (image.GetAttribute(attribute) is { } real && !string.IsNullOrWhiteSpace(real))
+                {
+                    image.SetAttribute("src", real);
+                    return;
+                }
             }
         }
     }
 
+    /// <summary>
+    /// After the sanitizer: images whose src was refused go and links whose href was refused are unwrapped; then, once the
+    /// tree has its final shape (whitespace at a block's edge depends on what follows it), whitespace is collapsed and what
+    /// XML forbids is removed from text and attribute values. Walks of the tree in document order, as in <see cref="Prepare"/>.
+    /// </summary>
     private static void Finish(IElement container)
     {
-        foreach (var image in container.QuerySelectorAll("img").ToList())
-        {
-            if (!image.HasAttribute("src"))
-            {
-                image.Remove(); // its src was refused: nothing left to show
-            }
-        }
+        RemoveRefused(container);
+        CleanText(container, container, insidePre: false);
+    }
 
-        foreach (var anchor in container.QuerySelectorAll("a").ToList())
+    private static void RemoveRefused(INode parent)
+    {
+        var children = parent.ChildNodes;
+        for (var i = 0; i < children.Length; i++)
         {
-            if (!anchor.HasAttribute("href"))
+            switch (children[i])
             {
-                Unwrap(anchor); // its href was refused (javascript:…): a link to nowhere, keep only its text
-            }
-        }
-
-        CollapseWhitespace(container);
-
-        foreach (var node in container.GetDescendants().ToList())
-        {
-            switch (node)
-            {
-                case IText text:
-                    text.Data = TextCleaner.RemoveXmlForbidden(text.Data);
+                case IElement { LocalName: "img" } image when !image.HasAttribute("src"):
+                    image.Remove(); // its src was refused: nothing left to show
+                    i--;
+                    break;
+                case IElement { LocalName: "a" } anchor when !anchor.HasAttribute("href"):
+                    Unwrap(anchor); // its href was refused (javascript:…): a link to nowhere, keep only its text
+                    i--; // its first child, if any, is now where it was
                     break;
                 case IElement element:
-                    foreach (var attribute in element.Attributes.ToList())
+                    RemoveRefused(element);
+                    break;
+            }
+        }
+    }
+
+    private static void CleanText(IElement container, INode parent, bool insidePre)
+    {
+        var children = parent.ChildNodes;
+        for (var i = 0; i < children.Length; i++)
+        {
+            switch (children[i])
+            {
+                case IText text:
+                    if (!insidePre && !CollapseWhitespace(text, container))
                     {
-                        element.SetAttribute(attribute.Name, TextCleaner.RemoveXmlForbidden(attribute.Value));
+                        i--; // it was only whitespace at a block's edge, and is gone
+                        continue;
+                    }
+
+                    var clean = TextCleaner.RemoveXmlForbidden(text.Data);
+                    if (!ReferenceEquals(clean, text.Data))
+                    {
+                        text.Data = clean;
                     }
 
                     break;
+                case IElement element:
+                    RemoveXmlForbidden(element);
+                    CleanText(container, element, insidePre || element.LocalName == "pre");
+                    break;
+            }
+        }
+    }
+
+    private static void RemoveXmlForbidden(IElement element)
+    {
+        foreach (var attribute in element.Attributes)
+        {
+            if (!TextCleaner.IsXmlSafe(attribute.Value))
+            {
+                foreach (var unsafeAttribute in element.Attributes.ToList())
+                {
+                    element.SetAttribute(unsafeAttribute.Name, TextCleaner.RemoveXmlForbidden(unsafeAttribute.Value));
+                }
+
+                return;
             }
         }
     }
@@ -357,39 +417,68 @@ public static partial class SummarySanitizer
     /// <summary>
     /// Drops the page's source formatting, as a browser does when it renders (CSS 2.1 §16.6.1, white-space: normal):
     /// runs of spaces, tabs and newlines become one space, and none is kept at the edge of a block or next to a
-    /// line break, so feeds do not carry the page's indentation. Text inside &lt;pre&gt; is left as it is.
-    /// Only ASCII whitespace: a no-break space is meant.
+    /// line break, so feeds do not carry the page's indentation. Text inside &lt;pre&gt; is left as it is (the caller's
+    /// walk does not come here for it). Only ASCII whitespace: a no-break space is meant.
     /// </summary>
-    private static void CollapseWhitespace(IElement container)
+    /// <returns>False when nothing was left of the text and it was removed.</returns>
+    private static bool CollapseWhitespace(IText text, IElement container)
     {
-        foreach (var text in container.GetDescendants().OfType<IText>().ToList())
+        var data = CollapseRuns(text.Data);
+        if (IsAtBlockEdge(text, container, forward: false))
         {
-            if (text.Ancestors<IElement>().Any(e => e.LocalName == "pre"))
-            {
-                continue;
-            }
+            data = data.TrimStart(' ');
+        }
 
-            var data = HtmlWhitespace().Replace(text.Data, " ");
-            if (IsAtBlockEdge(text, container, forward: false))
-            {
-                data = data.TrimStart(' ');
-            }
+        if (IsAtBlockEdge(text, container, forward: true))
+        {
+            data = data.TrimEnd(' ');
+        }
 
-            if (IsAtBlockEdge(text, container, forward: true))
-            {
-                data = data.TrimEnd(' ');
-            }
+        if (data.Length == 0)
+        {
+            text.Remove();
+            return false;
+        }
 
-            if (data.Length == 0)
+        if (data != text.Data)
+        {
+            text.Data = data;
+        }
+
+        return true;
+    }
+
+    /// <summary>Each run of HTML whitespace (space, tab, LF, CR, FF) as one space; the text itself when it has no run to change.</summary>
+    private static string CollapseRuns(string data)
+    {
+        var first = 0;
+        while (first < data.Length && !(IsHtmlWhitespace(data[first]) && (data[first] != ' ' || first + 1 < data.Length && IsHtmlWhitespace(data[first + 1]))))
+        {
+            first++;
+        }
+
+        if (first == data.Length)
+        {
+            return data;
+        }
+
+        var collapsed = new StringBuilder(data.Length).Append(data, 0, first);
+        for (var i = first; i < data.Length; i++)
+        {
+            if (!IsHtmlWhitespace(data[i]))
             {
-                text.Remove();
+                collapsed.Append(data[i]);
             }
-            else if (data != text.Data)
+            else if (i == first || !IsHtmlWhitespace(data[i - 1]))
             {
-                text.Data = data;
+                collapsed.Append(' ');
             }
         }
+
+        return collapsed.ToString();
     }
+
+    private static bool IsHtmlWhitespace(char c) => c is ' ' or '\t' or '\n' or '\r' or '\f';
 
     /// <summary>
     /// True when nothing inline separates the node from a block boundary on that side: the next (or previous) thing in
@@ -422,10 +511,7 @@ public static partial class SummarySanitizer
         }
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex("[ \\t\\n\\r\\f]+")]
-    private static partial System.Text.RegularExpressions.Regex HtmlWhitespace();
-
-    private static void Rename(IDocument document, IElement element, string name)
+    private static IElement Rename(IDocument document, IElement element, string name)
     {
         var replacement = document.CreateElement(name);
         while (element.FirstChild is { } child)
@@ -434,6 +520,7 @@ public static partial class SummarySanitizer
         }
 
         element.Parent?.ReplaceChild(replacement, element);
+        return replacement;
     }
 
     private static string PlainText(INode node)

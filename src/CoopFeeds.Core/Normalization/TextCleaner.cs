@@ -52,6 +52,11 @@ public static class TextCleaner
             return "";
         }
 
+        if (IsNormalized(text))
+        {
+            return text; // most titles and categories: nothing to build
+        }
+
         var output = new StringBuilder(text.Length);
         var pendingSpace = false;
         var hasJoiner = false;
@@ -101,6 +106,29 @@ public static class TextCleaner
         }
 
         return hasJoiner ? RemoveStrayJoiners(output) : output.ToString();
+    }
+
+    /// <summary>
+    /// True when <see cref="Normalize"/> would return the text as it is: no whitespace but single spaces between other
+    /// characters, and no character it drops or decides on in context (joiners, surrogates).
+    /// </summary>
+    private static bool IsNormalized(string text)
+    {
+        if (text[0] == ' ' || text[^1] == ' ')
+        {
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == ' ' ? text[i - 1] == ' ' : char.IsWhiteSpace(c) || char.IsSurrogate(c) || IsJoiner(c) || IsInvisibleNoise(c) || !IsAllowedInXml(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
