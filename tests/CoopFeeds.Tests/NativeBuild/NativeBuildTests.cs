@@ -3,8 +3,12 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
 using CoopFeeds.Tests.Cli;
+using CoopFeeds.Tests.Ingestion;
 using CoopFeeds.Tests.Postgres;
+using CoopFeeds.Tests.Studio;
 
 namespace CoopFeeds.Tests.NativeBuild;
 
@@ -78,6 +82,51 @@ public sealed partial class NativeBuildTests
 
         var suggestion = await CoopFeedsProcess.RunExecutableAsync(native, samples, commands[2]);
         Assert.NotEmpty(JsonDocument.Parse(suggestion.StandardOutput).RootElement.GetProperty("candidates").EnumerateArray());
+    }
+
+    [SkippableFact]
+    public async Task TheStudioPreviewsAndSavesAsTheRuntimeBuildDoes()
+    {
+        var native = NativeExecutable.Path;
+        await using var site = await FaultSite.StartAsync();
+        site.Serve("/news", FaultSite.Html(File.ReadAllText(Path.Combine(RepoPaths.Samples, "pages", "ilo-newsroom-coop.html"))));
+        var sample = JsonNode.Parse(File.ReadAllText(RepoPaths.SampleSources), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!
+            ["Sources"]!.AsArray().Single(s => (string?)s!["Id"] == "ilo-newsroom-coop")!;
+        string Form() => new JsonObject { ["Selectors"] = sample["Selectors"]!.DeepClone(), ["DateFormats"] = sample["DateFormats"]!.DeepClone(), ["Cultures"] = sample["Cultures"]!.DeepClone() }.ToJsonString();
+        var url = site.Url("/news").AbsoluteUri;
+        var preview = $$"""{"url":"{{url}}","source":{{Form()}}}""";
+        var save = $$"""{"id":"native-check","section":"news","url":"{{url}}","source":{{Form()}}}""";
+
+        async Task<(Answer Preview, Answer Save, string SourcesFile)> AskAsync(string? executable)
+        {
+            var samples = CoopFeedsProcess.CopyOfSamples();
+            var data = Directory.CreateTempSubdirectory("coopfeeds-native-").FullName;
+            try
+            {
+                await using var serve = await ServeProcess.StartAsync(Path.Combine(samples, "sources.json"), data, [.. Settings, .. StudioService.Settings], waitForAddress: true, executable);
+                serve.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", StudioService.Token);
+                async Task<Answer> PostAsync(string path, string body)
+                {
+                    using var response = await serve.Client.PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+                    return new Answer(response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync());
+                }
+                return (await PostAsync("studio/api/preview", preview), await PostAsync("studio/api/sources", save), File.ReadAllText(Path.Combine(samples, "sources.json")));
+            }
+            finally
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                Directory.Delete(data, recursive: true);
+                Directory.Delete(samples, recursive: true);
+            }
+        }
+
+        var expected = await AskAsync(executable: null);
+        var actual = await AskAsync(native);
+
+        Assert.Equal(expected, actual);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Created), (actual.Preview.Status, actual.Save.Status));
+        Assert.Equal(10, JsonDocument.Parse(actual.Preview.Body).RootElement.GetProperty("items").GetArrayLength());
+        Assert.Contains("\"native-check\"", actual.SourcesFile, StringComparison.Ordinal);
     }
 
     [SkippableFact]
