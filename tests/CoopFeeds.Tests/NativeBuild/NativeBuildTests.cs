@@ -28,6 +28,12 @@ public sealed partial class NativeBuildTests
         "--Ingestion:PerHostDelay=00:00:00",
     ];
 
+    /// <summary>
+    /// Each build ingests the samples into its own store, and each section's documents must be the same bytes. The
+    /// documents that mix sources (<c>all</c>, OPML, the index, the source lists) depend on the order the sources' runs
+    /// happened to save in, which concurrent runs leave to chance: an item id two sources share is shown as the copy stored
+    /// first. So the native build then serves the runtime build's store as well, and every document must be its bytes.
+    /// </summary>
     [SkippableFact]
     public async Task EveryDocumentIsTheOneTheRuntimeBuildServesForTheSameSources()
     {
@@ -35,24 +41,49 @@ public sealed partial class NativeBuildTests
         var started = DateTimeOffset.UtcNow;
         var samples = CoopFeedsProcess.CopyOfSamples();
         var (sections, sources) = SampleIds(Path.Combine(samples, "sources.json"));
-        var paths = new List<string> { "feeds/all.rss", "feeds/all.atom", "feeds/all.json", "feeds.opml", "", "sources", "sources.atom", "api/sources",
-            "feeds/all.rss?q=cooperative", "feeds/all/archive/1.rss", "feeds/no-such-section.rss", "api/sources/no-such-source" };
+        var ownSections = new List<string>();
         foreach (var section in sections)
-            paths.AddRange([$"feeds/{section}.rss", $"feeds/{section}.atom", $"feeds/{section}.json", $"sections/{section}"]);
-        paths.AddRange(sources.Select(id => $"api/sources/{id}"));
-
-        var expected = await ServeAsync(executable: null, samples, paths, Settings);
-        var actual = await ServeAsync(native, samples, paths, Settings);
-
-        var window = (From: started.AddMinutes(-1), To: DateTimeOffset.UtcNow.AddHours(3));
-        Assert.All(paths, path =>
+            ownSections.AddRange([$"feeds/{section}.rss", $"feeds/{section}.atom", $"feeds/{section}.json", $"sections/{section}"]);
+        ownSections.AddRange(sources.Select(id => $"api/sources/{id}"));
+        List<string> paths = [.. ownSections, "feeds/all.rss", "feeds/all.atom", "feeds/all.json", "feeds.opml", "", "sources", "sources.atom", "api/sources",
+            "feeds/all.rss?q=cooperative", "feeds/all/archive/1.rss", "feeds/no-such-section.rss", "api/sources/no-such-source"];
+        var runtimeStore = Directory.CreateTempSubdirectory("coopfeeds-native-").FullName;
+        var nativeStore = Directory.CreateTempSubdirectory("coopfeeds-native-").FullName;
+        try
         {
-            Assert.Equal((expected[path].Status, expected[path].ContentType), (actual[path].Status, actual[path].ContentType));
-            Assert.Equal(WithoutRunTimes(expected[path].Body, window), WithoutRunTimes(actual[path].Body, window));
-        });
-        // Not an empty comparison: the feeds carry the samples' items.
-        Assert.All(sections, section => Assert.Contains("<item>", actual[$"feeds/{section}.rss"].Body, StringComparison.Ordinal));
-        Assert.Equal(HttpStatusCode.NotFound, actual["feeds/no-such-section.rss"].Status);
+            var expected = await ServeAsync(executable: null, samples, runtimeStore, paths, Settings);
+            var ingested = await ServeAsync(native, samples, nativeStore, ownSections, Settings);
+            var served = await ServeAsync(native, samples, CopyOf(runtimeStore, nativeStore), paths, Settings);
+
+            var window = (From: started.AddMinutes(-1), To: DateTimeOffset.UtcNow.AddHours(3));
+            void AssertSame(Dictionary<string, Answer> actual, string path)
+            {
+                Assert.Equal((expected[path].Status, expected[path].ContentType), (actual[path].Status, actual[path].ContentType));
+                Assert.Equal(WithoutRunTimes(expected[path].Body, window), WithoutRunTimes(actual[path].Body, window));
+            }
+            Assert.All(ownSections, path => AssertSame(ingested, path));
+            Assert.All(paths, path => AssertSame(served, path));
+            // Not an empty comparison: the feeds carry the samples' items.
+            Assert.All(sections, section => Assert.Contains("<item>", ingested[$"feeds/{section}.rss"].Body, StringComparison.Ordinal));
+            Assert.Contains("<item>", served["feeds/all.rss"].Body, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.NotFound, served["feeds/no-such-section.rss"].Status);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(runtimeStore, recursive: true);
+            Directory.Delete(nativeStore, recursive: true);
+        }
+    }
+
+    /// <summary>Replaces the files of <paramref name="target"/> with those of <paramref name="source"/>, a stopped service's data folder.</summary>
+    private static string CopyOf(string source, string target)
+    {
+        Directory.Delete(target, recursive: true);
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(source))
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        return target;
     }
 
     [SkippableFact]
@@ -157,30 +188,36 @@ public sealed partial class NativeBuildTests
         var data = Directory.CreateTempSubdirectory("coopfeeds-native-").FullName;
         try
         {
-            await using var serve = await ServeProcess.StartAsync(Path.Combine(samples, "sources.json"), data, settings, waitForAddress: true, executable);
-            using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-            var deadline = Stopwatch.StartNew();
-            while ((await serve.Client.GetAsync("readyz")).StatusCode != HttpStatusCode.OK)
-            {
-                Assert.False(serve.HasExited, $"serve stopped: {(serve.HasExited ? await serve.Errors : "")}");
-                Assert.True(deadline.Elapsed < Deadline, "serve did not finish its first pass in time");
-                await poll.WaitForNextTickAsync();
-            }
-
-            var answers = new Dictionary<string, Answer>();
-            foreach (var path in paths)
-            {
-                using var response = await serve.Client.GetAsync(path);
-                answers[path] = new Answer(response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync());
-            }
-            Assert.False(serve.HasExited, "serve stopped while answering");
-            return answers;
+            return await ServeAsync(executable, samples, data, paths, settings);
         }
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(data, recursive: true);
         }
+    }
+
+    /// <summary>Starts <c>serve</c> on <paramref name="data"/>, waits until it is ready, asks for each path, stops it.</summary>
+    private static async Task<Dictionary<string, Answer>> ServeAsync(string? executable, string samples, string data, IEnumerable<string> paths, string[] settings)
+    {
+        await using var serve = await ServeProcess.StartAsync(Path.Combine(samples, "sources.json"), data, settings, waitForAddress: true, executable);
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        var deadline = Stopwatch.StartNew();
+        while ((await serve.Client.GetAsync("readyz")).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.False(serve.HasExited, $"serve stopped: {(serve.HasExited ? await serve.Errors : "")}");
+            Assert.True(deadline.Elapsed < Deadline, "serve did not finish its first pass in time");
+            await poll.WaitForNextTickAsync();
+        }
+
+        var answers = new Dictionary<string, Answer>();
+        foreach (var path in paths)
+        {
+            using var response = await serve.Client.GetAsync(path);
+            answers[path] = new Answer(response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync());
+        }
+        Assert.False(serve.HasExited, "serve stopped while answering");
+        return answers;
     }
 
     /// <summary>
