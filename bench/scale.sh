@@ -88,6 +88,8 @@ gc_settings() {
   echo "${build} build; ${config}${env:+; env ${env% }}"
 }
 kb() { awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status"; }
+# The CPU time a process has used so far, user + system, in seconds (/proc/PID/stat, after the parenthesized name).
+cpu_seconds() { sed 's/.*) //' "/proc/$1/stat" | awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($12 + $13) / hz}'; }
 # The end of a log without its stack frames: the message says what went wrong.
 died() { grep -vE '^[[:space:]]+at ' "$1" | tail -8 >&2; exit 1; }
 
@@ -148,6 +150,8 @@ run_store() {
     sleep 0.2
   done
   local ready_at; ready_at=$(date +%s.%N)
+  # Nearly all of it the pass's (a start takes a fraction of a second): over the pass's seconds, the cores it kept busy.
+  local pass_cpu; pass_cpu=$(cpu_seconds "$service")
   printf 'hwm_after_pass_kb=%s\npass_max_rss_anon_kb=%s\npass_max_rss_file_kb=%s\npass_max_rss_shmem_kb=%s\npass_max_gc_committed_kb=%s\npass_max_gc_heap_kb=%s\n' \
     "$(kb "$service" VmHWM)" "$anon" "$file" "$shmem" "$gc_committed" "$gc_heap" >>"$env"
   curl -fs "${base}api/sources" >"$dir/sources-status.json"
@@ -155,9 +159,9 @@ run_store() {
   local first_start; first_start=$(date -d "$(jq -r '[.[].lastAttemptAt | select(. != null)] | min' "$dir/sources-status.json")" +%s.%N)
   local stored; stored=$(jq '[.[].storedItems] | add' "$dir/sources-status.json")
   local healthy; healthy=$(jq '[.[] | select(.state == "healthy")] | length' "$dir/sources-status.json")
-  awk -v s="$first_start" -v e="$ready_at" -v i="$stored" -v h="$healthy" 'BEGIN {
-    printf "items_stored=%d\nsources_healthy=%d\npass_seconds=%.1f\nitems_per_second=%.0f\n", i, h, e - s, i / (e - s) }' >>"$env"
-  grep -E '^(items_stored|sources_healthy|pass_seconds|items_per_second|hwm_after_pass_kb|pass_max_(rss|gc)_[a-z]+_kb)=' "$env" | tr '\n' ' '; echo
+  awk -v s="$first_start" -v e="$ready_at" -v i="$stored" -v h="$healthy" -v c="$pass_cpu" 'BEGIN {
+    printf "items_stored=%d\nsources_healthy=%d\npass_seconds=%.1f\nitems_per_second=%.0f\npass_cpu_seconds=%.1f\npass_cores_busy=%.2f\n", i, h, e - s, i / (e - s), c, c / (e - s) }' >>"$env"
+  grep -E '^(items_stored|sources_healthy|pass_seconds|items_per_second|pass_cpu_seconds|pass_cores_busy|hwm_after_pass_kb|pass_max_(rss|gc)_[a-z]+_kb)=' "$env" | tr '\n' ' '; echo
 
   # A deep page of the combined feed's archive: the subscription document links its newest full page (RFC 5005
   # prev-archive); page 1 is the oldest. Asked under a Host of its own, so the timings below still see a first request.

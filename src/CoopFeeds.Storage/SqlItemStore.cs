@@ -100,12 +100,20 @@ public abstract class SqlItemStore : IItemStore
     /// </summary>
     private protected abstract Task<DbTransaction> BeginLeaseAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Waits, before a write opens its connection, until this process's other writes are done, where the database would
+    /// otherwise make them poll for its lock; the turn ends when the result is disposed. None by default: a database that
+    /// queues waiting writers itself needs none, and neither does a lease, which waits only on its own row.
+    /// </summary>
+    private protected virtual ValueTask<WriteTurn> TakeWriteTurnAsync(CancellationToken cancellationToken) => default;
+
     public async Task<SaveResult> SaveAsync(SourceRun source, IReadOnlyList<Item> items, IngestOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(outcome);
 
+        using var turn = await TakeWriteTurnAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         // Disposing without a commit rolls back: an exception or a cancellation anywhere below leaves nothing half-written.
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
@@ -120,6 +128,7 @@ public abstract class SqlItemStore : IItemStore
     {
         ArgumentNullException.ThrowIfNull(sourceId);
 
+        using var turn = await TakeWriteTurnAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         await using var writer = new StoreWriter(connection, transaction, _dialect);
@@ -134,6 +143,7 @@ public abstract class SqlItemStore : IItemStore
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Duration, TimeSpan.Zero);
 
+        using var turn = await TakeWriteTurnAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginLeaseAsync(connection, cancellationToken);
         var result = await StoreLeases.TryLeaseAsync(connection, transaction, _dialect, request, cancellationToken);
@@ -146,6 +156,7 @@ public abstract class SqlItemStore : IItemStore
         ArgumentNullException.ThrowIfNull(sourceId);
         ArgumentNullException.ThrowIfNull(holder);
 
+        using var turn = await TakeWriteTurnAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         return await StoreLeases.RenewAsync(connection, sourceId, holder, until, cancellationToken);
     }
@@ -155,6 +166,7 @@ public abstract class SqlItemStore : IItemStore
         ArgumentNullException.ThrowIfNull(sourceId);
         ArgumentNullException.ThrowIfNull(holder);
 
+        using var turn = await TakeWriteTurnAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await StoreLeases.ReleaseAsync(connection, sourceId, holder, cancellationToken);
     }

@@ -72,6 +72,34 @@ public abstract class ConsistencyTests(StoreKind kind) : StoreContract(kind)
         Assert.Equal(before, await SnapshotAsync(db.Store));
     }
 
+    [SkippableFact]
+    public async Task WritesStillRunAfterAFailedSaveAndTwoCancelledOnes()
+    {
+        await using var db = await CreateDatabaseAsync();
+        // A write that failed, one cancelled midway and one cancelled before it began must each give back the store's
+        // write turn (SQLite's writers take turns in the process): the writes after them would otherwise wait forever, so
+        // each is given a minute and fails with a TimeoutException after it.
+        static Task<T> Bounded<T>(Task<T> write) => write.WaitAsync(TimeSpan.FromMinutes(1));
+        await Assert.ThrowsAnyAsync<DbException>(() =>
+            Bounded(db.Store.SaveAsync(News, [Item("a") with { Title = null! }], Success(T0, itemsFound: 1), None)));
+        using (var cancellation = new CancellationTokenSource())
+        {
+            var items = new CancellingList([Item("a"), Item("b")], cancelAt: 1, cancellation);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Bounded(db.Store.SaveAsync(News, items, Success(T0, itemsFound: 2), cancellation.Token)));
+        }
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            Bounded(db.Store.SaveAsync(News, [Item("a")], Success(T0, itemsFound: 1), new CancellationToken(canceled: true))));
+
+        var saves = Enumerable.Range(0, 4).Select(n => new SourceRun($"source-{n}", "news"))
+            .Select((source, n) => db.Store.SaveAsync(source, [Item($"{n}/a", source: source)], Success(T0.AddMinutes(n), itemsFound: 1), None));
+        var lease = db.Store.TryLeaseAsync(new LeaseRequest { SourceId = "source-9", Holder = "holder", Now = T0, Duration = TimeSpan.FromMinutes(5) }, None);
+        var results = await Bounded(Task.WhenAll(saves));
+
+        Assert.All(results, r => Assert.Equal(1, r.New));
+        Assert.True((await Bounded(lease)).Granted);
+        Assert.Equal(4, await db.Store.CountItemsAsync(new ItemQuery(), None));
+    }
+
     /// <summary>Everything a save can change, in a form records compare by value.</summary>
     private static async Task<string> SnapshotAsync(IItemStore store)
     {

@@ -27,6 +27,9 @@ public sealed class SqliteItemStore : SqlItemStore
 
     private readonly string _connectionString;
 
+    /// <summary>This store's writers, one at a time: see <see cref="TakeWriteTurnAsync"/>.</summary>
+    private readonly SemaphoreSlim _writeTurns = new(1, 1);
+
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string; pooling stays on unless it says otherwise.</param>
     /// <exception cref="ArgumentException">The connection string has an unknown keyword or a bad value.</exception>
     public SqliteItemStore(string connectionString) : base(Dialect)
@@ -72,6 +75,16 @@ public sealed class SqliteItemStore : SqlItemStore
     // file (or two processes) never both take one.
     private protected override Task<DbTransaction> BeginLeaseAsync(DbConnection connection, CancellationToken cancellationToken) =>
         BeginWriteAsync(connection, cancellationToken);
+
+    /// <summary>
+    /// SQLite lets one writer in at a time, and one that finds the lock taken sleeps in its busy handler, 1 ms at first
+    /// and up to 100 ms between tries, so the lock can sit idle long after the write holding it is done: during an ingest
+    /// pass, with several runs saving at once, the process then used well under its cores. This process's writers queue
+    /// here instead and start the moment the one before them ends; the busy handler is left for other processes on the
+    /// same file (<c>ingest</c> beside <c>serve</c>).
+    /// </summary>
+    private protected override ValueTask<WriteTurn> TakeWriteTurnAsync(CancellationToken cancellationToken) =>
+        WriteTurn.TakeAsync(_writeTurns, cancellationToken);
 
     /// <summary>The file, for messages.</summary>
     private string Describe() => $"'{new SqliteConnectionStringBuilder(_connectionString).DataSource}'";
