@@ -152,6 +152,13 @@ run_store() {
   local ready_at; ready_at=$(date +%s.%N)
   # Nearly all of it the pass's (a start takes a fraction of a second): over the pass's seconds, the cores it kept busy.
   local pass_cpu; pass_cpu=$(cpu_seconds "$service")
+  # What the pass cost the GC (the runtime's meter): collections by generation, the time it paused the process, and the
+  # bytes allocated.
+  curl -s "${base}metrics" | awk '
+    /^dotnet_gc_collections_total/ { match($0, /gen[0-9]/); g[substr($0, RSTART, RLENGTH)] = $NF }
+    /^dotnet_gc_pause_time_seconds_total/ { p = $NF }
+    /^dotnet_gc_heap_total_allocated_bytes_total/ { a = $NF }
+    END { printf "pass_gc_gen0=%d\npass_gc_gen1=%d\npass_gc_gen2=%d\npass_gc_pause_seconds=%.1f\npass_allocated_mb=%.0f\n", g["gen0"], g["gen1"], g["gen2"], p, a / 1048576 }' >>"$env"
   printf 'hwm_after_pass_kb=%s\npass_max_rss_anon_kb=%s\npass_max_rss_file_kb=%s\npass_max_rss_shmem_kb=%s\npass_max_gc_committed_kb=%s\npass_max_gc_heap_kb=%s\n' \
     "$(kb "$service" VmHWM)" "$anon" "$file" "$shmem" "$gc_committed" "$gc_heap" >>"$env"
   curl -fs "${base}api/sources" >"$dir/sources-status.json"
@@ -161,7 +168,7 @@ run_store() {
   local healthy; healthy=$(jq '[.[] | select(.state == "healthy")] | length' "$dir/sources-status.json")
   awk -v s="$first_start" -v e="$ready_at" -v i="$stored" -v h="$healthy" -v c="$pass_cpu" 'BEGIN {
     printf "items_stored=%d\nsources_healthy=%d\npass_seconds=%.1f\nitems_per_second=%.0f\npass_cpu_seconds=%.1f\npass_cores_busy=%.2f\n", i, h, e - s, i / (e - s), c, c / (e - s) }' >>"$env"
-  grep -E '^(items_stored|sources_healthy|pass_seconds|items_per_second|pass_cpu_seconds|pass_cores_busy|hwm_after_pass_kb|pass_max_(rss|gc)_[a-z]+_kb)=' "$env" | tr '\n' ' '; echo
+  grep -E '^(items_stored|sources_healthy|pass_seconds|items_per_second|pass_cpu_seconds|pass_cores_busy|pass_gc_[a-z0-9_]+|pass_allocated_mb|hwm_after_pass_kb|pass_max_(rss|gc)_[a-z]+_kb)=' "$env" | tr '\n' ' '; echo
 
   # A deep page of the combined feed's archive: the subscription document links its newest full page (RFC 5005
   # prev-archive); page 1 is the oldest. Asked under a Host of its own, so the timings below still see a first request.

@@ -190,7 +190,11 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
         await parsing.WaitAsync(cancellationToken);
         try
         {
-            using var document = await ListingDocument.ParseAsync(fetched.Body!, address, fetched.ContentType, cancellationToken);
+            // Left to the GC, not disposed: AngleSharp's Document.Dispose empties the page's source text (a StringBuilder of
+            // many chunks) with Clear, which allocates one array as long as the page, about 250 KB for a 200-item listing,
+            // on the large-object heap, only to drop it; each page's counted towards a gen2 collection. The document holds
+            // nothing else to release: its context has no loaders and no scripting (ListingDocument).
+            var document = await ListingDocument.ParseAsync(fetched.Body!, address, fetched.ContentType, cancellationToken);
             var page = ListingExtractor.Extract(document, source.Selectors, number);
             return (page, ItemNormalizer.Normalize(source, page.Items, clock.GetUtcNow(), limits, withNotes));
         }
