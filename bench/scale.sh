@@ -20,7 +20,8 @@
 #     --build aot|jit      the service as deployed (aot, the default: the native executable `dotnet publish` makes, as in
 #                          docker/Dockerfile) or as `dotnet run` runs it (jit: the Release build on the .NET runtime)
 #   environment: BENCH_PORT (5199, the service), BENCH_SITE_PORT (8199, the site); DOTNET_* runtime settings pass through
-#   to the service (e.g. DOTNET_GCgen0size=0x400000 to try a GC setting without rebuilding); MALLOC_ARENA_MAX is 2 unless
+#   to the service (e.g. DOTNET_GCgen0size=0x400000 with --build jit to try a GC setting without rebuilding; the native
+#   executable was seen to ignore DOTNET_gcServer and DOTNET_GCgen0size: the same GC counts); MALLOC_ARENA_MAX is 2 unless
 #   set, as the container image sets it
 #
 # Needs curl, jq, taskset and Debian's wrk, and for the native build clang and zlib1g-dev. A full run (1000 × 200 and 5 × 60) takes several minutes on 2 cores.
