@@ -102,8 +102,8 @@ public abstract class SqlItemStore : IItemStore
 
     /// <summary>
     /// Waits, before a write opens its connection, until this process's other writes are done, where the database would
-    /// otherwise make them poll for its lock; the turn ends when the result is disposed. None by default: a database that
-    /// queues waiting writers itself needs none, and neither does a lease, which waits only on its own row.
+    /// otherwise make them poll for its lock (SQLite); the turn ends when the result is disposed. None by default: PostgreSQL
+    /// queues waiting writers itself, on its advisory lock, and its leases wait only on their own rows.
     /// </summary>
     private protected virtual ValueTask<WriteTurn> TakeWriteTurnAsync(CancellationToken cancellationToken) => default;
 
