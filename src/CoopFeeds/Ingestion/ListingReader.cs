@@ -191,9 +191,9 @@ public sealed class ListingReader(ListingFetcher fetcher, IOptions<IngestionOpti
         try
         {
             // Left to the GC, not disposed: AngleSharp's Document.Dispose empties the page's source text (a StringBuilder of
-            // many chunks) with Clear, which allocates one array as long as the page, about 250 KB for a 200-item listing,
-            // on the large-object heap, only to drop it; each page's counted towards a gen2 collection. The document holds
-            // nothing else to release: its context has no loaders and no scripting (ListingDocument).
+            // many chunks) with Clear, which allocates one array as long as the page, 258 KB for a 200-item listing, on the
+            // large-object heap, only to drop it (bench/README.md, "The pass's critical path"). The document holds nothing
+            // else to release: its context has no loaders and no scripting (ListingDocument).
             var document = await ListingDocument.ParseAsync(fetched.Body!, address, fetched.ContentType, cancellationToken);
             var page = ListingExtractor.Extract(document, source.Selectors, number);
             return (page, ItemNormalizer.Normalize(source, page.Items, clock.GetUtcNow(), limits, withNotes));
